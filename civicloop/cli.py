@@ -1,0 +1,284 @@
+"""The command line: ``civicloop ...``. One entry point; each stage adds its own commands.
+
+Errors are one clear line on stderr and a non-zero exit code; set ``CIVICLOOP_DEBUG=1`` to
+see the traceback behind an unexpected one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from civicloop import __version__
+
+console = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(
+    name="civicloop",
+    help="Run a collaborative's loop: results, the table, measure, learn, review, declare.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class CliError(Exception):
+    """Shown to the user as one line: 'error: <message>'."""
+
+
+def setup(workspace: Path | None = None, *, must_exist: bool = True) -> None:
+    """Point settings at the workspace and start Django (once per process)."""
+    if workspace is not None:
+        os.environ["CIVICLOOP_WORKSPACE"] = str(Path(workspace).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicloop.core.settings")
+    from civicloop.core.workspace import current
+
+    ws = current()
+    if must_exist and not ws.exists() and not os.environ.get("CIVICLOOP_DATABASE_URL"):
+        raise CliError(f"no workspace at {ws.path}: run 'civicloop init {ws.path}' first")
+    import django
+
+    django.setup()
+
+
+def migrate_database(quiet: bool = True) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        console.print(f"civicloop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """civicloop runs the loop: results first → the table → build, measure, learn, declare.
+
+    The workspace is the folder named by CIVICLOOP_WORKSPACE (default ./civicloop-workspace);
+    CIVICLOOP_DATABASE_URL=postgres://... selects PostgreSQL instead of the embedded SQLite.
+    """
+
+
+@app.command()
+def init(
+    directory: Annotated[Path | None, typer.Argument(help="Workspace folder to create.")] = None,
+    name: Annotated[str | None, typer.Option(help="A name for the workspace.")] = None,
+) -> None:
+    """Create a workspace (settings file, secret key, database) and migrate it.
+
+    Example: [bold]civicloop init ./riverton[/bold]
+    """
+    from civicloop.core.workspace import Workspace, current
+
+    ws = Workspace(directory.expanduser().resolve()) if directory else current()
+    created = ws.init(name)
+    setup(ws.path)
+    migrate_database()
+    what = "Created" if created else "Updated"
+    console.print(f"[green]{what} workspace[/green] {ws.path}")
+    console.print(f"Use it with: export CIVICLOOP_WORKSPACE={ws.path}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations to the current workspace's database.
+
+    Example: [bold]CIVICLOOP_WORKSPACE=./riverton civicloop migrate[/bold]
+    """
+    setup()
+    migrate_database(quiet=False)
+
+
+@app.command()
+def createuser(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    collaborative: Annotated[
+        str | None, typer.Option(help="Slug of the collaborative the role applies to.")
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(help="backbone_admin, chair, partner_member or analyst."),
+    ] = None,
+    organisation: Annotated[
+        str | None, typer.Option(help="Organisation slug (required for partner_member).")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="Password; asked for when omitted.", envvar="CIVICLOOP_PASSWORD"),
+    ] = None,
+    superuser: Annotated[bool, typer.Option(help="Platform administrator.")] = False,
+) -> None:
+    """Create a person who signs in, optionally with a role on a collaborative.
+
+    Example: [bold]civicloop createuser sam --collaborative riverton --role partner_member
+    --organisation little-steps-child-care-alliance[/bold]
+    """
+    setup()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from civicloop.core.models import Membership, Role, User
+    from civicloop.results.models import Collaborative
+    from civicloop.table.models import Organisation
+
+    if role and role not in Role.values:
+        raise CliError(f"unknown role {role!r}: use one of {', '.join(Role.values)}")
+    if role and not collaborative:
+        raise CliError("--role needs --collaborative")
+    if User.objects.filter(username=username).exists():
+        raise CliError(f"user {username!r} already exists")
+    collab = org = None
+    if collaborative:
+        collab = Collaborative.objects.filter(slug=collaborative).first()
+        if collab is None:
+            raise CliError(f"no collaborative {collaborative!r}")
+    if role == Role.PARTNER_MEMBER and not organisation:
+        raise CliError("a partner_member needs --organisation")
+    if organisation:
+        org = Organisation.objects.filter(collaborative=collab, slug=organisation).first()
+        if org is None:
+            raise CliError(f"no organisation {organisation!r} in {collaborative}")
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = User(username=username, is_superuser=superuser, is_staff=superuser)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise CliError(" ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    if role:
+        Membership.objects.create(user=user, collaborative=collab, role=role, organisation=org)
+    console.print(
+        f"[green]Created[/green] {username}" + (f" ({role} on {collaborative})" if role else "")
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+) -> None:
+    """Serve the web application with gunicorn (static files by whitenoise).
+
+    Example: [bold]civicloop serve --port 8080[/bold]
+    """
+    setup()
+    migrate_database()
+    run_server(host, port, workers)
+
+
+def run_server(host: str, port: int, workers: int = 2) -> None:
+    from civicloop.core.server import serve as gunicorn_serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        os.environ.setdefault("CIVICLOOP_ALLOWED_HOSTS", f"{host},localhost,127.0.0.1")
+    console.print(f"Serving on [bold]http://{host}:{port}/[/bold] (Ctrl+C to stop)")
+    gunicorn_serve(host, port, workers)
+
+
+@app.command()
+def demo(
+    serve_: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web app when done.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address for the web app.")] = "127.0.0.1",
+    workspace: Annotated[
+        Path | None,
+        typer.Option(help="Demo workspace (default: CIVICLOOP_WORKSPACE, else ./civicloop-demo)."),
+    ] = None,
+) -> None:
+    """Build the demo collaborative and run the whole loop on it, then serve the web app.
+
+    The demo's data are synthetic, generated with a fixed seed. Running it again rebuilds
+    the demo collaborative from scratch.
+
+    Examples: [bold]civicloop demo[/bold] · [bold]civicloop demo --no-serve[/bold]
+    """
+    from civicloop.core.workspace import Workspace
+
+    path = workspace or Path(os.environ.get("CIVICLOOP_WORKSPACE") or "civicloop-demo")
+    ws = Workspace(path.expanduser().resolve())
+    ws.init("Riverton demo")
+    setup(ws.path)
+    from civicloop.demo.run import run_demo
+
+    run_demo(console)
+    if serve_:
+        from civicloop.demo.install import DEMO_PASSWORD
+
+        console.print(
+            f"\nSign in at http://{host}:{port}/accounts/login/ as [bold]backbone[/bold], "
+            f"[bold]chair[/bold], [bold]partner[/bold] or [bold]analyst[/bold], "
+            f"password [bold]{DEMO_PASSWORD}[/bold]"
+        )
+        run_server(host, port)
+
+
+def _register_stage_commands() -> None:
+    """Each stage owns its commands; they are added here, in one place."""
+    import importlib
+
+    for module in (
+        "civicloop.measure.cli",
+        "civicloop.learn.cli",
+        "civicloop.table.cli",
+        "civicloop.review.cli",
+        "civicloop.declare.cli",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.register(app)
+
+
+_register_stage_commands()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(1)
+    except CliError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence is one clear line
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("CIVICLOOP_DEBUG") == "1":
+            raise
+        name = type(exc).__name__
+        err.print(f"[red]error:[/red] {name}: {exc}", highlight=False, soft_wrap=True)
+        err.print("(set CIVICLOOP_DEBUG=1 to see the traceback)", style="dim")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

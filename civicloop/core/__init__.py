@@ -1,0 +1,1 @@
+"""Core: settings, the workspace, people and their roles, and helpers shared by every stage."""

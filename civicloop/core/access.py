@@ -1,0 +1,75 @@
+"""Who may see and change what. Every view asks here; nothing is decided in templates.
+
+- The public (anonymous) sees only public collaboratives and their declared (public)
+  indicators.
+- Members of a collaborative (any role) see all of its results and indicators.
+- Backbone admins and chairs manage the collaborative; analysts read everything.
+- A partner member changes only its own organisation's things.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from civicloop.core.models import Membership, Role
+
+
+def memberships(user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user)
+
+
+def is_backbone_admin(user, collaborative=None) -> bool:
+    qs = memberships(user).filter(role=Role.BACKBONE_ADMIN)
+    if collaborative is not None:
+        qs = qs.filter(collaborative=collaborative)
+    return qs.exists()
+
+
+def roles(user, collaborative) -> set[str]:
+    if user.is_authenticated and user.is_superuser:
+        return set(Role.values)
+    return set(memberships(user).filter(collaborative=collaborative).values_list("role", flat=True))
+
+
+def is_member(user, collaborative) -> bool:
+    return bool(roles(user, collaborative))
+
+
+def visible_collaboratives(user):
+    from civicloop.results.models import Collaborative
+
+    if user.is_authenticated and user.is_superuser:
+        return Collaborative.objects.all()
+    member_of = memberships(user).values("collaborative")
+    return Collaborative.objects.filter(Q(is_public=True) | Q(pk__in=member_of)).distinct()
+
+
+def visible_indicators(user, collaborative):
+    from civicloop.results.models import Indicator
+
+    qs = Indicator.objects.filter(result__collaborative=collaborative)
+    if is_member(user, collaborative):
+        return qs
+    if collaborative.is_public:
+        return qs.filter(is_public=True)
+    return qs.none()
+
+
+def can_manage(user, collaborative) -> bool:
+    """Set up results and indicators, seat organisations, open rounds: backbone and chairs."""
+    return bool(roles(user, collaborative) & {Role.BACKBONE_ADMIN, Role.CHAIR})
+
+
+def can_edit_organisation(user, organisation) -> bool:
+    """A partner member edits its own organisation; backbone admins edit any in their table."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or is_backbone_admin(user, organisation.collaborative):
+        return True
+    return (
+        memberships(user)
+        .filter(collaborative=organisation.collaborative, organisation=organisation)
+        .exists()
+    )

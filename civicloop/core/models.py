@@ -1,0 +1,59 @@
+"""People and their roles on a collaborative.
+
+Roles are per collaborative: the same person can chair one table and be an analyst on
+another. Everything a view may show or change is decided by `civicloop.core.access`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who signs in. Anyone not signed in is the public."""
+
+    display_name = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    BACKBONE_ADMIN = "backbone_admin", "Backbone admin"
+    CHAIR = "chair", "Chair"
+    PARTNER_MEMBER = "partner_member", "Partner member"
+    ANALYST = "analyst", "Analyst"
+
+
+class Membership(models.Model):
+    """A person's role on one collaborative; a partner member speaks for one organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    collaborative = models.ForeignKey(
+        "results.Collaborative", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "table.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="The organisation a partner member (or a chair) belongs to.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "collaborative", "role"], name="one_role_once_per_collaborative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="partner_member") | models.Q(organisation__isnull=False),
+                name="partner_member_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.collaborative}"

@@ -1,0 +1,89 @@
+"""The command line, run as a user runs it: in a subprocess, against a real workspace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import civicloop
+
+
+def civicloop_cmd(*args: str, workspace=None, env=None, input=None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    if workspace is not None:
+        environ["CIVICLOOP_WORKSPACE"] = str(workspace)
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "civicloop.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        input=input,
+        timeout=300,
+    )
+
+
+def test_version():
+    out = civicloop_cmd("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"civicloop {civicloop.__version__}"
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("init", "demo", "serve", "createuser", "migrate"):
+        out = civicloop_cmd(command, "--help", env={"COLUMNS": "200"})
+        assert out.returncode == 0, out.stderr
+        assert "Example" in out.stdout, command
+
+
+def test_a_missing_workspace_is_one_clear_line(tmp_path):
+    out = civicloop_cmd("migrate", workspace=tmp_path / "nowhere")
+    assert out.returncode == 1
+    assert out.stderr.strip().startswith("error: no workspace at")
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_init_creates_a_workspace_with_a_private_secret_key(tmp_path):
+    ws = tmp_path / "riverton"
+    out = civicloop_cmd("init", str(ws))
+    assert out.returncode == 0, out.stderr
+    assert (ws / "civicloop.toml").is_file() and (ws / "civicloop.sqlite3").is_file()
+    key = ws / "secret_key"
+    assert oct(key.stat().st_mode & 0o777) == "0o600" and len(key.read_text().strip()) > 40
+    # Running it again keeps the key.
+    before = key.read_text()
+    assert civicloop_cmd("init", str(ws)).returncode == 0
+    assert key.read_text() == before
+
+
+def test_createuser_checks_its_arguments(tmp_path):
+    ws = tmp_path / "ws"
+    civicloop_cmd("init", str(ws))
+    out = civicloop_cmd(
+        "createuser",
+        "sam",
+        "--role",
+        "wizard",
+        "--collaborative",
+        "x",
+        "--password",
+        "long enough password",
+        workspace=ws,
+    )
+    assert out.returncode == 1 and "unknown role 'wizard'" in out.stderr
+    out = civicloop_cmd("createuser", "sam", "--password", "long enough password 42", workspace=ws)
+    assert out.returncode == 0, out.stderr
+    out = civicloop_cmd("createuser", "sam", "--password", "long enough password 42", workspace=ws)
+    assert out.returncode == 1 and "already exists" in out.stderr
+
+
+def test_demo_without_serving_runs_the_loop_and_prints_a_summary(tmp_path):
+    out = civicloop_cmd(
+        "demo", "--no-serve", "--workspace", str(tmp_path / "demo"), env={"COLUMNS": "160"}
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Riverton Cradle to Career" in out.stdout
+    assert "Third-grade reading proficiency" in out.stdout
+    assert "rows validated" in out.stdout
+    assert (tmp_path / "demo" / "archive").is_dir()

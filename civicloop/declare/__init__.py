@@ -1,0 +1,1 @@
+"""Declare: publishing what the chair approved — public pages, reports, open data, alerts."""

@@ -1,0 +1,1 @@
+"""Declare models arrive with the declare stage (declarations, subscriptions, alerts)."""

@@ -1,0 +1,1 @@
+"""Stored learn results arrive with the learn stage's Django side."""

@@ -1,0 +1,1 @@
+"""Measure: getting data in — loads, sources, and indicators computed from raw records."""

@@ -1,0 +1,1 @@
+"""Results: collaboratives, results, indicators, areas, periods, series and observations."""

@@ -1,0 +1,111 @@
+"""REST endpoints for results, indicators and observations (read; access as on the pages)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from civicloop.core import access
+from civicloop.results.models import Collaborative, Observation
+
+router = Router(tags=["results"])
+
+
+class CollaborativeOut(Schema):
+    slug: str
+    name: str
+    city: str
+    description: str
+    is_synthetic: bool
+
+
+class IndicatorOut(Schema):
+    slug: str
+    name: str
+    result: str
+    unit: str
+    unit_kind: str
+    direction: str
+    frequency: str
+    target_value: float | None
+    target_period: str | None
+    baseline_value: float | None
+    baseline_period: str | None
+
+
+class ObservationOut(Schema):
+    area: str
+    dimension: str | None
+    group: str | None
+    period: str
+    period_start: date
+    value: float
+    margin_of_error: float | None
+    confidence_level: float | None
+    status: str
+
+
+def _collaborative(request, slug: str) -> Collaborative:
+    collab = get_object_or_404(Collaborative, slug=slug)
+    if not access.visible_collaboratives(request.user).filter(pk=collab.pk).exists():
+        raise Http404
+    return collab
+
+
+@router.get("/collaboratives", response=list[CollaborativeOut])
+def list_collaboratives(request):
+    return access.visible_collaboratives(request.user)
+
+
+@router.get("/collaboratives/{slug}/indicators", response=list[IndicatorOut])
+def list_indicators(request, slug: str):
+    collab = _collaborative(request, slug)
+    qs = access.visible_indicators(request.user, collab).select_related(
+        "result", "target_period", "baseline_period"
+    )
+    return [
+        IndicatorOut(
+            slug=i.slug,
+            name=i.name,
+            result=i.result.slug,
+            unit=i.unit,
+            unit_kind=i.unit_kind,
+            direction=i.direction,
+            frequency=i.frequency,
+            target_value=i.target_value,
+            target_period=i.target_period.label if i.target_period else None,
+            baseline_value=i.baseline_value,
+            baseline_period=i.baseline_period.label if i.baseline_period else None,
+        )
+        for i in qs
+    ]
+
+
+@router.get(
+    "/collaboratives/{slug}/indicators/{indicator}/observations", response=list[ObservationOut]
+)
+def list_observations(request, slug: str, indicator: str):
+    collab = _collaborative(request, slug)
+    ind = get_object_or_404(access.visible_indicators(request.user, collab), slug=indicator)
+    qs = (
+        Observation.objects.filter(series__indicator=ind)
+        .select_related("period", "series__area", "series__group__dimension")
+        .order_by("series__area__code", "series__group__order", "period__start")
+    )
+    return [
+        ObservationOut(
+            area=o.series.area.code,
+            dimension=o.series.group.dimension.slug if o.series.group_id else None,
+            group=o.series.group.slug if o.series.group_id else None,
+            period=o.period.label,
+            period_start=o.period.start,
+            value=o.value,
+            margin_of_error=o.margin_of_error,
+            confidence_level=o.confidence_level,
+            status=o.status,
+        )
+        for o in qs
+    ]

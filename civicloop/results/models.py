@@ -1,0 +1,338 @@
+"""The results part of the data model.
+
+Network → Collaborative → Result → Indicator; Area (a hierarchy), Period, Disaggregation;
+Series = indicator × area × group; Observation = series × period → value.
+An observation is never overwritten silently: every change leaves a `Revision`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from civicloop.results.periods import KINDS, parse_period
+
+
+class Network(models.Model):
+    """A group of collaboratives, e.g. a funder's five cities."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Collaborative(models.Model):
+    network = models.ForeignKey(
+        Network, on_delete=models.SET_NULL, null=True, blank=True, related_name="collaboratives"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    city = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_public = models.BooleanField(
+        default=False, help_text="Whether the public may see what this collaborative has declared."
+    )
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Generated demo data, labelled as such on every page."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("collaborative", args=[self.slug])
+
+    @property
+    def chairs(self):
+        """Chairs are people with the chair role on this collaborative's memberships."""
+        return self.memberships.filter(role="chair").select_related("user", "organisation")
+
+
+class AreaLevel(models.TextChoices):
+    CITY = "city", "City"
+    DISTRICT = "district", "District"
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+    TRACT = "tract", "Census tract"
+    CUSTOM = "custom", "Custom"
+
+
+class Area(models.Model):
+    """A place the collaborative measures: city > district/neighbourhood > tract, or custom."""
+
+    collaborative = models.ForeignKey(Collaborative, on_delete=models.CASCADE, related_name="areas")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=64, help_text="Stable identifier used in source files.")
+    level = models.CharField(max_length=20, choices=AreaLevel.choices)
+    custom_level = models.CharField(max_length=64, blank=True)
+    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, optional.")
+
+    class Meta:
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaborative", "code"], name="area_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(models.Model):
+    """A span of time. Ordered by real dates, whatever its kind."""
+
+    kind = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    label = models.CharField(max_length=20)
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start", "end"]
+        constraints = [models.UniqueConstraint(fields=["kind", "label"], name="period_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def get(cls, label: object, kind: str | None = None) -> Period:
+        spec = parse_period(label, kind)
+        period, _ = cls.objects.get_or_create(
+            kind=spec.kind, label=spec.label, defaults={"start": spec.start, "end": spec.end}
+        )
+        return period
+
+    @property
+    def position(self) -> float:
+        """Real time in years (mid-period), for the learn stage."""
+        return parse_period(self.label, self.kind).midpoint_year
+
+
+class Dimension(models.Model):
+    """A disaggregation dimension: race/ethnicity, age band, sex, income band, or custom."""
+
+    collaborative = models.ForeignKey(
+        Collaborative, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaborative", "slug"], name="dimension_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    """One group of a disaggregation dimension (e.g. 'Black' within race/ethnicity)."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dimension", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["dimension", "slug"], name="group_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.name}: {self.name}"
+
+
+class Result(models.Model):
+    """A population-level condition the collaborative wants, in plain language."""
+
+    collaborative = models.ForeignKey(
+        Collaborative, on_delete=models.CASCADE, related_name="results"
+    )
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    statement = models.TextField(
+        help_text="e.g. Every child in the South Ward reads at grade level by 3rd grade."
+    )
+    population = models.CharField(max_length=200, blank=True)
+    focus_areas = models.ManyToManyField(Area, blank=True, related_name="focus_of")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["collaborative", "order", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaborative", "slug"], name="result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("result", args=[self.collaborative.slug, self.slug])
+
+
+class UnitKind(models.TextChoices):
+    PERCENT = "percent", "Percent"
+    RATE = "rate", "Rate per N"
+    COUNT = "count", "Count"
+    CURRENCY = "currency", "Currency"
+    INDEX = "index", "Index"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Indicator(models.Model):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
+    slug = models.SlugField()
+    name = models.CharField(max_length=200)
+    definition = models.TextField(blank=True)
+    unit = models.CharField(max_length=60, help_text="As shown to readers: %, per 1,000, $...")
+    unit_kind = models.CharField(max_length=12, choices=UnitKind.choices)
+    rate_per = models.PositiveIntegerField(null=True, blank=True, help_text="N of 'rate per N'.")
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    frequency = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    source = models.CharField(max_length=300, blank=True)
+    is_survey = models.BooleanField(
+        default=False, help_text="Estimates from a survey sample, published with margins of error."
+    )
+    baseline_period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    baseline_value = models.FloatField(null=True, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    target_period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    limit = models.FloatField(
+        null=True, blank=True, help_text="A natural limit (e.g. 0 deaths) for the progress measure."
+    )
+    decimals = models.PositiveSmallIntegerField(default=1)
+    is_public = models.BooleanField(default=False, help_text="Declared: the public may see it.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["result", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["result", "slug"], name="indicator_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicator", args=[self.result.collaborative.slug, self.slug])
+
+    @property
+    def collaborative(self) -> Collaborative:
+        return self.result.collaborative
+
+    def format_value(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        number = f"{value:,.{self.decimals}f}"
+        if self.unit_kind == UnitKind.PERCENT:
+            return f"{number}%"
+        if self.unit_kind == UnitKind.CURRENCY:
+            return f"${number}"
+        return f"{number} {self.unit}".strip()
+
+
+class Series(models.Model):
+    """Indicator × area × disaggregation group (no group: the headline for that area)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="series")
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="series"
+    )
+    version = models.PositiveIntegerField(
+        default=0, help_text="Bumped by every load that changes this series; learn recomputes."
+    )
+
+    class Meta:
+        verbose_name_plural = "series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "group"], name="series_unique_with_group"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "area"],
+                condition=models.Q(group__isnull=True),
+                name="series_unique_headline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        group = f" · {self.group.name}" if self.group_id else ""
+        return f"{self.indicator.name} · {self.area.name}{group}"
+
+
+class ObservationStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    FINAL = "final", "Final"
+
+
+class Observation(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="observations")
+    value = models.FloatField()
+    margin_of_error = models.FloatField(null=True, blank=True)
+    confidence_level = models.FloatField(
+        null=True, blank=True, help_text="Of the margin of error, e.g. 0.90 for the ACS."
+    )
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ObservationStatus.choices, default=ObservationStatus.FINAL
+    )
+    load = models.ForeignKey(
+        "measure.Load", on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["series", "period__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "period"], name="observation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} · {self.period}: {self.value}"
+
+
+class Revision(models.Model):
+    """One change to an observation: what it was, what it became, who, when, why, which load."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    old_value = models.FloatField(null=True)
+    new_value = models.FloatField(null=True)
+    old_margin_of_error = models.FloatField(null=True)
+    new_margin_of_error = models.FloatField(null=True)
+    old_status = models.CharField(max_length=12, blank=True)
+    new_status = models.CharField(max_length=12, blank=True)
+    load = models.ForeignKey(
+        "measure.Load", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["observation", "-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.observation}: {self.old_value} → {self.new_value}"

@@ -1,0 +1,154 @@
+"""Pages for collaboratives, results and indicators. Access is decided in `core.access`."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+
+from civicloop.core import access
+from civicloop.results.charts import Point, series_chart, sparkline
+from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
+from civicloop.results.queries import summary_rows, top_area
+
+
+def home(request):
+    collaboratives = access.visible_collaboratives(request.user).select_related("network")
+    networks: dict = {}
+    for collab in collaboratives:
+        networks.setdefault(collab.network, []).append(collab)
+    return render(request, "results/home.html", {"networks": networks})
+
+
+def _collaborative(request, slug: str) -> Collaborative:
+    collab = get_object_or_404(Collaborative, slug=slug)
+    if not access.visible_collaboratives(request.user).filter(pk=collab.pk).exists():
+        # 404 rather than 403: the public is not told what exists but is not declared.
+        raise Http404("No such collaborative")
+    return collab
+
+
+def collaborative(request, slug: str):
+    collab = _collaborative(request, slug)
+    visible = access.visible_indicators(request.user, collab)
+    results = collab.results.annotate(n=Count("indicators")).prefetch_related(
+        Prefetch("indicators", queryset=visible, to_attr="visible_indicators")
+    )
+    results = [r for r in results if r.visible_indicators or access.is_member(request.user, collab)]
+    return render(
+        request,
+        "results/collaborative.html",
+        {
+            "collaborative": collab,
+            "results": results,
+            "chairs": collab.chairs,
+            "is_member": access.is_member(request.user, collab),
+        },
+    )
+
+
+def result(request, slug: str, result_slug: str):
+    collab = _collaborative(request, slug)
+    res = get_object_or_404(collab.results, slug=result_slug)
+    visible = access.visible_indicators(request.user, collab).filter(result=res)
+    if not visible.exists() and not access.is_member(request.user, collab):
+        raise Http404("No such result")
+    rows = summary_rows(collab, visible)
+    for row in rows:
+        row["sparkline"] = mark_safe(
+            sparkline(row["values"], label=f"{row['indicator'].name}: trend of the headline")
+        )
+    return render(
+        request,
+        "results/result.html",
+        {
+            "collaborative": collab,
+            "result": res,
+            "rows": rows,
+            "focus_areas": res.focus_areas.all(),
+        },
+    )
+
+
+def indicator(request, slug: str, indicator_slug: str):
+    collab = _collaborative(request, slug)
+    ind = get_object_or_404(
+        access.visible_indicators(request.user, collab).select_related(
+            "result", "baseline_period", "target_period"
+        ),
+        slug=indicator_slug,
+    )
+    series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")
+    areas = Area.objects.filter(pk__in=series_qs.values("area")).order_by("level", "name")
+    dimensions = Dimension.objects.filter(groups__series__indicator=ind).distinct()
+    default_area = top_area(collab)
+    area = areas.filter(code=request.GET.get("area", "")).first() or (
+        default_area if default_area in areas else areas.first()
+    )
+    by = request.GET.get("by", "")
+    if by not in {d.slug for d in dimensions} | {"areas"}:
+        by = ""
+    if by == "areas":
+        chosen = series_qs.filter(group__isnull=True).exclude(area=area).filter(area__parent=area)
+        chosen = chosen | series_qs.filter(group__isnull=True, area=area)
+    elif by:
+        chosen = series_qs.filter(area=area, group__dimension__slug=by) | series_qs.filter(
+            area=area, group__isnull=True
+        )
+    else:
+        chosen = series_qs.filter(area=area, group__isnull=True)
+    observations = list(
+        Observation.objects.filter(series__in=chosen)
+        .select_related("period", "series__area", "series__group", "load")
+        .prefetch_related(
+            Prefetch("revisions", queryset=Revision.objects.select_related("changed_by", "load"))
+        )
+        .order_by("series__area__name", "series__group__order", "period__start")
+    )
+    points = []
+    for obs in observations:
+        label = _series_label(obs.series, by)
+        moe = obs.margin_of_error
+        points.append(
+            Point(
+                label,
+                obs.period.label,
+                obs.period.start.isoformat(),
+                obs.value,
+                obs.value - moe if moe is not None else None,
+                obs.value + moe if moe is not None else None,
+            )
+        )
+    spec = series_chart(
+        points,
+        title=f"{ind.name}, {area.name if area else ''}",
+        unit=ind.unit,
+        target=(ind.target_period.start.isoformat(), ind.target_value)
+        if ind.target_period and ind.target_value is not None and not by
+        else None,
+        baseline=(ind.baseline_period.start.isoformat(), ind.baseline_value)
+        if ind.baseline_period and ind.baseline_value is not None and not by
+        else None,
+    )
+    context = {
+        "collaborative": collab,
+        "indicator": ind,
+        "areas": areas,
+        "area": area,
+        "dimensions": dimensions,
+        "by": by,
+        "spec": spec,
+        "observations": observations,
+        "series_label": {o.pk: _series_label(o.series, by) for o in observations},
+    }
+    template = "results/indicator.html"
+    if request.headers.get("HX-Request"):
+        template += "#panel"
+    return render(request, template, context)
+
+
+def _series_label(series: Series, by: str) -> str:
+    if by == "areas":
+        return series.area.name
+    return series.group.name if series.group_id else "All"

@@ -1,0 +1,1 @@
+"""Review: what a table needs at its meeting, and the decisions it records."""

@@ -1,0 +1,1 @@
+"""Review models arrive with the review stage (reviews, packets, decisions)."""

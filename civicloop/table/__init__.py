@@ -1,0 +1,1 @@
+"""The table: partner organisations, their footprint, seats, chairs and strategies."""

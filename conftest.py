@@ -1,0 +1,57 @@
+"""Test set-up shared by every part: a throwaway workspace, the demo collaborative, and people.
+
+The demo collaborative is installed once per test session (each test runs in a transaction
+that is rolled back), so every test can read it as "riverton".
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+DB_ONLY = os.environ.get("CIVICLOOP_TEST_DB_ONLY") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, run only the tests that touch the database."""
+    if not DB_ONLY:
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or {
+            "db",
+            "transactional_db",
+            "client",
+        } & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db and not item.get_closest_marker("browser") else drop).append(item)
+    items[:] = keep
+    config.hook.pytest_deselected(items=drop)
+
+
+@pytest.fixture(scope="session")
+def workspace_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("workspace")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _workspace(workspace_dir):
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - pure tests without Django installed
+        yield
+        return
+    from civicloop.core.workspace import Workspace
+
+    ws = Workspace(workspace_dir)
+    ws.init("tests")
+    settings.WORKSPACE = ws
+    yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _workspace):
+    from civicloop.demo.install import install
+
+    with django_db_blocker.unblock():
+        install()
