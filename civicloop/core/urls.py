@@ -1,12 +1,15 @@
+"""URLs: the frame here; each stage's pages live in its own ``urls.py`` under /c/<slug>/."""
+
 from __future__ import annotations
+
+import importlib
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from civicloop.core.api import api
 from civicloop.results import views as results
-from civicloop.table import views as table
 
 urlpatterns = [
     path("", results.home, name="home"),
@@ -17,11 +20,14 @@ urlpatterns = [
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
-    path("c/<slug:slug>/organisations/", table.organisations, name="organisations"),
-    path("c/<slug:slug>/organisations/<slug:org_slug>/", table.organisation, name="organisation"),
-    path(
-        "c/<slug:slug>/organisations/<slug:org_slug>/edit/",
-        table.organisation_edit,
-        name="organisation_edit",
-    ),
 ]
+
+# Stages register their pages here, in one place, in the order of the loop.
+for stage in ("measure", "table", "learn", "review", "declare"):
+    try:
+        importlib.import_module(f"civicloop.{stage}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"civicloop.{stage}.urls":
+            raise
+        continue
+    urlpatterns.append(path("c/<slug:slug>/", include(f"civicloop.{stage}.urls")))

@@ -76,7 +76,22 @@ def install(progress=None) -> DemoResult:
         if report.problems:
             raise RuntimeError(f"demo data failed validation: {report.problems[:3]}")
     _baselines(collab)
+    _stage_data(collab)
     return DemoResult(collab, loads)
+
+
+def _stage_data(collab: Collaborative) -> None:
+    """Each later stage adds its own demo data from ``civicloop.<stage>.demo_data.install``."""
+    import importlib
+
+    for stage in ("table", "learn", "review", "declare"):
+        try:
+            module = importlib.import_module(f"civicloop.{stage}.demo_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"civicloop.{stage}.demo_data":
+                raise
+            continue
+        module.install(collab)
 
 
 def _structure() -> Collaborative:
