@@ -7,7 +7,12 @@ from django.db import models
 
 
 class Source(models.Model):
-    """A named origin of data: a partner's spreadsheet, a portal dataset, raw records."""
+    """A named origin of data: a partner's spreadsheet, a portal dataset, raw records.
+
+    ``kind`` names the adapter that fetches it (``file`` for uploads; ``socrata``, ``ckan``,
+    ``census``, ``url`` for connectors); ``settings`` holds that adapter's options and
+    ``mapping`` the column mapping remembered from the last upload (see ``measure.mapping``).
+    """
 
     collaborative = models.ForeignKey(
         "results.Collaborative", on_delete=models.CASCADE, related_name="sources"
@@ -18,6 +23,12 @@ class Source(models.Model):
         "table.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     settings = models.JSONField(default=dict, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    schedule_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Refresh every N minutes; empty: only by hand."
+    )
+    next_refresh_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -32,6 +43,7 @@ class LoadStatus(models.TextChoices):
     APPLIED = "applied", "Applied"
     NO_CHANGE = "no_change", "No change (file already loaded)"
     REJECTED = "rejected", "Rejected (nothing written)"
+    PARTIAL = "partial", "Applied the valid rows; the others are in quarantine"
     ROLLED_BACK = "rolled_back", "Rolled back"
 
 
@@ -64,3 +76,50 @@ class Load(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class QuarantinedRow(models.Model):
+    """A row a load refused, kept with its problems so it can be fixed and loaded later."""
+
+    load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="quarantine")
+    row = models.PositiveIntegerField(help_text="Line number in the original file.")
+    values = models.JSONField(help_text="The row as read, column name → text.")
+    problems = models.JSONField(default=list)
+    released = models.BooleanField(default=False, help_text="Fixed and loaded by a later load.")
+
+    class Meta:
+        ordering = ["load", "row"]
+
+    def __str__(self) -> str:
+        return f"row {self.row} of {self.load}"
+
+
+class RefreshStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Refresh(models.Model):
+    """One scheduled or manual fetch of a connector source, and what it changed."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="refreshes")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RefreshStatus.choices, default=RefreshStatus.RUNNING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    load = models.ForeignKey(
+        Load, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Rows created/changed/unchanged."
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.started_at:%Y-%m-%d %H:%M} ({self.status})"

@@ -322,6 +322,13 @@ class Revision(models.Model):
     new_margin_of_error = models.FloatField(null=True)
     old_status = models.CharField(max_length=12, blank=True)
     new_status = models.CharField(max_length=12, blank=True)
+    # The rest of the previous state, so a rollback restores exactly what was there.
+    old_confidence_level = models.FloatField(null=True)
+    old_numerator = models.FloatField(null=True)
+    old_denominator = models.FloatField(null=True)
+    old_load = models.ForeignKey(
+        "measure.Load", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     load = models.ForeignKey(
         "measure.Load", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
     )

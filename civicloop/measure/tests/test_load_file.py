@@ -109,11 +109,15 @@ def test_a_new_series_and_its_version(tmp_path, riverton):
 def test_latin1_files_are_read_and_the_encoding_reported(tmp_path, riverton):
     path = write(
         tmp_path,
-        HEADER + "third-grade-reading,Clinton Park,,,2024-25,30,,,provisional\n" + "# café\n",
+        HEADER
+        + "third-grade-reading,Clinton Park,,,2024-25,30,,,provisional\n"
+        + "third-grade-reading,Café Quarter,,,2024-25,30,,,\n",
         encoding="latin-1",
     )
     report = load_file(path, riverton, dry_run=True)
     assert report.encoding == "latin-1"
+    assert "Latin-1" in report.notes[0]
+    assert [(p.row, p.message) for p in report.problems] == [(3, "unknown area 'Café Quarter'")]
 
 
 def test_a_dry_run_writes_nothing(tmp_path, riverton):
@@ -124,18 +128,40 @@ def test_a_dry_run_writes_nothing(tmp_path, riverton):
 
 
 def test_a_failure_mid_load_leaves_the_database_as_it_was(tmp_path, riverton, monkeypatch):
-    from civicloop.measure import loads
+    from civicloop.measure import write as writer
 
     before = reading(riverton).value
+    real_insert = writer.insert
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def explode(table, columns, data):
+        if table == Revision._meta.db_table:  # new rows are in, revisions fail
+            raise RuntimeError("disk full")
+        real_insert(table, columns, data)
 
-    monkeypatch.setattr(loads.Revision.objects, "bulk_create", explode)
-    path = write(tmp_path, HEADER + f"third-grade-reading,riverton,,,2024-25,{before + 5},,,\n")
+    monkeypatch.setattr(writer, "insert", explode)
+    path = write(
+        tmp_path,
+        HEADER
+        + f"third-grade-reading,riverton,,,2024-25,{before + 5},,,\n"
+        + "kindergarten-readiness,n-harbor,race-ethnicity,asian,2024-25,40,,,\n",
+    )
+    observations = Observation.objects.count()
     try:
         load_file(path, riverton)
     except RuntimeError:
         pass
     assert reading(riverton).value == before
+    assert Observation.objects.count() == observations
     assert not Load.objects.filter(original_name="upload.csv", status=LoadStatus.APPLIED).exists()
+
+
+def test_a_row_with_the_wrong_number_of_cells_is_reported_on_its_own_line(tmp_path, riverton):
+    path = write(
+        tmp_path,
+        HEADER
+        + "third-grade-reading,riverton,,,2024-25,30\n"  # row 2: too few cells
+        + "third-grade-reading,riverton,,,2023-24,101,,,\n",  # row 3: still numbered 3
+    )
+    report = load_file(path, riverton, dry_run=True)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "(row)"), (3, "value")]
+    assert "6 cells; the header has 9" in report.problems[0].message

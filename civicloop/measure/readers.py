@@ -1,0 +1,245 @@
+"""Readers: one small function per file format, registered in one place (``READERS``).
+
+Every reader returns a `RawTable`: the header in file order and each column as a pyarrow
+string array, so validation can work on whole columns at once. Cells are text; the loader
+decides what they mean.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table; the message says why, for the user."""
+
+
+@dataclass
+class RawTable:
+    header: list[str]
+    columns: dict[str, pa.Array]
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+    # Line number of each row in the file, when rows are not simply lines 2, 3, 4...
+    lines: np.ndarray | None = None
+    # Rows whose shape is wrong (too many or too few cells): (line, message).
+    shape_problems: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def nrows(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+
+def decode(raw: bytes) -> tuple[bytes, str]:
+    """UTF-8 bytes for the parser, and the encoding the file was really in.
+
+    UTF-8 (with or without a byte-order mark) is read as is; anything that is not valid
+    UTF-8 is read as Latin-1 (every byte is a Latin-1 character) and reported as such.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:], "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+        return raw, "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1").encode("utf-8"), "latin-1"
+
+
+def _dedupe(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(header):
+        name = name.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _sniff_delimiter(sample: bytes) -> str:
+    first = sample.split(b"\n", 1)[0]
+    counts = {d: first.count(d.encode()) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv_bytes(raw: bytes, name: str = "file") -> RawTable:
+    data, encoding = decode(raw)
+    if not data.strip():
+        raise ReadError(f"{name}: the file is empty")
+    delimiter = _sniff_delimiter(data[:65536])
+    notes = []
+    if encoding == "latin-1":
+        notes.append("The file is not UTF-8; it was read as Latin-1. Check accented names.")
+    ragged: list[int] = []
+
+    def invalid(row) -> str:
+        ragged.append(1)
+        return "skip"
+
+    try:
+        header_reader = pacsv.read_csv(
+            io.BytesIO(data.split(b"\n", 1)[0] + b"\n"),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+        )
+        header = _dedupe([str(v[0]) for v in header_reader.to_pydict().values()])
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=False, invalid_row_handler=invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        # Quoted line breaks and the like: the careful reader knows every row's line.
+        return _read_csv_slowly(data, name, delimiter, encoding, notes)
+    if ragged:
+        # Rows with the wrong number of cells: re-read carefully so each is reported
+        # against its own line, and the lines after it keep their numbers.
+        return _read_csv_slowly(data, name, delimiter, encoding, notes)
+    columns = {h: table.column(h).combine_chunks() for h in header}
+    return RawTable(header, columns, encoding, notes)
+
+
+def _read_csv_slowly(
+    data: bytes, name: str, delimiter: str, encoding: str, notes: list[str]
+) -> RawTable:
+    import csv
+
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
+    try:
+        header = _dedupe(next(reader))
+    except (StopIteration, csv.Error) as exc:
+        raise ReadError(f"{name}: not a readable CSV file ({exc})") from None
+    width = len(header)
+    cols: list[list[str]] = [[] for _ in header]
+    lines: list[int] = []
+    shape: list[tuple[int, str]] = []
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != width:
+                shape.append((line, f"the row has {len(row)} cells; the header has {width}"))
+                row = (row + [""] * width)[:width]
+            for i, cell in enumerate(row):
+                cols[i].append(cell)
+            lines.append(line)
+    except csv.Error as exc:
+        raise ReadError(
+            f"{name}: not a readable CSV file (line {reader.line_num}: {exc})"
+        ) from None
+    columns = {h: pa.array(c, type=pa.string()) for h, c in zip(header, cols, strict=True)}
+    return RawTable(header, columns, encoding, notes, np.array(lines, dtype=np.int64), shape)
+
+
+def read_csv(path: Path) -> RawTable:
+    return read_csv_bytes(path.read_bytes(), path.name)
+
+
+def read_excel(path: Path) -> RawTable:
+    """The first worksheet (or the one named ``data``) of an .xlsx workbook."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ReadError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = _dedupe([str(c) if c is not None else "" for c in next(rows)])
+    except StopIteration:
+        raise ReadError(f"{path.name}: the worksheet {sheet.title!r} is empty") from None
+    cols: list[list[str]] = [[] for _ in header]
+    for row in rows:
+        if row is None or all(c is None for c in row):
+            continue
+        for i in range(len(header)):
+            cols[i].append(_cell_text(row[i] if i < len(row) else None))
+    book.close()
+    columns = {h: pa.array(c, type=pa.string()) for h, c in zip(header, cols, strict=True)}
+    return RawTable(header, columns, "xlsx", [f"Read worksheet {sheet.title!r}."])
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def read_datapackage(path: Path) -> RawTable:
+    """A Frictionless data package: ``datapackage.json`` whose first tabular resource is read."""
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReadError(f"{path.name}: not a valid data package descriptor ({exc})") from None
+    resources = [r for r in descriptor.get("resources", []) if r.get("path") or r.get("data")]
+    if not resources:
+        raise ReadError(f"{path.name}: the data package has no resource with a path or data")
+    resource = resources[0]
+    if "data" in resource:
+        rows = resource["data"]
+        header = list(rows[0].keys()) if rows and isinstance(rows[0], dict) else list(rows[0])
+        body = [list(r.values()) for r in rows] if rows and isinstance(rows[0], dict) else rows[1:]
+        columns = {
+            h: pa.array([_cell_text(r[i]) for r in body], type=pa.string())
+            for i, h in enumerate(header)
+        }
+        return RawTable(header, columns, "utf-8", [f"Read resource {resource.get('name', 0)!r}."])
+    rel = resource["path"] if isinstance(resource["path"], str) else resource["path"][0]
+    target = (path.parent / rel).resolve()
+    if path.parent.resolve() not in target.parents:
+        raise ReadError(f"{path.name}: resource path {rel!r} points outside the package")
+    if not target.is_file():
+        raise ReadError(f"{path.name}: resource file {rel!r} is missing")
+    table = read_csv(target)
+    table.notes.append(f"Read resource {resource.get('name', rel)!r} ({rel}).")
+    return table
+
+
+READERS: dict[str, Callable[[Path], RawTable]] = {
+    ".csv": read_csv,
+    ".tsv": read_csv,
+    ".txt": read_csv,
+    ".xlsx": read_excel,
+    ".json": read_datapackage,
+}
+
+
+def read_table(path: Path, name: str | None = None) -> RawTable:
+    """Read ``path``; messages call it ``name`` (the file's original name, not the archive's)."""
+    reader = READERS.get(path.suffix.lower())
+    shown = name or path.name
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise ReadError(
+            f"{shown}: cannot read {path.suffix or 'files without a suffix'}; use {known}"
+        )
+    try:
+        return reader(path)
+    except ReadError as exc:
+        raise ReadError(str(exc).replace(path.name, shown, 1)) from None

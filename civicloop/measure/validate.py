@@ -1,0 +1,386 @@
+"""Validation of a whole load at once: every row checked, every problem named by row and column.
+
+Checks work on columns, not rows: each distinct indicator, area, group, period and unit is
+looked up once, numbers are parsed by pyarrow, and duplicates are found by sorting keys.
+So a two-million-row file is checked in about the time it takes to read it.
+
+What is checked, per row: the indicator, area, dimension and group exist (with "did you
+mean"); the period parses and is of the indicator's frequency; the value is a number, within
+0-100 for a percent and not negative for a count or rate; a margin of error is not negative
+and comes with its confidence level; the status is provisional or final; the unit, when a
+file gives one, is the indicator's; and no two rows give the same indicator × area × group ×
+period.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from civicloop.measure.mapping import LongTable
+from civicloop.results.models import Area, Collaborative, Group, Indicator, UnitKind
+from civicloop.results.periods import PeriodError, PeriodSpec, parse_period
+
+MAX_PROBLEMS = 100_000
+NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+STATUSES = ("final", "provisional")
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # line number in the original file, header = 1
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Validated:
+    """Clean rows as arrays (one element per long-format row), and the problems found."""
+
+    line: np.ndarray
+    indicator: np.ndarray  # Indicator pk
+    area: np.ndarray  # Area pk
+    group: np.ndarray  # Group pk, -1 for the headline
+    period: np.ndarray  # index into ``periods``
+    periods: list[PeriodSpec]
+    value: np.ndarray
+    margin_of_error: np.ndarray  # NaN when absent
+    confidence_level: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    status: np.ndarray  # index into STATUSES
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    bad_lines: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+
+class Catalogue:
+    """What rows may name, read from the database once per load."""
+
+    def __init__(self, collaborative: Collaborative):
+        self.indicators: dict[str, Indicator] = {
+            i.slug.lower(): i for i in Indicator.objects.filter(result__collaborative=collaborative)
+        }
+        self.areas: dict[str, Area] = {}
+        for area in Area.objects.filter(collaborative=collaborative):
+            self.areas[area.code.lower()] = area
+            self.areas.setdefault(area.name.lower(), area)
+        self.groups: dict[tuple[str, str], Group] = {}
+        self.dimensions: dict[str, str] = {}  # any spelling → canonical slug
+        for group in Group.objects.filter(dimension__collaborative=collaborative).select_related(
+            "dimension"
+        ):
+            dim = group.dimension
+            for name in (dim.slug.lower(), dim.name.lower()):
+                self.dimensions[name] = dim.slug
+            self.groups[(dim.slug, group.slug.lower())] = group
+            self.groups.setdefault((dim.slug, group.name.lower()), group)
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _codes(arr: pa.Array | None, n: int) -> tuple[np.ndarray, list[str]]:
+    """Dictionary-encode trimmed text: per-row codes and the distinct values."""
+    if arr is None:
+        return np.zeros(n, dtype=np.int64), [""]
+    encoded = pc.utf8_trim_whitespace(arr).dictionary_encode()
+    codes = np.asarray(encoded.indices.fill_null(0)).astype(np.int64)
+    return codes, [str(v) for v in encoded.dictionary.to_pylist()]
+
+
+def _numbers(arr: pa.Array | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floats (NaN where empty), and masks of empty and unparseable cells."""
+    if arr is None:
+        return np.full(n, np.nan), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+    text = pc.replace_substring(pc.utf8_trim_whitespace(arr), ",", "")
+    empty = np.asarray(pc.fill_null(pc.equal(text, ""), True))
+    ok = np.asarray(pc.fill_null(pc.match_substring_regex(text, NUMBER), False))
+    valid = pa.array(ok)
+    values = pc.cast(pc.if_else(valid, text, pa.scalar(None, pa.string())), pa.float64())
+    out = np.asarray(values.fill_null(np.nan), dtype=np.float64)
+    return out, empty, ~empty & ~ok
+
+
+class _Problems:
+    def __init__(self, table: LongTable):
+        self.table = table
+        self.items: list[Problem] = []
+        self.count = 0
+        self.bad = np.zeros(len(table), dtype=bool)
+        # Rows already refused as a whole (wrong shape): no further noise about their cells.
+        self.silenced = np.zeros(len(table), dtype=bool)
+
+    def column(self, name: str, idx: np.ndarray) -> np.ndarray:
+        origin = self.table.origin.get(name, name)
+        if isinstance(origin, np.ndarray):
+            return origin[idx]
+        return np.full(len(idx), origin, dtype=object)
+
+    def add(self, mask: np.ndarray, field_name: str, message) -> None:
+        """``message``: a string, an array aligned with the rows, or a function of row indices.
+
+        A function is called only for the rows reported, so a clean column costs nothing.
+        """
+        idx = np.flatnonzero(mask & ~self.silenced)
+        if not len(idx):
+            return
+        self.bad[idx] = True
+        self.count += len(idx)
+        room = MAX_PROBLEMS - len(self.items)
+        if room <= 0:
+            return
+        idx = idx[:room]
+        lines = self.table.line[idx]
+        cols = self.column(field_name, idx)
+        if callable(message):
+            texts = message(idx)
+        elif isinstance(message, np.ndarray):
+            texts = message[idx]
+        else:
+            texts = [message] * len(idx)
+        self.items.extend(
+            Problem(int(r), str(c), str(t)) for r, c, t in zip(lines, cols, texts, strict=True)
+        )
+
+
+def validate(
+    table: LongTable, catalogue: Catalogue, shape_problems: list[tuple[int, str]] = ()
+) -> Validated:
+    n = len(table)
+    f = table.fields
+    problems = _Problems(table)
+    if shape_problems:
+        bad_lines = np.array([line for line, _ in shape_problems])
+        text = dict(shape_problems)
+        mask = np.isin(table.line, bad_lines)
+        problems.add(mask, "(row)", lambda idx: [text[int(table.line[i])] for i in idx])
+        problems.silenced |= mask
+
+    # Indicators, areas: one lookup per distinct value.
+    ind_codes, ind_names = _codes(f.get("indicator"), n)
+    inds = [catalogue.indicators.get(name.lower()) for name in ind_names]
+    ind_msg = np.array(
+        [
+            "" if i else f"unknown indicator {name!r}" + did_you_mean(name, catalogue.indicators)
+            for name, i in zip(ind_names, inds, strict=True)
+        ],
+        dtype=object,
+    )
+    ind_known = np.array([i is not None for i in inds])
+    problems.add(~ind_known[ind_codes], "indicator", ind_msg[ind_codes])
+
+    area_codes, area_names = _codes(f.get("area"), n)
+    areas = [catalogue.areas.get(name.lower()) for name in area_names]
+    area_msg = np.array(
+        [
+            "" if a else f"unknown area {name!r}" + did_you_mean(name, catalogue.areas)
+            for name, a in zip(area_names, areas, strict=True)
+        ],
+        dtype=object,
+    )
+    problems.add(
+        ~np.array([a is not None for a in areas])[area_codes], "area", area_msg[area_codes]
+    )
+
+    # Disaggregation: each distinct (dimension, group) pair once.
+    dim_codes, dim_names = _codes(f.get("dimension"), n)
+    grp_codes, grp_names = _codes(f.get("group"), n)
+    pair = dim_codes * len(grp_names) + grp_codes
+    pairs, pair_inv = np.unique(pair, return_inverse=True)
+    pair_group = np.full(len(pairs), -1, dtype=np.int64)
+    pair_field = np.empty(len(pairs), dtype=object)
+    pair_msg = np.full(len(pairs), "", dtype=object)
+    for k, p in enumerate(pairs):
+        dim, grp = dim_names[p // len(grp_names)], grp_names[p % len(grp_names)]
+        if not dim and not grp:
+            continue
+        if not (dim and grp):
+            pair_field[k] = "group" if dim else "dimension"
+            pair_msg[k] = "dimension and group go together"
+        elif dim.lower() not in catalogue.dimensions:
+            pair_field[k] = "dimension"
+            pair_msg[k] = f"unknown dimension {dim!r}" + did_you_mean(dim, catalogue.dimensions)
+        else:
+            slug = catalogue.dimensions[dim.lower()]
+            group = catalogue.groups.get((slug, grp.lower()))
+            if group is None:
+                names = [g for d, g in catalogue.groups if d == slug]
+                pair_field[k] = "group"
+                pair_msg[k] = f"unknown group {grp!r} in {dim}" + did_you_mean(grp, names)
+            else:
+                pair_group[k] = group.pk
+    for field_name in ("dimension", "group"):
+        bad = (pair_field == field_name)[pair_inv]
+        problems.add(bad, field_name, pair_msg[pair_inv])
+
+    # Periods: each distinct (label, indicator) pair parsed once, with the indicator's frequency.
+    per_codes, per_labels = _codes(f.get("period"), n)
+    key = per_codes * len(ind_names) + ind_codes
+    keys, key_inv = np.unique(key, return_inverse=True)
+    specs: list[PeriodSpec] = []
+    spec_index: dict[tuple[str, str], int] = {}
+    key_period = np.full(len(keys), -1, dtype=np.int64)
+    key_msg = np.full(len(keys), "", dtype=object)
+    for k, kk in enumerate(keys):
+        label, ind = per_labels[kk // len(ind_names)], inds[kk % len(ind_names)]
+        try:
+            spec = parse_period(label, ind.frequency if ind else None)
+        except PeriodError as exc:
+            key_msg[k] = str(exc)
+            continue
+        if ind is not None and spec.kind != ind.frequency:
+            key_msg[k] = (
+                f"{label!r} is a {spec.kind.replace('_', ' ')} but {ind.slug} is measured by "
+                f"{ind.frequency.replace('_', ' ')}"
+            )
+            continue
+        at = spec_index.setdefault((spec.kind, spec.label), len(specs))
+        if at == len(specs):
+            specs.append(spec)
+        key_period[k] = at
+    problems.add((key_msg != "")[key_inv], "period", key_msg[key_inv])
+    period = key_period[key_inv]
+
+    # Numbers.
+    value, value_empty, value_bad = _numbers(f.get("value"), n)
+    raw_value = f.get("value")
+    problems.add(value_bad, "value", _not_a_number(raw_value))
+    problems.add(value_empty, "value", "value is empty")
+    kinds = np.array([i.unit_kind if i else "" for i in inds], dtype=object)[ind_codes]
+    with np.errstate(invalid="ignore"):
+        out_of_range = (kinds == UnitKind.PERCENT) & ((value < 0) | (value > 100))
+        problems.add(
+            out_of_range,
+            "value",
+            lambda idx: [f"{value[i]:g} is outside 0-100 for a percent" for i in idx],
+        )
+        negative = np.isin(kinds, [UnitKind.COUNT, UnitKind.RATE]) & (value < 0)
+        problems.add(
+            negative,
+            "value",
+            lambda idx: [f"{value[i]:g} is negative for a {kinds[i]}" for i in idx],
+        )
+    numbers = {}
+    for name in ("margin_of_error", "confidence_level", "numerator", "denominator"):
+        numbers[name], _empty, bad = _numbers(f.get(name), n)
+        problems.add(bad, name, _not_a_number(f.get(name)))
+    moe, level = numbers["margin_of_error"], numbers["confidence_level"]
+    with np.errstate(invalid="ignore"):
+        problems.add(moe < 0, "margin_of_error", "a margin of error cannot be negative")
+        problems.add(
+            ~np.isnan(moe) & np.isnan(level),
+            "confidence_level",
+            "a margin of error needs its confidence level (e.g. 0.90)",
+        )
+        level = np.where(level > 1, level / 100, level)
+        problems.add(
+            ~np.isnan(level) & ((level < 0.5) | (level >= 1)),
+            "confidence_level",
+            "a confidence level is between 0.5 and 1 (or 50 and 100)",
+        )
+
+    # Status.
+    st_codes, st_names = _codes(f.get("status"), n)
+    st_index = np.array(
+        [
+            STATUSES.index(s.lower()) if s.lower() in STATUSES else (0 if s == "" else -1)
+            for s in st_names
+        ]
+    )
+    st_msg = np.array(
+        [f"status {s!r} is neither provisional nor final" for s in st_names], dtype=object
+    )
+    problems.add(st_index[st_codes] < 0, "status", st_msg[st_codes])
+
+    # Unit, when the file states one.
+    if "unit" in f:
+        u_codes, u_names = _codes(f["unit"], n)
+        ukey = u_codes * len(ind_names) + ind_codes
+        ukeys, u_inv = np.unique(ukey, return_inverse=True)
+        u_msg = np.full(len(ukeys), "", dtype=object)
+        for k, kk in enumerate(ukeys):
+            unit, ind = u_names[kk // len(ind_names)], inds[kk % len(ind_names)]
+            if unit and ind is not None and not _same_unit(unit, ind):
+                u_msg[k] = f"unit {unit!r} does not match {ind.slug}'s unit {ind.unit!r}"
+        problems.add((u_msg != "")[u_inv], "unit", u_msg[u_inv])
+
+    # Duplicates among rows that are otherwise sound: same indicator, area, group, period.
+    group = pair_group[pair_inv]
+    sound = ~problems.bad
+    idx = np.flatnonzero(sound)
+    dkey = ((ind_codes[idx] * len(area_names) + area_codes[idx]) * len(pairs) + pair_inv[idx]) * (
+        len(specs) + 1
+    ) + period[idx]
+    order = np.argsort(dkey, kind="stable")
+    sorted_key = dkey[order]
+    starts = (
+        np.r_[True, sorted_key[1:] != sorted_key[:-1]] if len(order) else np.array([], dtype=bool)
+    )
+    if len(order) and not starts.all():
+        run = np.cumsum(starts) - 1
+        first = order[np.flatnonzero(starts)][run]
+        dup_rows = idx[order[~starts]]
+        first_lines = table.line[idx[first[~starts]]]
+        mask = np.zeros(n, dtype=bool)
+        mask[dup_rows] = True
+        msg = np.full(n, "", dtype=object)
+        msg[dup_rows] = [
+            f"duplicate of row {int(r)} (same indicator, area, group and period)"
+            for r in first_lines
+        ]
+        problems.add(mask, "period", msg)
+
+    clean = ~problems.bad
+    ind_pk = np.array([i.pk if i else -1 for i in inds], dtype=np.int64)[ind_codes]
+    area_pk = np.array([a.pk if a else -1 for a in areas], dtype=np.int64)[area_codes]
+    status = np.maximum(st_index[st_codes], 0)
+    problems.items.sort(key=lambda p: (p.row, p.column))
+    return Validated(
+        line=table.line[clean],
+        indicator=ind_pk[clean],
+        area=area_pk[clean],
+        group=group[clean],
+        period=period[clean],
+        periods=specs,
+        value=value[clean],
+        margin_of_error=moe[clean],
+        confidence_level=level[clean],
+        numerator=numbers["numerator"][clean],
+        denominator=numbers["denominator"][clean],
+        status=status[clean],
+        problems=problems.items,
+        problem_count=problems.count,
+        bad_lines=np.unique(table.line[problems.bad]),
+    )
+
+
+def _not_a_number(raw: pa.Array | None):
+    def messages(idx: np.ndarray) -> list[str]:
+        return [f"{v!r} is not a number" for v in raw.take(pa.array(idx)).to_pylist()]
+
+    return messages
+
+
+def _same_unit(unit: str, indicator: Indicator) -> bool:
+    text = unit.strip().lower()
+    accepted = {
+        indicator.unit.lower(),
+        indicator.unit_kind,
+        indicator.get_unit_kind_display().lower(),
+    }
+    if indicator.unit_kind == UnitKind.PERCENT:
+        accepted |= {"%", "percent", "percentage", "pct"}
+    return text in accepted
