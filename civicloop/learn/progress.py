@@ -1,0 +1,559 @@
+"""Progress to target: is each indicator on its way to its target, and how fast?
+
+Two methods, one entry point, `progress()`:
+
+``"civicloop"`` (the default) uses every observation since the baseline. It projects
+Sen's slope, with its confidence interval, to the target period and compares that with
+the target, which is where the straight path from the baseline to the target ends:
+
+- target_achieved: the latest value is already at or beyond the target;
+- on_track: even the pessimistic end of the projection reaches the target;
+- too_noisy ("too noisy to tell"): the projection interval straddles the target path;
+- at_risk: the whole projection falls short, but the series is clearly moving the right
+  way (the slope interval is entirely on the good side of zero): too slow;
+- off_track: the whole projection falls short and the series is not clearly improving,
+  or the target period has passed without reaching the target;
+- not_enough_data (fewer than 4 points since the baseline) / not_available (no target).
+
+Why not two points? Compound growth between the base year and the latest year looks at
+two numbers only, so one noisy or revised end point decides the status alone: a series
+that has improved steadily for a decade reads as "deterioration" after one bad year.
+Sen's slope is the median of all pairwise slopes, so a single odd point moves it little
+(its breakdown point is about 29%), and its interval says how sure we are; when the data
+cannot tell, we say so ("too noisy") instead of picking a side. The tests show a noisy
+end point flipping the Open SDG status while ours does not move.
+
+``"open-sdg"`` reproduces the progress measure of Open SDG sites and Statistics Canada
+(sdg-build's ``ProgressMeasure``) exactly, so a national or city SDG team moving to
+civicloop gets identical statuses and scores. See `open_sdg_progress` for its rules and
+edge cases; `open_sdg_indicator` aggregates several series of one indicator.
+
+>>> import numpy as np
+>>> from civicloop.learn.batch import SeriesBatch
+>>> years = np.arange(2015.0, 2025.0)
+>>> b = SeriesBatch([50 + 2.5 * (years - 2015) + [0, .4, -.3, .2, 0, -.4, .3, 0, -.2, .1]],
+...                 years, keys=["readiness"])
+>>> r = progress(b, target=80, target_year=2030, direction="higher")
+>>> r.status.tolist(), round(float(r.projected[0]), 1)
+(['on_track'], 87.1)
+>>> progress(b, method="open-sdg", target=80, direction="positive").status.tolist()
+['substantial_progress']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from civicloop.learn.batch import BatchError, BatchResult, SeriesBatch
+from civicloop.learn.direction import MIN_POINTS, parse_direction
+from civicloop.learn.trend import trend
+
+__all__ = [
+    "CIVICLOOP_STATUS_WORDS",
+    "CivicloopProgress",
+    "IndicatorProgress",
+    "OpenSdgProgress",
+    "civicloop_progress",
+    "open_sdg_indicator",
+    "open_sdg_progress",
+    "progress",
+    "sdg_years",
+]
+
+CIVICLOOP_STATUS_WORDS: dict[str, str] = {
+    "target_achieved": "target achieved",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "too_noisy": "too noisy to tell",
+    "not_enough_data": "not enough data",
+    "not_available": "not available",
+}
+
+
+def progress(
+    batch: SeriesBatch, *, method: Literal["civicloop", "open-sdg"] = "civicloop", **options: Any
+) -> CivicloopProgress | OpenSdgProgress:
+    """Progress to target by `method` ("civicloop", the default, or "open-sdg").
+
+    Options are those of `civicloop_progress` or `open_sdg_progress`.
+    """
+    if method == "civicloop":
+        return civicloop_progress(batch, **options)
+    if method == "open-sdg":
+        return open_sdg_progress(batch, **options)
+    raise ValueError(f"unknown progress method {method!r}; use 'civicloop' or 'open-sdg'")
+
+
+def _per_series(value: Any, n: int, name: str) -> np.ndarray:
+    """A scalar or one value per series as a float array (None -> NaN)."""
+    if value is None:
+        return np.full(n, np.nan)
+    if isinstance(value, str | int | float | np.number):
+        return np.full(n, float(value))
+    array = np.array([np.nan if v is None else v for v in value], dtype=np.float64)
+    if array.shape != (n,):
+        raise BatchError(f"{name}: {array.size} values given for {n} series")
+    return array
+
+
+# == civicloop =================================================================================
+
+
+@dataclass(frozen=True)
+class CivicloopProgress(BatchResult):
+    """Per series: status, its words, and the projection and path behind it."""
+
+    status: np.ndarray
+    words: np.ndarray
+    n: np.ndarray
+    base_time: np.ndarray
+    base_value: np.ndarray
+    latest_time: np.ndarray
+    latest_value: np.ndarray
+    target: np.ndarray
+    target_time: np.ndarray
+    required_slope: np.ndarray
+    slope: np.ndarray
+    slope_low: np.ndarray
+    slope_high: np.ndarray
+    projected: np.ndarray
+    projected_low: np.ndarray
+    projected_high: np.ndarray
+    alpha: float = 0.05
+
+
+def civicloop_progress(
+    batch: SeriesBatch,
+    *,
+    target: ArrayLike | None,
+    target_year: ArrayLike | float = 2030,
+    direction: Any,
+    base_year: ArrayLike | float | None = None,
+    alpha: float = 0.05,
+) -> CivicloopProgress:
+    """Project Sen's slope and its interval to the target period (see the module doc).
+
+    target, target_year, base_year: one value or one per series (base_year defaults to
+    each series' first observation; observations before it are ignored). direction:
+    "higher" or "lower" is better.
+    """
+    n_series = batch.n_series
+    sign = parse_direction(direction, batch.keys)
+    target_v = _per_series(target, n_series, "target")
+    target_t = _per_series(target_year, n_series, "target_year")
+    base_t = _per_series(base_year, n_series, "base_year")
+    # Points before the baseline do not count; the baseline is the first point on or after it.
+    times = batch.times_2d
+    with np.errstate(invalid="ignore"):
+        keep = ~(times < base_t[:, None])
+    since = batch.with_values(np.where(keep, batch.values, np.nan))
+    base_time, base_value = since.earliest()
+    latest_time, latest_value = since.latest()
+
+    result = trend(since, alpha=alpha)
+    # Anchor the Sen line at its median point (Conover), where it is best determined.
+    anchor_t, anchor_v = _median_point(since, result.slope, result.intercept, result.origin)
+    with np.errstate(invalid="ignore"):
+        ahead = target_t - anchor_t
+        projected = anchor_v + result.slope * ahead
+        ends = (anchor_v + result.slope_low * ahead, anchor_v + result.slope_high * ahead)
+        low, high = np.fmin(*ends), np.fmax(*ends)
+        required = (target_v - base_value) / (target_t - base_time)
+        # In "good" units (higher is better) the comparisons read the same for both directions.
+        pessimistic = np.where(sign > 0, low, -high) - sign * target_v
+        optimistic = np.where(sign > 0, high, -low) - sign * target_v
+        slope_good_low = np.where(sign > 0, result.slope_low, -result.slope_high)
+        achieved = sign * (latest_value - target_v) >= 0
+        deadline_passed = latest_time >= target_t
+
+    status = np.full(n_series, "off_track", dtype=object)
+    status[(optimistic < 0) & (slope_good_low > 0)] = "at_risk"
+    status[(pessimistic < 0) & (optimistic >= 0)] = "too_noisy"
+    status[pessimistic >= 0] = "on_track"
+    status[deadline_passed] = "off_track"
+    status[result.n < MIN_POINTS] = "not_enough_data"
+    status[achieved] = "target_achieved"
+    status[np.isnan(target_v) | np.isnan(target_t)] = "not_available"
+    return CivicloopProgress(
+        keys=list(batch.keys),
+        status=status,
+        words=np.array([CIVICLOOP_STATUS_WORDS[s] for s in status], dtype=object),
+        n=result.n,
+        base_time=base_time,
+        base_value=base_value,
+        latest_time=latest_time,
+        latest_value=latest_value,
+        target=target_v,
+        target_time=target_t,
+        required_slope=required,
+        slope=result.slope,
+        slope_low=result.slope_low,
+        slope_high=result.slope_high,
+        projected=projected,
+        projected_low=low,
+        projected_high=high,
+        alpha=alpha,
+    )
+
+
+def _median_point(
+    batch: SeriesBatch, slope: np.ndarray, intercept: np.ndarray, origin: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(median observed time, Sen line there): the point the Sen line pivots around."""
+    n = batch.n_observed
+    times = np.sort(np.where(batch.observed, batch.times_2d, np.inf), axis=1)
+    if times.shape[1] == 0:
+        return np.full(batch.n_series, np.nan), np.full(batch.n_series, np.nan)
+    rows = np.arange(batch.n_series)
+    low = times[rows, np.maximum((n - 1) // 2, 0)]
+    high = times[rows, np.maximum(n // 2, 0) % times.shape[1]]
+    with np.errstate(invalid="ignore"):
+        t = np.where(n > 0, (low + high) / 2, np.nan)
+        return t, intercept + slope * (t - origin)
+
+
+# == Open SDG ==================================================================================
+
+_SDG_THRESHOLDS_NO_TARGET = {"high": 0.015, "med": 0.005, "low": 0.0}
+_SDG_THRESHOLDS_TARGET = {"high": 0.95, "med": 0.6, "low": 0.0}
+_SDG_LIMIT_EXPONENT = 4.44
+
+
+def sdg_years(labels: Sequence[Any]) -> np.ndarray:
+    """Open SDG "Year" labels as numbers: ranges like "2015-2016" take their first year.
+
+    As sdg-build does, when any label is longer than four characters every label is cut
+    to its first four.
+
+    >>> sdg_years(["2015-2016", "2017", 2018]).tolist()
+    [2015.0, 2017.0, 2018.0]
+    """
+    text = [str(label).strip() for label in labels]
+    if any(len(t) > 4 for t in text):
+        text = [t[:4] for t in text]
+    return np.array([float(t) for t in text], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class OpenSdgProgress(BatchResult):
+    """The Open SDG progress measure per series, with its calculation components."""
+
+    status: np.ndarray
+    score: np.ndarray
+    progress_value: np.ndarray
+    target_achieved: np.ndarray
+    base_year: np.ndarray
+    base_value: np.ndarray
+    current_year: np.ndarray
+    current_value: np.ndarray
+    target: np.ndarray
+    target_year: np.ndarray
+    direction: np.ndarray
+    sign: np.ndarray
+    coefficient: np.ndarray
+    reason: np.ndarray
+
+
+def open_sdg_progress(
+    batch: SeriesBatch,
+    *,
+    base_year: ArrayLike | float = 2015,
+    target: ArrayLike | None = None,
+    target_year: ArrayLike | float = 2030,
+    direction: Any = None,
+    limit: ArrayLike | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> OpenSdgProgress:
+    """The Open SDG / Statistics Canada progress measure, as sdg-build computes it.
+
+    Per series (one value for all, or one per series): base_year (default 2015; if it has
+    no data, the next year that has), target (None/NaN: no target), target_year (2030),
+    direction ("positive" means higher is better; anything else, including None, means
+    lower is better, exactly as sdg-build reads its configuration), limit (None/NaN: none).
+    thresholds: {"high", "med", "low"} overriding the defaults (0.015 / 0.005 / 0 without
+    a target, 0.95 / 0.6 / 0 with one). Times must be whole years (see `sdg_years`).
+
+    Rules (sdg-build's): growth is the compound annual rate (v1/v0)^(1/(t1-t0)) - 1.
+    Without a target the progress value is sign(base) x direction x growth from the base
+    year to the latest year, and with a limit the thresholds are scaled by
+    c = 1 - (b/L)^4.44 (b <= L), 1 - ((2L - b)/L)^4.44 (L < b < 2L) or 1 (b >= 2L), with b
+    and L the absolute base value and limit. With a target it is sign x direction x
+    observed growth / |growth required from the base to the target by the target year|.
+    Status: target_achieved (latest value at or beyond the target in the good direction),
+    else substantial_progress (>= high), moderate_progress (>= med), limited_progress
+    (>= low), deterioration (< low), not_available. The score on [-5, 5] follows
+    sdg-build's piecewise-linear functions. A base value of 0 (and a target of 0) is
+    replaced by 0.001; base and latest values of opposite signs give not_available.
+
+    Where sdg-build would raise (no data at or after the base year, a target equal to the
+    base value, a target year equal to the base year), the series is not_available and
+    `reason` says why. Duplicated years cannot reach this function: `SeriesBatch`
+    rejects them, naming the series.
+    """
+    n_series = batch.n_series
+    sign_dir = _sdg_direction(direction, n_series)
+    base_y = _per_series(base_year, n_series, "base_year")
+    target_v = _per_series(target, n_series, "target")
+    target_v = np.where(target_v == 0, 0.001, target_v)
+    target_y = _per_series(target_year, n_series, "target_year")
+    limit_v = _per_series(limit, n_series, "limit")
+    has_target = ~np.isnan(target_v)
+
+    reason = np.full(n_series, "", dtype=object)
+    current_year, current_value = batch.latest()
+    base_year_used, raw_base = _sdg_base(batch, base_y)
+    reason[np.isnan(current_year)] = "no data"
+    reason[(reason == "") & np.isnan(raw_base)] = "no data at or after the base year"
+
+    sign = np.where(raw_base < 0, -1, 1)
+    high, med, low, coefficient = _sdg_thresholds(has_target, raw_base, limit_v, thresholds)
+    achieved = has_target & (
+        ((sign_dir == -1) & (current_value <= target_v))
+        | ((sign_dir == 1) & (current_value >= target_v))
+    )
+
+    value, why = _sdg_progress_value(
+        raw_base, current_value, base_year_used, current_year, target_v, target_y, sign * sign_dir
+    )
+    reason = np.where(reason == "", why, reason)
+    value = np.where(reason == "", value, np.nan)
+
+    status = _sdg_status(value, high, med, low, achieved)
+    score = _sdg_score(value, has_target, high, med, low, coefficient, achieved)
+    return OpenSdgProgress(
+        keys=list(batch.keys),
+        status=status,
+        score=score,
+        progress_value=value,
+        target_achieved=achieved,
+        base_year=base_year_used,
+        base_value=raw_base,
+        current_year=current_year,
+        current_value=current_value,
+        target=target_v,
+        target_year=target_y,
+        direction=sign_dir,
+        sign=sign,
+        coefficient=coefficient,
+        reason=reason,
+    )
+
+
+def _sdg_direction(direction: Any, n: int) -> np.ndarray:
+    """sdg-build: 1 if direction == 'positive' else -1 (also accepts +1/-1 numbers)."""
+    items = (
+        [direction] * n
+        if direction is None or isinstance(direction, str | int | float)
+        else list(direction)
+    )
+    if len(items) != n:
+        raise BatchError(f"direction: {len(items)} values given for {n} series")
+    return np.array(
+        [
+            1 if (d == "positive" or (isinstance(d, int | float | np.number) and d == 1)) else -1
+            for d in items
+        ],
+        dtype=np.int64,
+    )
+
+
+def _sdg_base(batch: SeriesBatch, base_year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The base year if observed, else the next observed year; and its value."""
+    times = batch.times_2d
+    with np.errstate(invalid="ignore"):
+        candidate = batch.observed & (times >= base_year[:, None])
+    has = candidate.any(axis=1)
+    col = np.argmax(candidate, axis=1)
+    rows = np.arange(batch.n_series)
+    return (
+        np.where(has, times[rows, col], np.nan),
+        np.where(has, batch.values[rows, col], np.nan),
+    )
+
+
+def _sdg_thresholds(
+    has_target: np.ndarray,
+    base_value: np.ndarray,
+    limit: np.ndarray,
+    user: Mapping[str, float] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    user = dict(user or {})
+    unknown = set(user) - {"high", "med", "low"}
+    if unknown:
+        raise ValueError(f"unknown progress thresholds {sorted(unknown)}; use high, med, low")
+    no_target = {**_SDG_THRESHOLDS_NO_TARGET, **user}
+    with_target = {**_SDG_THRESHOLDS_TARGET, **user}
+    b = np.abs(base_value)
+    lim = np.abs(limit)
+    a = _SDG_LIMIT_EXPONENT
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        near = np.where(b <= lim, 1 - (b / lim) ** a, 1 - ((2 * lim - b) / lim) ** a)
+        coefficient = np.where(b >= 2 * lim, 1.0, near)
+    # The limit only matters without a target (sdg-build ignores it otherwise).
+    coefficient = np.where(has_target | np.isnan(limit), 1.0, coefficient)
+    pick = {
+        key: np.where(has_target, with_target[key], no_target[key] * coefficient)
+        for key in ("high", "med", "low")
+    }
+    return pick["high"], pick["med"], pick["low"], coefficient
+
+
+def _growth(v1: np.ndarray, v0: np.ndarray, t1: np.ndarray, t0: np.ndarray) -> np.ndarray:
+    """Compound annual growth (v1/v0)^(1/(t1-t0)) - 1, as a complex array.
+
+    A negative ratio (a target across zero from the base) has no real root; Python, and
+    so sdg-build, then takes the principal complex root, whose modulus the progress value
+    uses. Non-negative ratios use the real power, bit for bit what Python computes.
+    """
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ratio = v1 / v0
+        exponent = 1 / (t1 - t0)
+        real = np.power(np.abs(ratio), exponent) - 1
+        negative = ratio < 0
+        if not negative.any():
+            return real.astype(np.complex128)
+        principal = np.power(ratio.astype(np.complex128), exponent) - 1
+        return np.where(negative, principal, real)
+
+
+def _sdg_progress_value(
+    base_value: np.ndarray,
+    current_value: np.ndarray,
+    base_year: np.ndarray,
+    current_year: np.ndarray,
+    target: np.ndarray,
+    target_year: np.ndarray,
+    sign_direction: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    n = base_value.shape[0]
+    reason = np.full(n, "", dtype=object)
+    base = np.where(base_value == 0, 0.001, base_value)
+    with np.errstate(invalid="ignore"):
+        opposite = ((base > 0) & (current_value < 0)) | ((base < 0) & (current_value > 0))
+        too_short = (current_year - base_year) < 1
+    reason[opposite] = "base and latest values have opposite signs"
+    reason[(reason == "") & too_short] = "not enough data (needs two years from the base year)"
+    observed = _growth(current_value, base, current_year, base_year).real
+    required = np.abs(_growth(target, base, target_year, base_year))
+    has_target = ~np.isnan(target)
+    bad_required = has_target & (
+        (required == 0) | (target_year == base_year) | ~np.isfinite(required)
+    )
+    reason[(reason == "") & bad_required] = "no growth is required to reach the target"
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(
+            has_target, sign_direction * observed / required, sign_direction * observed
+        )
+    return value, reason
+
+
+def _sdg_status(
+    value: np.ndarray, high: np.ndarray, med: np.ndarray, low: np.ndarray, achieved: np.ndarray
+) -> np.ndarray:
+    # The same chain of comparisons as sdg-build's get_progress_status.
+    with np.errstate(invalid="ignore"):
+        status = np.select(
+            [
+                value >= high,
+                (med <= value) & (value < high),
+                (low <= value) & (value < med),
+                value < low,
+            ],
+            ["substantial_progress", "moderate_progress", "limited_progress", "deterioration"],
+            default="not_available",
+        ).astype(object)
+    status[achieved] = "target_achieved"
+    return status
+
+
+def _sdg_score(
+    value: np.ndarray,
+    has_target: np.ndarray,
+    high: np.ndarray,
+    med: np.ndarray,
+    low: np.ndarray,
+    coefficient: np.ndarray,
+    achieved: np.ndarray,
+) -> np.ndarray:
+    """sdg-build's score functions (hard-coded for the default thresholds, as there)."""
+    v = value
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = coefficient
+        no_target = np.select(
+            [v < low, c == 0, v >= high, v >= med, v >= low],
+            [
+                np.maximum(125 * v - 2.5, -5),
+                5.0,
+                np.minimum(500 * v / c - 5, 5),
+                250 * v / c - 1.25,
+                500 * v / c - 2.5,
+            ],
+            default=np.nan,
+        )
+        with_target = np.where(
+            (v >= high) | (v >= med),
+            np.minimum(7.1429 * v - 4.2857, 5),
+            np.maximum(4.1667 * v - 2.5, -5),
+        )
+    score = np.where(has_target, with_target, no_target)
+    score = np.where(np.isnan(v), np.nan, score)
+    return np.where(achieved, 5.0, score)
+
+
+@dataclass(frozen=True)
+class IndicatorProgress(BatchResult):
+    """Open SDG progress per indicator: the mean score of its series and the status read
+    from it (keys are the indicator ids)."""
+
+    status: np.ndarray
+    score: np.ndarray
+    n_series: np.ndarray
+    target_achieved: np.ndarray
+
+
+def open_sdg_indicator(result: OpenSdgProgress, indicator: Sequence[Any]) -> IndicatorProgress:
+    """Aggregate series to indicators as sdg-build does.
+
+    The score is the mean of the series scores that exist; the status is read from it
+    (>= 2.5 substantial, >= 0 moderate, >= -2.5 limited, else deterioration) and is
+    target_achieved only if every scored series achieved its target. An indicator with no
+    scored series is not_available (sdg-build leaves its status empty).
+
+    >>> import numpy as np
+    >>> from civicloop.learn.batch import SeriesBatch
+    >>> b = SeriesBatch([[10.0, 12.0], [10.0, 9.0]], [2015.0, 2020.0], keys=["a", "b"])
+    >>> r = open_sdg_progress(b, direction="positive")
+    >>> agg = open_sdg_indicator(r, ["3.1.1", "3.1.1"])
+    >>> agg.keys, agg.status.tolist(), round(float(agg.score[0]), 4)
+    (['3.1.1'], ['moderate_progress'], 0.0)
+    """
+    labels = np.asarray([str(i) for i in indicator], dtype=object)
+    if labels.shape[0] != len(result.keys):
+        raise BatchError(f"{labels.shape[0]} indicator ids given for {len(result.keys)} series")
+    ids, inverse = np.unique(labels, return_inverse=True)
+    scored = ~np.isnan(result.score)
+    count = np.bincount(inverse, weights=scored, minlength=len(ids))
+    total = np.bincount(inverse, weights=np.where(scored, result.score, 0.0), minlength=len(ids))
+    missed = np.bincount(inverse, weights=scored & ~result.target_achieved, minlength=len(ids))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(count > 0, total / count, np.nan)
+    achieved = (count > 0) & (missed == 0)
+    status = np.full(len(ids), "not_available", dtype=object)
+    status[score >= -5] = "deterioration"
+    status[score >= -2.5] = "limited_progress"
+    status[score >= 0] = "moderate_progress"
+    status[score >= 2.5] = "substantial_progress"
+    status[achieved] = "target_achieved"
+    return IndicatorProgress(
+        keys=[str(i) for i in ids],
+        status=status,
+        score=score,
+        n_series=count.astype(np.int64),
+        target_achieved=achieved,
+    )
