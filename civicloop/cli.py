@@ -239,6 +239,7 @@ def _register_stage_commands() -> None:
     import importlib
 
     for module in (
+        "civicloop.measure.load_cli",
         "civicloop.measure.cli",
         "civicloop.learn.cli",
         "civicloop.table.cli",
@@ -259,7 +260,9 @@ _register_stage_commands()
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode, click returns a command's exit code instead of exiting.
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -73,3 +73,32 @@ def can_edit_organisation(user, organisation) -> bool:
         .filter(collaborative=organisation.collaborative, organisation=organisation)
         .exists()
     )
+
+
+def upload_sources(user, collaborative):
+    """The sources a person may load data into.
+
+    Backbone admins, chairs and analysts load into any source of their collaborative; a
+    partner member only into sources that belong to its own organisation.
+    """
+    from civicloop.measure.models import Source
+
+    sources = Source.objects.filter(collaborative=collaborative)
+    mine = roles(user, collaborative)
+    if mine & {Role.BACKBONE_ADMIN, Role.CHAIR, Role.ANALYST}:
+        return sources
+    if Role.PARTNER_MEMBER in mine:
+        orgs = memberships(user).filter(collaborative=collaborative).values("organisation")
+        return sources.filter(organisation__in=orgs)
+    return sources.none()
+
+
+def can_upload(user, collaborative) -> bool:
+    return bool(roles(user, collaborative) & set(Role.values))
+
+
+def can_roll_back(user, load) -> bool:
+    """Backbone admins and chairs undo any load; others only their own."""
+    if can_manage(user, load.collaborative):
+        return True
+    return user.is_authenticated and load.created_by_id == user.pk

@@ -137,6 +137,7 @@ def load_file(
     on_problems: str = "reject",
     dry_run: bool = False,
     progress: Progress | None = None,
+    original_name: str | None = None,
 ) -> LoadReport:
     """Archive, validate every row, and apply in one transaction.
 
@@ -152,8 +153,9 @@ def load_file(
     stored = archive(path, digest)
     _archive_companions(path, stored)
     the_mapping = _mapping(mapping, source)
+    name = original_name or path.name
     try:
-        raw = read_table(stored if path.suffix.lower() != ".json" else path, path.name)
+        raw = read_table(stored if path.suffix.lower() != ".json" else path, name)
         table = apply(raw.header, raw.columns, the_mapping, raw.lines)
     except (ReadError, MappingError) as exc:
         raise LoadError(str(exc)) from None
@@ -173,7 +175,7 @@ def load_file(
     common = dict(
         collaborative=collaborative,
         source=source,
-        original_name=path.name,
+        original_name=name,
         sha256=digest,
         archive_path=str(stored.relative_to(settings.WORKSPACE.path)),
         size=stored.stat().st_size,
@@ -212,6 +214,23 @@ def load_file(
     report.rows_created, report.rows_changed, report.rows_unchanged = created, changed, unchanged
     report.rows_quarantined = quarantined
     return report
+
+
+def archived(collaborative: Collaborative, digest: str) -> Path | None:
+    """The archived original with this content hash, if it was ever brought in."""
+    folder = settings.WORKSPACE.archive_dir / digest[:2]
+    if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+        return None
+    found = sorted(folder.glob(f"{digest}.*")) if folder.is_dir() else []
+    return next((p for p in found if not p.name.endswith(".part")), None)
+
+
+def header_of(path: Path) -> list[str]:
+    """The column names of a file, for the column-mapping step."""
+    try:
+        return read_table(path).header
+    except ReadError as exc:
+        raise LoadError(str(exc)) from None
 
 
 def _quarantine(load: Load, raw: RawTable, checked) -> int:

@@ -88,8 +88,17 @@ class Catalogue:
 
 
 def did_you_mean(word: str, choices) -> str:
+    """A close match, shown as the catalogue spells it (``choices``: lower-case key → thing)."""
     close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return ""
+    thing = choices[close[0]] if isinstance(choices, dict) else close[0]
+    shown = getattr(thing, "slug", None) or getattr(thing, "name", None) or str(thing)
+    if hasattr(thing, "code") and thing.code.lower() != close[0]:
+        shown = thing.name
+    elif hasattr(thing, "code"):
+        shown = thing.code
+    return f" (did you mean {shown!r}?)"
 
 
 def _codes(arr: pa.Array | None, n: int) -> tuple[np.ndarray, list[str]]:
@@ -217,7 +226,7 @@ def validate(
             slug = catalogue.dimensions[dim.lower()]
             group = catalogue.groups.get((slug, grp.lower()))
             if group is None:
-                names = [g for d, g in catalogue.groups if d == slug]
+                names = {g: grp for (d, g), grp in catalogue.groups.items() if d == slug}
                 pair_field[k] = "group"
                 pair_msg[k] = f"unknown group {grp!r} in {dim}" + did_you_mean(grp, names)
             else:

@@ -1,0 +1,217 @@
+"""``civicloop load``, ``civicloop loads`` and ``civicloop rollback``: files in, from the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+
+
+def _collaborative(slug: str | None):
+    from civicloop.cli import CliError
+    from civicloop.results.models import Collaborative
+
+    if slug:
+        found = Collaborative.objects.filter(slug=slug).first()
+        if found is None:
+            raise CliError(f"no collaborative {slug!r}")
+        return found
+    all_ = list(Collaborative.objects.all()[:2])
+    if len(all_) != 1:
+        raise CliError("several collaboratives (or none): name one with --collaborative")
+    return all_[0]
+
+
+def load(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, Excel (.xlsx) or datapackage.json.")],
+    collaborative: Annotated[
+        str | None, typer.Option("--collaborative", "-c", help="Collaborative slug.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source name; its mapping is remembered.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(help="Column mapping: a JSON file or inline JSON (see measure.mapping)."),
+    ] = None,
+    quarantine: Annotated[
+        bool, typer.Option(help="Load the sound rows and keep the others in quarantine.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Check every row; write nothing.")] = False,
+    errors: Annotated[
+        Path | None, typer.Option(help="Write the problems to this CSV file.")
+    ] = None,
+    user: Annotated[str | None, typer.Option(help="Record the load as this user.")] = None,
+) -> None:
+    """Load observations from a file: archived, every row validated, all or nothing.
+
+    Examples: [bold]civicloop load partners.csv --source "School district"[/bold] ·
+    [bold]civicloop load wide.xlsx --mapping '{"columns": {"Ward": "area"}, "constants":
+    {"indicator": "chronic-absence"}, "wide": "periods"}' --dry-run[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.core.models import User
+    from civicloop.measure.loads import LoadError, load_file
+    from civicloop.measure.models import Source
+
+    collab = _collaborative(collaborative)
+    the_source = None
+    if source:
+        the_source, _ = Source.objects.get_or_create(collaborative=collab, name=source)
+    the_mapping = None
+    if mapping:
+        text = Path(mapping).read_text() if Path(mapping).is_file() else mapping
+        try:
+            the_mapping = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CliError(f"--mapping is neither a file nor JSON: {exc}") from None
+    who = User.objects.filter(username=user).first() if user else None
+    if user and who is None:
+        raise CliError(f"no user {user!r}")
+    with Progress(
+        TextColumn("[bold]Loading {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(file.name, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            if not console.is_terminal:  # logs and scripts get a plain line per step
+                print(f"written {done} of {total} rows", flush=True)
+
+        try:
+            report = load_file(
+                file,
+                collab,
+                source=the_source,
+                user=who,
+                mapping=the_mapping,
+                on_problems="quarantine" if quarantine else "reject",
+                dry_run=dry_run,
+                progress=progress,
+            )
+        except LoadError as exc:
+            raise CliError(str(exc)) from None
+    print_report(report)
+    if errors and report.problems:
+        _write_problems(report.problems, errors)
+        console.print(f"Problems written to {errors}")
+    if report.problem_count and not quarantine:
+        raise typer.Exit(2)
+
+
+def print_report(report) -> None:
+    for note in report.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    if report.problems:
+        table = Table(title=f"{report.problem_count:,} problem(s)", title_justify="left")
+        table.add_column("Row", justify="right")
+        table.add_column("Column")
+        table.add_column("Problem")
+        for p in report.problems[:50]:
+            table.add_row(str(p.row), p.column, p.message)
+        console.print(table)
+        if report.problem_count > 50:
+            console.print(f"… and {report.problem_count - 50:,} more (use --errors FILE for all)")
+    verdict = {
+        "applied": "[green]Loaded[/green]",
+        "partial": "[yellow]Loaded the sound rows[/yellow]",
+        "no_change": "[green]Already loaded: no change[/green]",
+        "rejected": "[red]Nothing written[/red]",
+        "dry_run": "[cyan]Dry run: nothing written[/cyan]",
+    }[str(report.status)]
+    load_id = f" (load #{report.load.pk})" if report.load else ""
+    console.print(
+        f"{verdict}{load_id}: {report.rows_total:,} rows; {report.rows_created:,} new, "
+        f"{report.rows_changed:,} revised, {report.rows_unchanged:,} unchanged"
+        + (f", {report.rows_quarantined:,} in quarantine" if report.rows_quarantined else "")
+    )
+
+
+def _write_problems(problems, path: Path) -> None:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "column", "problem"])
+        for p in problems:
+            writer.writerow([p.row, p.column, p.message])
+
+
+def loads(
+    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+) -> None:
+    """List loads, newest first: file, status and what each changed.
+
+    Example: [bold]civicloop loads -c riverton[/bold]
+    """
+    from civicloop.cli import setup
+
+    setup()
+    from civicloop.measure.models import Load
+
+    collab = _collaborative(collaborative)
+    table = Table(title=f"Loads into {collab.name}", title_justify="left")
+    for col in ("#", "When", "File", "Status", "Rows", "New", "Revised", "By"):
+        table.add_column(col)
+    for item in Load.objects.filter(collaborative=collab).select_related("created_by")[:limit]:
+        table.add_row(
+            str(item.pk),
+            f"{item.created_at:%Y-%m-%d %H:%M}",
+            item.original_name,
+            item.status,
+            f"{item.rows_total:,}",
+            f"{item.rows_created:,}",
+            f"{item.rows_changed:,}",
+            str(item.created_by or "—"),
+        )
+    console.print(table)
+
+
+def rollback(
+    load_id: Annotated[int, typer.Argument(help="The load's number (see civicloop loads).")],
+    user: Annotated[str | None, typer.Option(help="Record the rollback as this user.")] = None,
+) -> None:
+    """Undo a whole load: its new values removed, the values it changed restored.
+
+    Example: [bold]civicloop rollback 42[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.core.models import User
+    from civicloop.measure.loads import RollbackError
+    from civicloop.measure.loads import rollback as undo
+    from civicloop.measure.models import Load
+
+    target = Load.objects.filter(pk=load_id).first()
+    if target is None:
+        raise CliError(f"no load #{load_id}")
+    try:
+        result = undo(target, User.objects.filter(username=user).first() if user else None)
+    except RollbackError as exc:
+        raise CliError(str(exc)) from None
+    console.print(
+        f"[green]Rolled back[/green] load #{load_id}: {result['removed']:,} new values removed, "
+        f"{result['restored']:,} restored"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load)
+    app.command("loads")(loads)
+    app.command("rollback")(rollback)
