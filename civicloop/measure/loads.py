@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,7 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @property
     def ok(self) -> bool:
@@ -149,6 +151,15 @@ def load_file(
     path = Path(path)
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = now - clock
+        clock = now
+
     digest = sha256_of(path)
     stored = archive(path, digest)
     _archive_companions(path, stored)
@@ -159,6 +170,7 @@ def load_file(
         table = apply(raw.header, raw.columns, the_mapping, raw.lines)
     except (ReadError, MappingError) as exc:
         raise LoadError(str(exc)) from None
+    lap("archive and read")
     checked = validate(table, Catalogue(collaborative), raw.shape_problems)
     report = LoadReport(
         None,
@@ -168,7 +180,9 @@ def load_file(
         notes=raw.notes,
         problems=checked.problems,
         problem_count=checked.problem_count,
+        timings=timings,
     )
+    lap("validate")
     if dry_run:
         report.status = "dry_run"
         return report
@@ -201,15 +215,24 @@ def load_file(
         )
         return report
     status = LoadStatus.PARTIAL if checked.problem_count else LoadStatus.APPLIED
+
+    def make_load(created: int, changed: int, unchanged: int) -> Load:
+        return Load.objects.create(
+            status=status,
+            rows_created=created,
+            rows_changed=changed,
+            rows_unchanged=unchanged,
+            **common,
+        )
+
     with transaction.atomic():
-        load = Load.objects.create(status=status, **common)
-        created, changed, unchanged = write.apply(checked, load, user, progress)
+        load, created, changed, unchanged = write.apply(checked, make_load, user, progress)
         quarantined = _quarantine(load, raw, checked) if checked.problem_count else 0
-        load.rows_created, load.rows_changed, load.rows_unchanged = created, changed, unchanged
-        load.save(update_fields=["rows_created", "rows_changed", "rows_unchanged"])
+        lap("write")
         if source is not None and not the_mapping.is_identity and mapping is not None:
             source.mapping = the_mapping.to_json()
             source.save(update_fields=["mapping"])
+    lap("commit")
     report.load, report.status = load, status
     report.rows_created, report.rows_changed, report.rows_unchanged = created, changed, unchanged
     report.rows_quarantined = quarantined

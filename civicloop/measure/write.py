@@ -63,8 +63,8 @@ def _nan_to_none(values: np.ndarray) -> list:
     return out.tolist()
 
 
-def _series_ids(rows: Validated) -> np.ndarray:
-    """Each row's Series pk, creating the series that do not exist yet."""
+def _series_ids(rows: Validated) -> tuple[np.ndarray, set[int]]:
+    """Each row's Series pk, creating the series that do not exist yet (also returned)."""
     combo = np.stack([rows.indicator, rows.area, rows.group], axis=1)
     combos, inverse = np.unique(combo, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
@@ -76,10 +76,13 @@ def _series_ids(rows: Validated) -> np.ndarray:
         )
     }
     missing = [tuple(int(x) for x in c) for c in combos if tuple(int(x) for x in c) not in existing]
+    before = set(existing.values())
     if missing:
+        # Born at version 1: updating thousands of rows created in the same transaction
+        # makes PostgreSQL's foreign-key checks at commit walk their old versions.
         Series.objects.bulk_create(
             [
-                Series(indicator_id=i, area_id=a, group_id=None if g < 0 else g)
+                Series(indicator_id=i, area_id=a, group_id=None if g < 0 else g, version=1)
                 for i, a, g in missing
             ],
             batch_size=5000,
@@ -91,7 +94,7 @@ def _series_ids(rows: Validated) -> np.ndarray:
             )
         }
     ids = np.array([existing[tuple(int(x) for x in c)] for c in combos], dtype=np.int64)
-    return ids[inverse]
+    return ids[inverse], set(existing.values()) - before
 
 
 def _period_ids(rows: Validated) -> np.ndarray:
@@ -135,13 +138,21 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def apply(
-    rows: Validated, load: Load, user=None, progress: Callable[[int, int], None] | None = None
-) -> tuple[int, int, int]:
-    """Write the rows; returns (created, changed, unchanged)."""
+    rows: Validated,
+    make_load: Callable[[int, int, int], Load],
+    user=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Load, int, int, int]:
+    """Write the rows; returns the load and (created, changed, unchanged).
+
+    ``make_load(created, changed, unchanged)`` creates the `Load` row once the counts are
+    known and before any observation points at it: a load row that is updated after its
+    observations went in makes PostgreSQL's foreign-key checks at commit much slower.
+    """
     n = len(rows)
     if n == 0:
-        return 0, 0, 0
-    series = _series_ids(rows)
+        return make_load(0, 0, 0), 0, 0, 0
+    series, born = _series_ids(rows)
     periods = _period_ids(rows)
     key = series * (1 << 24) + periods
     old = _existing(series)
@@ -169,6 +180,7 @@ def apply(
         else np.zeros(0, bool)
     )
     changed, changed_at = hit[~unchanged_mask], at[~unchanged_mask]
+    load = make_load(len(new_idx), len(changed), int(unchanged_mask.sum()))
     now = timezone.now()
     user_id = getattr(user, "pk", None)
     done = 0
@@ -180,12 +192,16 @@ def apply(
             progress(done, n)
     if len(changed):
         _update_observations(changed, changed_at, rows, status_text, old, load, user_id, now)
-    touched = np.unique(np.concatenate([series[new_idx], series[changed]])).tolist()
+    touched = [
+        pk
+        for pk in np.unique(np.concatenate([series[new_idx], series[changed]])).tolist()
+        if pk not in born
+    ]
     for i in range(0, len(touched), 500):
         Series.objects.filter(pk__in=touched[i : i + 500]).update(version=F("version") + 1)
     if progress:
         progress(n, n)
-    return len(new_idx), len(changed), int(unchanged_mask.sum())
+    return load, len(new_idx), len(changed), int(unchanged_mask.sum())
 
 
 def _observation_tuples(
