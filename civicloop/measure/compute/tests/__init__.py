@@ -1,0 +1,1 @@
+"""Tests of indicator computation; plain pytest, no Django database."""
