@@ -176,14 +176,36 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker", help="Also run the background task worker (refreshes)."
+        ),
+    ] = True,
 ) -> None:
     """Serve the web application with gunicorn (static files by whitenoise).
+
+    The background worker that refreshes scheduled sources runs alongside unless
+    --no-worker is given (then run it yourself with: civicloop worker).
 
     Example: [bold]civicloop serve --port 8080[/bold]
     """
     setup()
     migrate_database()
-    run_server(host, port, workers)
+    handle = _background_worker() if worker else None
+    try:
+        run_server(host, port, workers)
+    finally:
+        if handle is not None:
+            handle.stop()
+
+
+def _background_worker():
+    try:
+        from civicloop.measure.refresh import start_background_worker
+    except ModuleNotFoundError:
+        return None
+    return start_background_worker()
 
 
 def run_server(host: str, port: int, workers: int = 2) -> None:
@@ -284,4 +306,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m civicloop.cli`, this file is loaded twice (as __main__ and as
+    # civicloop.cli); use the second copy so exceptions and commands are one set.
+    from civicloop.cli import main as _main
+
+    _main()

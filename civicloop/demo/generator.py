@@ -15,7 +15,10 @@ Planted signals (what later stages must find, and what the tests check):
    resident survey (margins of error at 90% confidence). Citywide it is flat with noise,
    and its last estimate is 3.0 points above the one before, well inside the margins:
    nothing may call that progress.
-4. **A missing partner.** "South Ward Family Health Center" serves most of its clients in
+4. **Computed from raw records.** "Days to resolve housing code complaints" is not a
+   file of numbers: it is computed (median days, by month and neighbourhood) from
+   ``housing_complaints()``, 311-style raw records, by `civicloop.measure.compute` on DuckDB.
+5. **A missing partner.** "South Ward Family Health Center" serves most of its clients in
    the South Ward, the focus of the early-literacy and health results, but has no seat at
    any table; no other health organisation sits at the early-literacy table.
 
@@ -632,6 +635,68 @@ ORGANISATIONS = [
     ),
 ]
 MISSING_ORGANISATION = "south-ward-family-health-center"
+
+# Indicators computed from raw records rather than loaded as numbers.
+COMPUTED_INDICATORS = [
+    {
+        "result": "healthy-homes",
+        "slug": "housing-complaint-days",
+        "name": "Days to resolve housing code complaints",
+        "definition": "Median days from a tenant's housing code complaint (311) to its resolution.",
+        "unit": "days",
+        "unit_kind": "count",
+        "direction": "lower",
+        "frequency": "month",
+        "target": 14,
+        "target_period": "2030",
+        "source": "Riverton 311 (raw records, computed by civicloop)",
+        "computation": {
+            "measure": "median",
+            "table": "housing-complaints",
+            "value": "days_to_close",
+            "period": {"column": "opened", "grain": "month"},
+            "area": "neighbourhood",
+            "filters": [{"column": "category", "op": "==", "value": "housing code"}],
+        },
+    }
+]
+
+
+def housing_complaints() -> list[dict]:
+    """311-style raw records: one row per request, housing code complaints among others."""
+    import datetime as dt
+
+    rng = np.random.default_rng(SEED + 311)
+    records = []
+    start = dt.date(2022, 1, 1)
+    for m in range(12 * 3 + 9):  # 2022-01 .. 2025-09
+        first = dt.date(start.year + (start.month - 1 + m) // 12, (start.month - 1 + m) % 12 + 1, 1)
+        for code, _name, ward, weight in NEIGHBOURHOODS:
+            n = rng.poisson(22 * weight)
+            slower = 1.25 if ward == "south" else 1.0
+            median = (24 - 0.12 * m) * slower  # resolution slowly gets faster
+            days = rng.gamma(2.0, median / 1.68, n)
+            category = rng.choice(["housing code", "noise", "street light"], n, p=[0.6, 0.25, 0.15])
+            for k in range(n):
+                records.append(
+                    {
+                        "request_id": f"R{len(records) + 1:07d}",
+                        "opened": (first + dt.timedelta(days=int(rng.integers(0, 28)))).isoformat(),
+                        "neighbourhood": code,
+                        "category": str(category[k]),
+                        "days_to_close": round(float(days[k]), 1),
+                    }
+                )
+    return records
+
+
+def write_records_csv(records: list[dict], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    return path
 
 
 @dataclass

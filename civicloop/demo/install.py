@@ -18,6 +18,7 @@ from civicloop.core.models import Membership, Role, User
 from civicloop.demo import generator as g
 from civicloop.measure.loads import LoadReport, load_file
 from civicloop.measure.models import Source
+from civicloop.measure.records import compute_indicators, register_table
 from civicloop.results.models import (
     Area,
     Collaborative,
@@ -72,6 +73,9 @@ def install(progress=None) -> DemoResult:
         load_file(first, collab, source=source, user=user, progress=progress),
         load_file(second, collab, source=source, user=User.objects.get(username="chair")),
     ]
+    records = g.write_records_csv(g.housing_complaints(), folder / "riverton-311-requests.csv")
+    register_table(records, collab, "housing-complaints")
+    loads += [c.report for c in compute_indicators(collab, user=user)]
     for report in loads:
         if report.problems:
             raise RuntimeError(f"demo data failed validation: {report.problems[:3]}")
@@ -167,6 +171,24 @@ def _structure() -> Collaborative:
             )
             if spec.target_period
             else None,
+        )
+    for spec in g.COMPUTED_INDICATORS:
+        Indicator.objects.create(
+            result=results[spec["result"]],
+            slug=spec["slug"],
+            name=spec["name"],
+            definition=spec["definition"],
+            unit=spec["unit"],
+            unit_kind=spec["unit_kind"],
+            direction=spec["direction"],
+            frequency=spec["frequency"],
+            source=spec["source"],
+            decimals=1,
+            is_public=True,
+            order=len(g.INDICATORS),
+            target_value=spec["target"],
+            target_period=Period.get(spec["target_period"], "year"),
+            computation=spec["computation"],
         )
     orgs = {}
     areas = {a.code: a for a in Area.objects.filter(collaborative=collab)}

@@ -211,7 +211,105 @@ def rollback(
     )
 
 
+records_app = typer.Typer(
+    help="Raw record tables that indicators are computed from.", no_args_is_help=True
+)
+
+
+@records_app.command("load")
+def records_load(
+    file: Annotated[Path, typer.Argument(help="A CSV or Parquet file of raw records.")],
+    name: Annotated[str, typer.Option(help="The table name computations use.")],
+    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+) -> None:
+    """Archive and register a table of raw records (311 requests, attendance, permits…).
+
+    Example: [bold]civicloop records load requests-2025.parquet --name housing-complaints[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.measure.loads import LoadError
+    from civicloop.measure.records import register_table
+
+    try:
+        table = register_table(file, _collaborative(collaborative), name)
+    except LoadError as exc:
+        raise CliError(str(exc)) from None
+    console.print(
+        f"[green]Registered[/green] {table.name}: {table.rows:,} records, columns "
+        + ", ".join(table.columns)
+    )
+
+
+@records_app.command("list")
+def records_list(
+    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+) -> None:
+    """List the registered raw record tables.
+
+    Example: [bold]civicloop records list[/bold]
+    """
+    from civicloop.cli import setup
+
+    setup()
+    from civicloop.measure.models import RecordTable
+
+    table = Table(title="Raw record tables", title_justify="left")
+    for col in ("Name", "Records", "File", "Columns"):
+        table.add_column(col)
+    for item in RecordTable.objects.filter(collaborative=_collaborative(collaborative)):
+        table.add_row(item.name, f"{item.rows:,}", item.original_name, ", ".join(item.columns))
+    console.print(table)
+
+
+def compute(
+    indicators: Annotated[
+        list[str] | None, typer.Argument(help="Indicator slugs (default: all computed).")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (embedded), postgres or spark.")] = "duckdb",
+    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Compute and check; write nothing.")] = False,
+) -> None:
+    """Compute indicators from raw records and load the results like any file.
+
+    Examples: [bold]civicloop compute[/bold] · [bold]civicloop compute housing-complaint-days
+    --engine spark[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.measure.records import ComputeError, compute_indicators
+
+    with console.status(f"Computing on {engine}…"):
+        try:
+            done = compute_indicators(
+                _collaborative(collaborative),
+                only=indicators or None,
+                engine=engine,
+                dry_run=dry_run,
+            )
+        except ComputeError as exc:
+            raise CliError(str(exc)) from None
+    if not done:
+        console.print("No indicator here is computed from raw records.")
+    for item in done:
+        console.print(
+            f"[bold]{item.indicator.slug}[/bold] on {engine}: {item.rows:,} observations"
+            + (
+                f" ({item.skipped_missing:,} cells with no area or group left out)"
+                if item.skipped_missing
+                else ""
+            )
+        )
+        print_report(item.report)
+        if item.report.problem_count:
+            raise typer.Exit(2)
+
+
 def register(app: typer.Typer) -> None:
     app.command("load")(load)
     app.command("loads")(loads)
     app.command("rollback")(rollback)
+    app.command("compute")(compute)
+    app.add_typer(records_app, name="records")

@@ -123,3 +123,33 @@ class Refresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} at {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class RecordTable(models.Model):
+    """A table of raw administrative records (311 requests, attendance, permits, loans).
+
+    The file is archived like any load; indicators with a ``computation`` are computed
+    from it by `civicloop.measure.records`.
+    """
+
+    collaborative = models.ForeignKey(
+        "results.Collaborative", on_delete=models.CASCADE, related_name="record_tables"
+    )
+    name = models.SlugField(help_text="The name definitions use in their 'table' field.")
+    original_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    archive_path = models.CharField(max_length=500, help_text="Relative to the workspace.")
+    rows = models.PositiveBigIntegerField(default=0)
+    columns = models.JSONField(default=dict, help_text="Column name → type, as read.")
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="record_tables"
+    )
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collaborative", "name"], name="record_table_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rows:,} records)"

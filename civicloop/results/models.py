@@ -219,6 +219,16 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField(default=1)
     is_public = models.BooleanField(default=False, help_text="Declared: the public may see it.")
     order = models.PositiveIntegerField(default=0)
+    computation = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="How to compute it from raw records (see civicloop.measure.compute).",
+    )
+    progress_options = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Open SDG progress_calculation_options: a list of {direction, target, ...}.",
+    )
 
     class Meta:
         ordering = ["result", "order", "name"]

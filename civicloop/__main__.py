@@ -1,0 +1,5 @@
+"""``python -m civicloop``: the same as the ``civicloop`` command."""
+
+from civicloop.cli import main
+
+main()
