@@ -57,7 +57,7 @@ def install(progress=None) -> DemoResult:
     """Remove any earlier demo collaborative and build it again from the generator."""
     data = g.generate()
     with transaction.atomic():
-        Collaborative.objects.filter(slug=SLUG).delete()
+        remove(SLUG)
         collab = _structure()
     source = Source.objects.create(
         collaborative=collab,
@@ -96,6 +96,40 @@ def _stage_data(collab: Collaborative) -> None:
                 raise
             continue
         module.install(collab)
+
+
+def remove(slug: str) -> None:
+    """Delete a collaborative and everything in it.
+
+    Observations protect their series, areas and loads from accidental deletion, so the
+    demo is taken apart from the numbers up rather than by one cascading delete.
+    """
+    from django.db.models.deletion import ProtectedError
+
+    from civicloop.results.models import Observation, Revision, Series
+
+    collab = Collaborative.objects.filter(slug=slug).first()
+    if collab is None:
+        return
+    series = Series.objects.filter(indicator__result__collaborative=collab)
+    observations = Observation.objects.filter(series__in=series)
+    Revision.objects.filter(observation__in=observations).delete()
+    observations.delete()
+    series.delete()
+    areas = Area.objects.filter(collaborative=collab)
+    while areas.exists():  # leaves first: a parent area is protected by its children
+        areas.filter(children__isnull=True).delete()
+    # Whatever else protects its targets (role changes, strategies' periods...) goes with
+    # the collaborative; retry after removing the protecting rows a stage reports.
+    for _ in range(10):
+        try:
+            with transaction.atomic():
+                collab.delete()
+            return
+        except ProtectedError as exc:
+            for obj in exc.protected_objects:
+                obj.delete()
+    collab.delete()  # still protected after ten rounds: let the error say by what
 
 
 def _structure() -> Collaborative:

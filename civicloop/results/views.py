@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from civicloop.core import access
+from civicloop.learn.evidence import indicator_evidence, short_verdicts
 from civicloop.results.charts import Point, series_chart, sparkline
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
 from civicloop.results.queries import summary_rows, top_area
@@ -55,10 +56,12 @@ def result(request, slug: str, result_slug: str):
     if not visible.exists() and not access.is_member(request.user, collab):
         raise Http404("No such result")
     rows = summary_rows(collab, visible)
+    verdicts = short_verdicts(collab, rows[0]["area"] if rows else None)
     for row in rows:
         row["sparkline"] = mark_safe(
             sparkline(row["values"], label=f"{row['indicator'].name}: trend of the headline")
         )
+        row["verdict"] = verdicts.get(row["indicator"].pk)
     return render(
         request,
         "results/result.html",
@@ -141,10 +144,14 @@ def indicator(request, slug: str, indicator_slug: str):
         "spec": spec,
         "observations": observations,
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
+        "evidence": indicator_evidence(
+            ind, area, show_effects=access.is_member(request.user, collab), lines=chosen, by=by
+        ),
     }
     template = "results/indicator.html"
     if request.headers.get("HX-Request"):
         template += "#panel"
+        context["oob"] = True  # the panel brings the evidence for the new area along
     return render(request, template, context)
 
 

@@ -87,3 +87,6 @@ def test_demo_without_serving_runs_the_loop_and_prints_a_summary(tmp_path):
     assert "Third-grade reading proficiency" in out.stdout
     assert "rows validated" in out.stdout
     assert (tmp_path / "demo" / "archive").is_dir()
+    # Running it again rebuilds the demo in the same workspace.
+    again = civicloop_cmd("demo", "--no-serve", "--workspace", str(tmp_path / "demo"))
+    assert again.returncode == 0, again.stderr

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from civicloop.core.tests.browser import browser, demo_server, page, screenshot  # noqa: F401
+from civicloop.core.tests.browser import screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_indicator_chart_renders_offline(page, demo_server):  # noqa: F811
+def test_the_indicator_chart_renders_offline(page, demo_server):
     outside: list[str] = []
     page.on(
         "request", lambda r: outside.append(r.url) if not r.url.startswith(demo_server) else None
@@ -22,7 +22,7 @@ def test_the_indicator_chart_renders_offline(page, demo_server):  # noqa: F811
     screenshot(page, "indicator-third-grade-reading")
 
 
-def test_the_disaggregation_toggle_redraws_the_chart(page, demo_server):  # noqa: F811
+def test_the_disaggregation_toggle_redraws_the_chart(page, demo_server):
     page.goto(f"{demo_server}/c/riverton/indicators/third-grade-reading/")
     page.wait_for_selector(".vega[data-rendered='true'] svg", timeout=20000)
     page.get_by_label("By race/ethnicity").check()
@@ -33,7 +33,7 @@ def test_the_disaggregation_toggle_redraws_the_chart(page, demo_server):  # noqa
     screenshot(page, "indicator-by-race")
 
 
-def test_a_phone_sized_result_page(browser, demo_server):  # noqa: F811
+def test_a_phone_sized_result_page(browser, demo_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     phone = context.new_page()
     phone.goto(f"{demo_server}/c/riverton/results/early-literacy/")

@@ -1,0 +1,296 @@
+"""``civicloop learn trends | progress | effects``: what the data say, from the terminal.
+
+Each command brings the stored results up to date first (only series that a load changed
+are recomputed), prints a Rich table, or with ``--json`` a JSON list for machines.
+``civicloop.cli`` is imported inside functions only: it imports this module while it is
+being imported.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+CollaborativeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--collaborative", "-c", help="Slug of the collaborative (default: the only one)."
+    ),
+]
+AreaOption = Annotated[
+    str | None, typer.Option("--area", "-a", help="Area code (default: the whole city).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+class ProgressMethod(StrEnum):
+    civicloop = "civicloop"
+    open_sdg = "open-sdg"
+
+
+def register(app: typer.Typer) -> None:
+    learn = typer.Typer(
+        help="Learn: trends, progress to target and strategy effects, with their uncertainty.",
+        no_args_is_help=True,
+    )
+    learn.command()(trends)
+    learn.command()(progress)
+    learn.command()(effects)
+    learn.command()(analyse)
+    app.add_typer(learn, name="learn")
+
+
+def _start(collaborative: str | None, area: str | None = None):
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.results.models import Area, Collaborative
+
+    if collaborative:
+        collab = Collaborative.objects.filter(slug=collaborative).first()
+        if collab is None:
+            raise CliError(f"no collaborative {collaborative!r}")
+    else:
+        found = list(Collaborative.objects.all()[:2])
+        if len(found) != 1:
+            raise CliError("several collaboratives (or none): name one with --collaborative")
+        collab = found[0]
+    the_area = None
+    if area:
+        the_area = Area.objects.filter(collaborative=collab, code=area).first()
+        if the_area is None:
+            raise CliError(f"no area {area!r} in {collab.slug}")
+    return collab, the_area
+
+
+def _print_json(rows) -> None:
+    print(json.dumps([r.as_dict() for r in rows], indent=2))
+
+
+def _n(x: float | None, digits: int = 2) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.{digits}f}"
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+_STYLE = {
+    "improving": "green",
+    "worsening": "red",
+    "within_margin_of_error": "yellow",
+    "target_achieved": "green",
+    "on_track": "green",
+    "at_risk": "yellow",
+    "off_track": "red",
+    "too_noisy": "yellow",
+    "substantial_progress": "green",
+    "moderate_progress": "green",
+    "limited_progress": "yellow",
+    "deterioration": "red",
+    "working": "green",
+    "harmful": "red",
+    "not_working": "yellow",
+    "cannot_tell": "yellow",
+}
+
+
+def _styled(status: str, words: str) -> str:
+    style = _STYLE.get(status)
+    return f"[{style}]{words}[/{style}]" if style else words
+
+
+def trends(
+    collaborative: CollaborativeOption = None,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Is each indicator improving? Slopes with their intervals and adjusted p-values.
+
+    Sen's slope a year with its 95% interval, the Mann-Kendall p-value, and the p-value
+    adjusted (Benjamini-Hochberg) across the collaborative's indicators in that area.
+
+    Example: [bold]civicloop learn trends -c riverton --area south[/bold]
+    """
+    collab, the_area = _start(collaborative, area)
+    from civicloop.learn import store
+
+    rows = store.analyse_trends(collab, the_area)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(
+        title=f"Trends: {collab.name}, {rows[0].area if rows else ''}", title_justify="left"
+    )
+    for col, justify in (
+        ("Indicator", "left"),
+        ("Verdict", "left"),
+        ("Slope a year", "right"),
+        ("95% interval", "right"),
+        ("p", "right"),
+        ("adjusted p", "right"),
+        ("n", "right"),
+        ("Periods", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(
+            r.name,
+            _styled(r.status, r.words),
+            _n(r.slope, 3),
+            f"{_n(r.slope_low, 3)} to {_n(r.slope_high, 3)}" if r.slope_low is not None else "—",
+            _p(r.p),
+            _p(r.p_adjusted),
+            str(r.n),
+            f"{r.first_period}–{r.latest_period}" if r.first_period else "—",
+        )
+    console.print(table)
+    console.print(
+        f"[dim]Adjusted across {rows[0].family_size if rows else 0} indicators; "
+        "'improving' or 'worsening' only when the adjusted p is below 0.05.[/dim]"
+    )
+
+
+def progress(
+    collaborative: CollaborativeOption = None,
+    method: Annotated[
+        ProgressMethod, typer.Option(help="civicloop (Sen's slope projected) or open-sdg.")
+    ] = ProgressMethod.civicloop,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Progress of every indicator to its target, with the components used.
+
+    Status, score and progress value, and what they rest on: base and current year and
+    value, target, target year and direction.
+
+    Examples: [bold]civicloop learn progress[/bold] ·
+    [bold]civicloop learn progress --method open-sdg --json[/bold]
+    """
+    collab, the_area = _start(collaborative, area)
+    from civicloop.learn import store
+
+    rows = store.progress(collab, method=method.value, area=the_area)
+    if as_json:
+        _print_json(rows)
+        return
+    title = f"Progress to target ({method.value}): {collab.name}, {rows[0].area if rows else ''}"
+    table = Table(title=title, title_justify="left")
+    columns = ["Indicator", "Status", "Score", "Progress value", "Base", "Current", "Target"]
+    if method is ProgressMethod.civicloop:
+        columns = ["Indicator", "Status", "Pace / needed", "Base", "Current", "Target", "Projected"]
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("Indicator", "Status") else "right")
+    table.add_column("Direction")
+    for r in rows:
+        base = f"{_n(r.base_value)} ({r.base_period})" if r.base_value is not None else "—"
+        current = (
+            f"{_n(r.current_value)} ({r.current_period})" if r.current_value is not None else "—"
+        )
+        target = f"{_n(r.target)} by {r.target_period}" if r.target is not None else "—"
+        if method is ProgressMethod.civicloop:
+            projected = (
+                f"{_n(r.projected)} ({_n(r.projected_low)} to {_n(r.projected_high)})"
+                if r.projected is not None
+                else "—"
+            )
+            table.add_row(
+                r.name,
+                _styled(r.status, r.words),
+                _n(r.progress_value),
+                base,
+                current,
+                target,
+                projected,
+                r.direction,
+            )
+        else:
+            table.add_row(
+                r.name,
+                _styled(r.status, r.words),
+                _n(r.score),
+                _n(r.progress_value, 3),
+                base,
+                current,
+                target,
+                r.direction,
+            )
+    console.print(table)
+
+
+def effects(
+    collaborative: CollaborativeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Is each strategy making a difference? Effects with their intervals.
+
+    Difference-in-differences of the strategy's areas against the other areas at the same
+    level (or, without them, its areas' own earlier trend), with the 95% interval and the
+    p-value adjusted across the collaborative's strategies.
+
+    Example: [bold]civicloop learn effects -c riverton --json[/bold]
+    """
+    collab, _ = _start(collaborative)
+    from civicloop.learn import store
+
+    rows = store.strategy_effects(collab)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"Strategy effects: {collab.name}", title_justify="left")
+    for col, justify in (
+        ("Strategy", "left"),
+        ("Indicator", "left"),
+        ("Verdict", "left"),
+        ("Effect", "right"),
+        ("95% interval", "right"),
+        ("p", "right"),
+        ("adjusted p", "right"),
+        ("Method", "left"),
+        ("Since", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(
+            r.strategy_name,
+            r.indicator_name,
+            _styled(r.status, r.words),
+            _n(r.estimate),
+            f"{_n(r.low)} to {_n(r.high)}" if r.low is not None else "—",
+            _p(r.p),
+            _p(r.p_adjusted),
+            "diff-in-diff" if r.method == "did" else "interrupted time series",
+            r.start_period,
+        )
+    console.print(table)
+    if not rows:
+        console.print("No strategy has a start period and areas yet.")
+
+
+def analyse(
+    collaborative: CollaborativeOption = None,
+    force: Annotated[bool, typer.Option(help="Recompute everything, changed or not.")] = False,
+) -> None:
+    """Bring the stored results up to date: recompute what loads changed since.
+
+    Example: [bold]civicloop learn analyse --force[/bold]
+    """
+    collab, _ = _start(collaborative)
+    from civicloop.learn import store
+
+    done = store.analyse(collab, force=force)
+    console.print(
+        f"Recomputed {len(done.series):,} series and {len(done.effects):,} strategy effects "
+        f"of {collab.name}."
+    )

@@ -1,0 +1,126 @@
+"""What the results pages show of learn: verdicts in plain words, with their evidence.
+
+`indicator_evidence` feeds ``learn/evidence.html`` on an indicator page; `short_verdicts`
+feeds the "Trend" column of a result page. Both read the stored analyses and compute on
+the fly only what a load has made stale since (without saving: a page never writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from civicloop.learn import store, words
+from civicloop.results.models import Area, Collaborative, Indicator, Series
+
+
+def indicator_evidence(
+    indicator: Indicator,
+    area: Area | None,
+    *,
+    show_effects: bool = False,
+    lines: Iterable[Series] = (),
+    by: str = "",
+) -> dict[str, Any] | None:
+    """The evidence section of an indicator page, for the headline series of `area`.
+
+    show_effects: also list the strategies aimed at the indicator and their effects
+    (for members of the collaborative: the public sees what the chair declares).
+    lines, by: the other series on the chart (groups, or areas within, as the page's
+    ``by`` says), each given its own short verdict.
+    """
+    if area is None:
+        return None
+    collaborative = indicator.result.collaborative
+    entry = store.current_family(collaborative, area).get(indicator.pk)
+    if entry is None:
+        return None
+    units = words.Units.of(indicator)
+    verdict = entry.get("verdict") or {}
+    prog = entry.get("progress") or {}
+    out: dict[str, Any] = {
+        "area": area,
+        "trend": {
+            "status": verdict.get("status"),
+            "words": verdict.get("words", "not enough data"),
+            "badge": words.badge(verdict.get("status", "")),
+            "sentence": words.trend_sentence(entry, units),
+        },
+        "progress": {
+            "status": prog.get("status"),
+            "words": prog.get("words", "not available"),
+            "badge": words.badge(prog.get("status", "")),
+            "sentence": words.progress_sentence(entry, units),
+        },
+        "method": entry.get("method"),
+        "family_size": entry.get("family_size", 0),
+        "latest": entry.get("latest"),
+        "version": entry.get("version"),
+        "margin": None,
+        "effects": [],
+    }
+    note = words.latest_change_sentence(entry, units) if indicator.is_survey else None
+    if note:
+        significant = (entry.get("latest_change") or {}).get("significant")
+        out["margin"] = {
+            "words": "beyond the margin of error" if significant else "within the margin of error",
+            "badge": "" if significant else "warn",
+            "sentence": note,
+        }
+    others = [s for s in lines if not (s.area_id == area.pk and s.group_id is None)]
+    out["lines"] = _line_verdicts(indicator, others, by)
+    if show_effects:
+        for effect in store.current_effects(indicator):
+            out["effects"].append(
+                {
+                    "name": effect.strategy_name,
+                    "slug": effect.strategy,
+                    "status": effect.status,
+                    "words": effect.words,
+                    "badge": words.badge(effect.status),
+                    "sentence": effect.sentence,
+                    "its_sentence": words.its_sentence(effect, units),
+                    "treated": effect.treated,
+                    "comparison": effect.comparison,
+                }
+            )
+    return out
+
+
+def short_verdicts(collaborative: Collaborative, area: Area | None) -> dict[int, dict[str, str]]:
+    """{indicator id: {"words", "badge", "title"}} for the headline series in `area`."""
+    if area is None:
+        return {}
+    indicators = {i.pk: i for i in Indicator.objects.filter(result__collaborative=collaborative)}
+    out = {}
+    for pk, entry in store.current_family(collaborative, area).items():
+        verdict = entry.get("verdict") or {}
+        status = verdict.get("status", "")
+        out[pk] = {
+            "words": words.short_verdict(entry),
+            "badge": words.badge(status),
+            "title": words.trend_sentence(entry, words.Units.of(indicators[pk])),
+        }
+    return out
+
+
+def _line_verdicts(indicator: Indicator, lines: list[Series], by: str) -> list[dict[str, str]]:
+    """A short verdict for each other line on the chart, judged within its own family
+    (the collaborative's indicators for that area and group)."""
+    collaborative = indicator.result.collaborative
+    units = words.Units.of(indicator)
+    out = []
+    for s in lines:
+        entry = store.current_family(collaborative, s.area, s.group_id).get(indicator.pk)
+        if entry is None:
+            continue
+        status = (entry.get("verdict") or {}).get("status", "")
+        out.append(
+            {
+                "label": s.area.name if by == "areas" else (s.group.name if s.group_id else "All"),
+                "words": words.short_verdict(entry),
+                "badge": words.badge(status),
+                "sentence": words.trend_sentence(entry, units),
+            }
+        )
+    return out
