@@ -635,6 +635,16 @@ ORGANISATIONS = [
     ),
 ]
 MISSING_ORGANISATION = "south-ward-family-health-center"
+# How much each strategy's hypothesis says its indicator should move (in the indicator's
+# units, signed: a fall in chronic absence is negative).
+EXPECTED_CHANGE = {
+    "home-child-care-network": 5.0,
+    "attendance-text-nudges": -4.0,
+    "family-savings-accounts": 5.0,
+    "eviction-diversion": -1.0,
+    "asthma-home-visits": -15.0,
+    "main-street-lending": 3.0,
+}
 
 # Indicators computed from raw records rather than loaded as numbers.
 COMPUTED_INDICATORS = [

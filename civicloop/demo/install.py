@@ -253,6 +253,7 @@ def _structure() -> Collaborative:
             hypothesis=hypothesis,
             start_period=start if ind.frequency == "school_year" else Period.get("2020", "year"),
             status=StrategyStatus.ACTIVE,
+            expected_change=g.EXPECTED_CHANGE[slug],
         )
         strategy.owners.set([orgs[o] for o in owners])
         strategy.indicators.set([ind])

@@ -44,9 +44,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Test modules import these fixtures, and pytest makes one session instance per importing
+# module. Playwright allows one sync instance per process, and one demo server is enough:
+# the instances are shared here, and the last user to finish closes them.
+_shared: dict[str, object] = {}
+_users: dict[str, int] = {"demo_server": 0, "browser": 0}
+
+
 @pytest.fixture(scope="session")
 def demo_server():
     """`civicloop demo` for real, in its own workspace, served by gunicorn on a free port."""
+    if "demo_server" not in _shared:
+        _shared["demo_server"] = _start_demo_server()
+    _users["demo_server"] += 1
+    url, proc, workspace = _shared["demo_server"]
+    yield url
+    _users["demo_server"] -= 1
+    if _users["demo_server"]:
+        return
+    del _shared["demo_server"]
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(workspace, ignore_errors=True)
+
+
+def _start_demo_server():
     port = free_port()
     workspace = Path(tempfile.mkdtemp(prefix="civicloop-demo-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
@@ -79,24 +104,26 @@ def demo_server():
     else:
         proc.kill()
         raise RuntimeError("civicloop demo did not start serving within 120 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    shutil.rmtree(workspace, ignore_errors=True)
+    return f"http://127.0.0.1:{port}", proc, workspace
 
 
 @pytest.fixture(scope="session")
 def browser():
     require_chromium()
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _shared:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+        pw = sync_playwright().start()
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
+        _shared["browser"] = (pw, chromium)
+    _users["browser"] += 1
+    pw, chromium = _shared["browser"]
+    yield chromium
+    _users["browser"] -= 1
+    if not _users["browser"]:
+        del _shared["browser"]
         chromium.close()
+        pw.stop()
 
 
 @pytest.fixture

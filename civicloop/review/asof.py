@@ -1,0 +1,284 @@
+"""The data as it stood on a date: what a review's packet is computed from.
+
+Three rules make a packet rebuilt later for its date say what it said that day:
+
+- observations of periods that end after the date are left out (they had not happened);
+- revisions made after the date are undone: an observation's value as of the date is the
+  ``old_value`` of the first revision made after it, if there is one (a first later
+  revision without an old value means the observation did not exist yet);
+- a strategy's status as of the date is the ``from_status`` of its first status change
+  made after it, if there is one.
+
+"After the date" means from the start of the next day, in the site's time zone: a
+revision made during the day of the meeting counts as known at the meeting.
+
+The statistics are the learn stage's own. Its store reads observations as they are now,
+so this module loads them as of the date into the same batches (`Loaded`) and hands them
+to the store's per-batch computations, which it imports by name below. When the store
+takes an ``as_of`` date itself, this module shrinks to calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from django.utils import timezone
+
+from civicloop.learn.batch import SeriesBatch
+from civicloop.learn.equity import equity_gaps
+from civicloop.learn.margins import z_for_level
+from civicloop.learn.models import StrategyEffect
+from civicloop.learn.store.batches import (
+    MOE_LEVEL,
+    SEASONS,
+    Loaded,
+    _season,  # month or quarter of a period: the batch's season, exactly as the store sets it
+    collaborative_indicators,
+    collaborative_series,
+    period_time,
+)
+from civicloop.learn.store.results import Effect, EquityGap
+from civicloop.learn.store.series import (
+    ALPHA,
+    # The store's per-batch steps of `compute`, run here on batches loaded as of a date.
+    _at,
+    _civicloop_progress,
+    _open_sdg,
+    _survey_changes,
+    family_verdicts,
+)
+from civicloop.learn.store.strategies import (
+    _effect_rows,  # one plan's two estimates from loaded batches (the store's own step)
+    adjust_effects,
+    effect_plans,
+    effects_from_rows,
+    in_order,
+)
+from civicloop.learn.trend import trend
+from civicloop.results.models import Area, Collaborative, Indicator, Observation, Revision, Series
+
+
+def end_of(on: date) -> datetime:
+    """The first moment after the day `on`: anything changed from then on came later."""
+    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+
+
+# -- observations -------------------------------------------------------------------------
+
+
+def observations_as_of(series_ids: Iterable[int], on: date) -> list[tuple]:
+    """(series id, kind, label, start, end, value, margin, confidence level) of every
+    observation of `series_ids` as it stood on `on`."""
+    ids = set(series_ids)
+    if not ids:
+        return []
+    rows = (
+        Observation.objects.filter(series_id__in=ids, period__end__lte=on)
+        .values_list(
+            "pk",
+            "series_id",
+            "period__kind",
+            "period__label",
+            "period__start",
+            "period__end",
+            "value",
+            "margin_of_error",
+            "confidence_level",
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    first_later = _first_revision_after([r[0] for r in rows], on)
+    out = []
+    for pk, sid, kind, label, start, end, value, moe, level in rows:
+        undone = first_later.get(pk)
+        if undone is not None:
+            old_value, old_moe, old_level = undone
+            if old_value is None:
+                continue  # it came into being after the date
+            value, moe, level = old_value, old_moe, old_level
+        out.append((sid, kind, label, start, end, value, moe, level))
+    return out
+
+
+def _first_revision_after(observation_ids: list[int], on: date) -> dict[int, tuple]:
+    """{observation id: (old value, old margin, old level)} of its first revision after `on`."""
+    if not observation_ids:
+        return {}
+    later = (
+        Revision.objects.filter(changed_at__gte=end_of(on))
+        .order_by("observation_id", "changed_at", "id")
+        .values_list("observation_id", "old_value", "old_margin_of_error", "old_confidence_level")
+    )
+    wanted = set(observation_ids)
+    # Few revisions come after any date, so reading them all beats an IN list of thousands.
+    if len(wanted) <= 500:
+        later = later.filter(observation_id__in=wanted)
+    out: dict[int, tuple] = {}
+    for obs_id, value, moe, level in later:
+        if obs_id in wanted and obs_id not in out:
+            out[obs_id] = (value, moe, level)
+    return out
+
+
+def load_batches_as_of(
+    series: Sequence[Series], indicators: dict[int, Indicator], on: date
+) -> list[tuple[list[Series], Loaded]]:
+    """`civicloop.learn.store.batches.load_batches`, with the observations as of `on`."""
+    if not series:
+        return []
+    points: dict[int, dict[float, tuple[float, float]]] = defaultdict(dict)
+    columns: dict[float, tuple[str, int]] = {}
+    for sid, kind, label, start, end, value, moe, level in observations_as_of(
+        (s.pk for s in series), on
+    ):
+        t = period_time(kind, label, start, end)
+        columns[t] = (label, _season(kind, start))
+        if moe is not None:  # margins are compared at one level (the ACS's 90%)
+            moe = abs(moe) / z_for_level(level or MOE_LEVEL) * z_for_level(MOE_LEVEL)
+        points[sid][t] = (value, math.nan if moe is None else moe)
+    by_frequency: dict[str, list[Series]] = defaultdict(list)
+    for s in series:
+        by_frequency[indicators[s.indicator_id].frequency].append(s)
+    out = []
+    for frequency, members in by_frequency.items():
+        times = sorted({t for s in members for t in points.get(s.pk, {})}) or [0.0]
+        column = {t: j for j, t in enumerate(times)}
+        values = np.full((len(members), len(times)), np.nan)
+        moes = np.full_like(values, np.nan)
+        for i, s in enumerate(members):
+            for t, (v, m) in points.get(s.pk, {}).items():
+                values[i, column[t]], moes[i, column[t]] = v, m
+        labels = [columns.get(t, ("", 0))[0] for t in times]
+        season = None
+        if frequency in SEASONS and columns:
+            season = np.array([columns.get(t, ("", 0))[1] for t in times])
+        keys = [_key(s, indicators) for s in members]
+        batch = SeriesBatch(values, np.array(times), season, keys)
+        has_moe = not np.isnan(moes).all()
+        out.append((members, Loaded(batch, moes if has_moe else None, labels, frequency)))
+    return out
+
+
+def _key(s: Series, indicators: dict[int, Indicator]) -> str:
+    """A readable, unique name per series (the equity step maps its reference back by it)."""
+    group = f"/group {s.group_id}" if s.group_id else ""
+    return f"{indicators[s.indicator_id].slug}/area {s.area_id}{group}"
+
+
+# -- what learn says, as of the date ------------------------------------------------------
+
+
+def headline_entries(
+    collaborative: Collaborative, area: Area, on: date
+) -> list[tuple[Indicator, dict]]:
+    """Each indicator's analysis entry for its headline series in `area`, as of `on`, in
+    the shape the learn store keeps (trend, verdict with its family-adjusted p-value,
+    progress, latest change, family size), in the indicators' order."""
+    indicators = collaborative_indicators(collaborative)
+    members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
+    entries: dict[int, dict] = {}
+    for batch_members, loaded in load_batches_as_of(members, indicators, on):
+        inds = [indicators[s.indicator_id] for s in batch_members]
+        method = "seasonal" if loaded.batch.season is not None else "original"
+        trends = trend(loaded.batch, method=method, alpha=ALPHA)
+        change_ok, latest_change = _survey_changes(loaded)
+        progress = _civicloop_progress(loaded, inds)
+        sdg = _open_sdg(loaded, inds)
+        first, latest = _at(loaded, last=False), _at(loaded, last=True)
+        for i, s in enumerate(batch_members):
+            entries[s.pk] = {
+                "method": method,
+                "first": first[i],
+                "latest": latest[i],
+                "trend": trends.row(i),
+                "change_significant": bool(change_ok[i]),
+                "latest_change": latest_change[i],
+                "progress": progress[i],
+                "open_sdg": sdg[i],
+            }
+    verdicts = family_verdicts(members, entries, indicators)
+    by_indicator = {
+        s.indicator_id: {
+            **entries[s.pk],
+            "verdict": verdicts[s.pk][0],
+            "family_size": verdicts[s.pk][1],
+        }
+        for s in members
+    }
+    ordered = sorted(indicators.values(), key=lambda i: (i.result.order, i.order, i.name))
+    return [(ind, by_indicator[ind.pk]) for ind in ordered if ind.pk in by_indicator]
+
+
+def strategy_effects(collaborative: Collaborative, on: date) -> list[Effect]:
+    """Every strategy's effect on each of its indicators as of `on`, adjusted together
+    across the collaborative's strategies, as `civicloop.learn.store.strategy_effects`."""
+    indicators = collaborative_indicators(collaborative)
+    plans = effect_plans(collaborative, indicators)
+    all_series = {s.pk: s for p in plans for s in p.series}
+    loaded: dict[int, tuple[Loaded, int]] = {}
+    for members, batch in load_batches_as_of(list(all_series.values()), indicators, on):
+        for i, s in enumerate(members):
+            loaded[s.pk] = (batch, i)
+    rows = [StrategyEffect(**row) for plan in plans for row in _effect_rows(plan, loaded)]
+    adjust_effects(rows)
+    return effects_from_rows(in_order(rows))
+
+
+def equity(collaborative: Collaborative, area: Area, on: date) -> list[EquityGap]:
+    """Gaps between groups in `area` and whether they close, as of `on` (as
+    `civicloop.learn.store.equity`)."""
+    indicators = collaborative_indicators(collaborative)
+    series = list(
+        collaborative_series(collaborative)
+        .filter(area=area, group__isnull=False)
+        .select_related("group__dimension")
+    )
+    out: list[EquityGap] = []
+    for members, loaded in load_batches_as_of(series, indicators, on):
+        gaps = equity_gaps(
+            loaded.batch,
+            [f"{s.indicator_id}:{s.group.dimension_id}" for s in members],
+            [indicators[s.indicator_id].direction for s in members],
+            alpha=ALPHA,
+        )
+        names = {key: s.group.name for key, s in zip(loaded.batch.keys, members, strict=True)}
+        for i, s in enumerate(members):
+            row = gaps.row(i)
+            out.append(
+                EquityGap(
+                    indicator=indicators[s.indicator_id].slug,
+                    area=area.name,
+                    group=s.group.name,
+                    reference=names.get(row["reference"], ""),
+                    status=row["status"],
+                    words=row["words"],
+                    latest_difference=row["latest_difference"],
+                    gap_slope=row["gap_slope"],
+                    gap_slope_low=row["gap_slope_low"],
+                    gap_slope_high=row["gap_slope_high"],
+                    p=row["p"],
+                )
+            )
+    return out
+
+
+# -- the table, as of the date ----------------------------------------------------------------
+
+
+def statuses_as_of(strategies: Sequence, on: date) -> dict[int, str]:
+    """{strategy id: status on `on`} for many strategies in one query."""
+    from civicloop.review.models import StrategyChange
+
+    first: dict[int, str] = {}
+    for sid, from_status in (
+        StrategyChange.objects.filter(strategy__in=list(strategies), changed_at__gte=end_of(on))
+        .order_by("strategy_id", "changed_at", "id")
+        .values_list("strategy_id", "from_status")
+    ):
+        first.setdefault(sid, from_status)
+    return {s.pk: first.get(s.pk, s.status) for s in strategies}

@@ -1,0 +1,253 @@
+"""``civicloop review ...``: the packet for a meeting, the table's decisions, the decision log."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+review_app = typer.Typer(
+    help="Learning reviews: the packet for a meeting, decisions signed by a chair, the log.",
+    no_args_is_help=True,
+)
+
+Collab = Annotated[
+    str | None,
+    typer.Option("--collaborative", "-c", help="Collaborative slug (default: the only one)."),
+]
+
+
+def _collaborative(slug: str | None):
+    from civicloop.cli import CliError
+    from civicloop.results.models import Collaborative
+
+    if slug:
+        found = Collaborative.objects.filter(slug=slug).first()
+        if found is None:
+            raise CliError(f"no collaborative {slug!r}")
+        return found
+    found = list(Collaborative.objects.all()[:2])
+    if len(found) != 1:
+        raise CliError("several collaboratives (or none): name one with --collaborative")
+    return found[0]
+
+
+def _day(text: str | None) -> date:
+    from django.utils import timezone
+
+    from civicloop.cli import CliError
+
+    if not text:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--date {text!r}: use YYYY-MM-DD") from None
+
+
+@review_app.command("packet")
+def packet_cmd(
+    on: Annotated[
+        str | None, typer.Option("--date", help="The meeting's day, YYYY-MM-DD (default: today).")
+    ] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Also write the packet as a PDF here.")] = None,
+    collaborative: Collab = None,
+) -> None:
+    """The packet for a review: each strategy's evidence and proposed decision, and what
+    moved, what is off track, widening gaps, overdue commitments, open rounds.
+
+    The data are as of the date: nothing from periods ending after it, no revision made
+    after it. A review scheduled on that day shows its frozen packet once decided.
+
+    Examples: [bold]civicloop review packet[/bold] ·
+    [bold]civicloop review packet --date 2024-10-15 --pdf fall-2024.pdf[/bold]
+    """
+    from civicloop.cli import setup
+
+    setup()
+    from civicloop.review import packet as packets
+    from civicloop.review.models import Review
+
+    collab = _collaborative(collaborative)
+    day = _day(on)
+    review = Review.objects.filter(collaborative=collab, held_on=day).first()
+    packet = packets.for_review(review) if review else packets.build(collab, day)
+    _print_packet(packet, review)
+    if pdf is not None:
+        from civicloop.review.models import DecisionChoice
+        from civicloop.review.pdf import packet_pdf
+
+        shown = review or Review(collaborative=collab, held_on=day)
+        decided = {d.strategy.slug: d for d in review.decisions.all()} if review else {}
+        data = packet_pdf(
+            {
+                "collaborative": collab,
+                "review": shown,
+                "packet": packet,
+                "indicators": {r["slug"]: r for r in packet["indicators"]},
+                "decisions": decided,
+                "can_sign": False,
+                "choices": DecisionChoice.choices,
+            }
+        )
+        pdf.write_bytes(data)
+        console.print(f"[green]Wrote[/green] {pdf} ({len(data) // 1024:,} KB)")
+
+
+def _print_packet(packet: dict, review) -> None:
+    what = str(review) if review else "Packet"
+    frozen = " (frozen when the first decision was signed)" if review and review.snapshot else ""
+    console.print(
+        f"[bold]{what}[/bold] — {packet['collaborative']['name']}, data as of "
+        f"{packet['as_of_text']}{frozen}",
+        highlight=False,
+    )
+    out = Table(title="Strategies: proposed decisions", title_justify="left")
+    out.add_column("Strategy")
+    out.add_column("Proposed")
+    out.add_column("Evidence (effect, 95% interval, adjusted p)")
+    for s in packet["strategies"]:
+        p = s["proposal"]
+        lead = p["label"] + ("\ntoo early to tell" if p["too_early"] else "")
+        evidence = "\n".join(
+            f"{e['indicator_name']}: {e['estimate_text']} ({e['interval_text']}), "
+            f"{e['p_adjusted_text']}, {e['words']}"
+            for e in s["effects"]
+        )
+        out.add_row(s["name"], lead, f"{p['headline']}\n{evidence}".strip())
+    console.print(out)
+    rows = {r["slug"]: r for r in packet["indicators"]}
+    sections = [
+        ("Moved since the last review", [rows[s]["name"] for s in packet["moved"]]),
+        (
+            "Off track or at risk",
+            [f"{rows[s]['name']} ({rows[s]['progress']['words']})" for s in packet["off_track"]],
+        ),
+        (
+            "Equity gaps widening",
+            [f"{g['name']}: {g['group']} vs {g['reference']}" for g in packet["equity"]],
+        ),
+        (
+            "Overdue commitments",
+            [
+                f"{c['title']} ({c['organisation']}, {c['days_overdue']} days)"
+                for c in packet["overdue"]
+            ],
+        ),
+        ("Open rounds", [r["title"] for r in packet["rounds"]]),
+        ("Also owed", [f"{o['about']}: {o['why']}" for o in packet["owed"]]),
+    ]
+    for title, items in sections:
+        console.print(
+            f"[bold]{title}:[/bold] " + ("; ".join(items) if items else "none"), highlight=False
+        )
+
+
+@review_app.command("decide")
+def decide(
+    strategy: Annotated[str, typer.Argument(help="Strategy slug, e.g. home-child-care-network.")],
+    decision: Annotated[str, typer.Argument(help="stay, adapt, change_course, stop or scale.")],
+    rationale: Annotated[str, typer.Option(help="Why the table decided this.")],
+    chair: Annotated[str, typer.Option(help="Username of the chair who signs it.")],
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="The review's day (default: today; created if missing)."),
+    ] = None,
+    publish: Annotated[bool, typer.Option(help="Publish it in the public decision log.")] = False,
+    collaborative: Collab = None,
+) -> None:
+    """Record the table's decision on a strategy at a review, signed by a chair.
+
+    The evidence is copied from the review's packet (frozen with its first decision); scale,
+    stop and adapt change the strategy's status, with the rationale in its history.
+
+    Example: [bold]civicloop review decide home-child-care-network scale --rationale "Readiness
+    rose 7 points against comparison areas" --chair chair[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from django.core.exceptions import PermissionDenied
+
+    from civicloop.core.models import User
+    from civicloop.review import decisions as rules
+    from civicloop.review.models import Review
+    from civicloop.table.models import Strategy
+
+    collab = _collaborative(collaborative)
+    target = Strategy.objects.filter(collaborative=collab, slug=strategy).first()
+    if target is None:
+        slugs = ", ".join(
+            Strategy.objects.filter(collaborative=collab).values_list("slug", flat=True)
+        )
+        raise CliError(f"no strategy {strategy!r} in {collab.slug} (strategies: {slugs})")
+    signer = User.objects.filter(username=chair).first()
+    if signer is None:
+        raise CliError(f"no user {chair!r}")
+    if not rules.can_sign(signer, collab):
+        raise CliError(f"{chair} is not a chair of {collab.slug}: only a chair signs a decision")
+    day = _day(on)
+    review, _ = Review.objects.get_or_create(
+        collaborative=collab, held_on=day, defaults={"created_by": signer}
+    )
+    try:
+        made = rules.record_decision(review, target, decision, rationale, signer, published=publish)
+    except (rules.ReviewError, PermissionDenied) as exc:
+        raise CliError(str(exc)) from None
+    followed = (
+        "as proposed" if made.followed_proposal else f"proposed: {made.get_proposed_display()}"
+    )
+    console.print(
+        f"[green]Recorded[/green] {made.get_decision_display()} for {target.name} at the review of "
+        f"{day.isoformat()} ({followed}), signed by {made.signed_as}. Strategy status: "
+        f"{target.get_status_display()}.",
+        highlight=False,
+    )
+
+
+@review_app.command("log")
+def log(
+    strategy: Annotated[str, typer.Option(help="Only this strategy (slug).")] = "",
+    decision: Annotated[str, typer.Option(help="Only this decision, e.g. scale.")] = "",
+    search: Annotated[str, typer.Option(help="Words in the rationale, strategy or chair.")] = "",
+    collaborative: Collab = None,
+) -> None:
+    """The decision log, newest review first.
+
+    Example: [bold]civicloop review log --decision scale[/bold]
+    """
+    from civicloop.cli import setup
+
+    setup()
+    from civicloop.review import decisions as rules
+
+    collab = _collaborative(collaborative)
+    found = list(rules.search(collab, q=search, strategy=strategy, decision=decision))
+    out = Table(
+        title=f"{len(found)} decision{'' if len(found) == 1 else 's'}", title_justify="left"
+    )
+    out.add_column("Review")
+    out.add_column("Strategy")
+    out.add_column("Decision")
+    out.add_column("Proposed")
+    out.add_column("Rationale")
+    out.add_column("Signed by")
+    for d in found:
+        out.add_row(
+            d.review.held_on.isoformat(),
+            d.strategy.name,
+            d.get_decision_display() + (" (published)" if d.published else ""),
+            d.get_proposed_display(),
+            d.rationale,
+            d.signed_as,
+        )
+    console.print(out)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")

@@ -1,0 +1,484 @@
+"""What the packet proposes for each strategy, and how the table's decisions are recorded.
+
+How civicloop proposes a decision (every packet shows these rules, from `RULES`):
+each running strategy's effect on each of its indicators comes from the learn stage
+(difference-in-differences against comparison areas, with its 95% interval, and the
+p-value adjusted by Benjamini-Hochberg across all the collaborative's strategies, since a
+table that looks at many strategies at once would otherwise see "effects" by chance).
+From those verdicts, in this order:
+
+1. **stop** — the strategy is *harmful* on any of its indicators: the whole interval is on
+   the bad side of zero.
+2. **adapt** — it is *working* on some indicators and *not working* on others: keep what
+   moves the first, change what should move the rest.
+3. **scale** — it is *working* (the whole interval on the good side of zero, adjusted
+   p < 0.05) and the estimate is at least the change its hypothesis expects
+   (`Strategy.expected_change`) on every indicator it works on.
+4. **stay** — it is *working*, but smaller than expected, or no expected change is set.
+5. **change course** — it is *not working* on every indicator, with enough data to say so:
+   the interval includes zero after at least `DECIDE_AFTER_YEARS` (4) years of periods
+   since it started (learn's threshold between "too early" and "not working").
+6. **stay (too early to tell)** — anything else: too few periods since the start, not
+   enough data before it, or comparison areas that were already drifting apart ("cannot
+   tell"). The packet shows "too early to tell" rather than pretending to know.
+
+The table is free to decide otherwise; it records its decision and rationale, and a chair
+signs it. The evidence is copied into the decision as it stood on the review's date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from civicloop.core import access
+from civicloop.core.models import Role
+from civicloop.learn.store.strategies import DECIDE_AFTER_YEARS
+from civicloop.learn.words import Units, p_text
+from civicloop.review.models import Decision, DecisionChoice, Review, StrategyChange
+from civicloop.table.models import Strategy, StrategyStatus
+
+RULES: list[tuple[str, str]] = [
+    ("stop", "Harmful on any indicator: the whole 95% interval is on the bad side of zero."),
+    (
+        "adapt",
+        "Working on some indicators and not working on others: keep what works, change the rest.",
+    ),
+    (
+        "scale",
+        "Working (interval entirely on the good side of zero, adjusted p < 0.05) and the "
+        "estimate is at least the change the hypothesis expects.",
+    ),
+    ("stay", "Working, but smaller than expected, or no expected change is set."),
+    (
+        "change_course",
+        "Not working on every indicator, with enough data: the interval includes zero after "
+        f"at least {DECIDE_AFTER_YEARS} years of periods since the start.",
+    ),
+    (
+        "stay",
+        "Anything else: too early to tell, not enough data before the start, or comparison "
+        "areas already drifting apart. Shown as “too early to tell”.",
+    ),
+]
+
+# What a recorded decision does to the strategy's status; stay and change course leave it
+# (changing course is a new plan the table writes, not a status).
+STATUS_AFTER = {
+    DecisionChoice.SCALE: StrategyStatus.SCALED,
+    DecisionChoice.STOP: StrategyStatus.STOPPED,
+    DecisionChoice.ADAPT: StrategyStatus.ADAPTED,
+}
+
+# Strategies under way: the ones a review's packet weighs.
+RUNNING = (StrategyStatus.ACTIVE, StrategyStatus.ADAPTED, StrategyStatus.SCALED)
+
+
+class ReviewError(ValueError):
+    """A request the rules refuse, said in one sentence for the person who made it."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What civicloop proposes for one strategy, and why, with the numbers."""
+
+    decision: str  # a DecisionChoice value
+    rule: str  # harmful | mixed | large_enough | working | not_working | too_early | no_evidence
+    headline: str
+    reasons: list[str] = field(default_factory=list)
+    too_early: bool = False
+
+    @property
+    def label(self) -> str:
+        return label(self.decision)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "label": self.label}
+
+
+def day_text(d: date) -> str:
+    """ "15 October 2024" (strftime's %-d is not portable)."""
+    return f"{d.day} {d:%B %Y}"
+
+
+def label(decision: str) -> str:
+    return str(dict(DecisionChoice.choices).get(decision, decision))
+
+
+@dataclass(frozen=True)
+class About:
+    """What the rules need to know of an indicator: how its numbers read, which way is
+    better, and how often it is measured (to say "5 school years" rather than "5 periods")."""
+
+    units: Units
+    direction: str  # higher | lower
+    frequency: str
+
+    @classmethod
+    def of(cls, indicator: Any) -> About:
+        return cls(Units.of(indicator), indicator.direction, indicator.frequency)
+
+
+PERIOD_NOUNS = {
+    "year": ("year", "years"),
+    "school_year": ("school year", "school years"),
+    "month": ("month", "months"),
+    "quarter": ("quarter", "quarters"),
+    "week": ("week", "weeks"),
+    "day": ("day", "days"),
+}
+
+
+def propose(
+    effects: Sequence[dict], expected_change: float | None, about: dict[str, About]
+) -> Proposal:
+    """The proposed decision for one strategy from its effects (``Effect.as_dict()``).
+
+    about: per indicator slug, how to read its numbers. See the module docstring for the
+    rules; every reason carries the numbers it rests on.
+    """
+    if not effects:
+        return Proposal(
+            DecisionChoice.STAY.value,
+            "no_evidence",
+            "Stay the course: civicloop cannot measure this strategy yet.",
+            [
+                "It needs indicators, the areas where it runs and a start period before its "
+                "effect can be estimated against comparison areas."
+            ],
+            too_early=True,
+        )
+    by_status: dict[str, list[dict]] = {}
+    for e in effects:
+        by_status.setdefault(e["status"], []).append(e)
+    reasons = [evidence_sentence(e, about[e["indicator"]]) for e in effects]
+    harmful, working = by_status.get("harmful", []), by_status.get("working", [])
+    not_working = by_status.get("not_working", [])
+    if harmful:
+        return Proposal(
+            DecisionChoice.STOP.value,
+            "harmful",
+            f"Stop: {_names(harmful)} moved the wrong way where the strategy runs, by more "
+            "than chance explains.",
+            reasons,
+        )
+    if working and not_working:
+        return Proposal(
+            DecisionChoice.ADAPT.value,
+            "mixed",
+            f"Adapt: working on {_names(working)} but not on {_names(not_working)}.",
+            reasons,
+        )
+    if working:
+        if expected_change is None:
+            return Proposal(
+                DecisionChoice.STAY.value,
+                "working",
+                f"Stay the course: working on {_names(working)}. No expected change is set, "
+                "so civicloop cannot tell whether it is large enough to scale.",
+                reasons,
+            )
+        short = [e for e in working if _good(e, about) < abs(expected_change)]
+        e = (short or working)[0]
+        a = about[e["indicator"]]
+        compared = (
+            f"{a.units.change(e['estimate'], _decimals(a.units, e))} on {lower_first(e['indicator_name'])} "
+            f"against the {_expected(expected_change, e, a)} its hypothesis expects"
+        )
+        if not short:
+            return Proposal(
+                DecisionChoice.SCALE.value,
+                "large_enough",
+                f"Scale: working, and as large as hoped: {compared}.",
+                reasons,
+            )
+        return Proposal(
+            DecisionChoice.STAY.value,
+            "working",
+            f"Stay the course: working, but smaller than hoped: {compared}.",
+            reasons,
+        )
+    if not_working and len(not_working) == len(effects):
+        e = not_working[0]
+        return Proposal(
+            DecisionChoice.CHANGE_COURSE.value,
+            "not_working",
+            f"Change course: after {_periods_since(e, about[e['indicator']])} since it started, "
+            f"no effect on {_names(not_working)} can be told apart from zero.",
+            reasons,
+        )
+    return Proposal(
+        DecisionChoice.STAY.value,
+        "too_early",
+        "Stay the course — too early to tell: " + _why_too_early(effects, about) + ".",
+        reasons,
+        too_early=True,
+    )
+
+
+def evidence_sentence(effect: dict, about: About) -> str:
+    """One effect with its numbers: "Kindergarten readiness: +7.1 points in its 4 areas
+    against 8 comparison areas since 2020-21 (95% interval +3.3 to +10.9), p < 0.001;
+    adjusted for 6 strategies, p = 0.002. Verdict: working." """
+    units = about.units
+    name = effect["indicator_name"]
+    status = effect["status"].replace("_", " ")
+    if effect.get("estimate") is None:
+        why = (effect.get("did") or {}).get("why") or (effect.get("its") or {}).get("why")
+        return f"{name}: {effect['words']}" + (f" ({why})." if why else ".")
+    d = _decimals(units, effect)
+    against = (
+        f"against {len(effect['comparison'])} comparison areas"
+        if effect["method"] == "did"
+        else "against their own trend before the start"
+    )
+    where = f" in its {len(effect['treated'])} areas" if effect.get("treated") else ""
+    interval = ""
+    if effect.get("low") is not None and effect.get("high") is not None:
+        interval = f" (95% interval {units.interval(effect['low'], effect['high'], d)})"
+    adjusted = ""
+    if effect.get("p_adjusted") is not None and (effect.get("family_size") or 0) > 1:
+        adjusted = (
+            f"; adjusted for {effect['family_size']} strategies, {p_text(effect['p_adjusted'])}"
+        )
+    text = (
+        f"{name}: {units.change(effect['estimate'], d)}{where} {against} since "
+        f"{effect['start_period']}{interval}, {p_text(effect.get('p'))}{adjusted}. "
+        f"Verdict: {status}."
+    )
+    engine = (effect.get("did") if effect["method"] == "did" else effect.get("its")) or {}
+    if effect["status"] == "not_working" and engine.get("engine_status") in ("working", "harmful"):
+        # Say it plainly: alone it looks like an effect; among all the strategies the table
+        # reads together, an effect this size turns up by chance too often to act on.
+        text += (
+            f" Read on its own it would look {engine['engine_status']}; read together with "
+            f"the other strategies it could be chance."
+        )
+    return text
+
+
+def _decimals(units: Units, effect: dict) -> int:
+    scale = abs(effect.get("estimate") or 0)
+    if effect.get("low") is not None and effect.get("high") is not None:
+        scale = max(scale, (effect["high"] - effect["low"]) / 2)
+    return units.decimals_for(scale)
+
+
+def _good(effect: dict, about: dict[str, About]) -> float:
+    """The estimate in the good direction: positive means better."""
+    estimate = effect["estimate"]
+    return estimate if about[effect["indicator"]].direction == "higher" else -estimate
+
+
+def _expected(expected: float, effect: dict, about: About) -> str:
+    return expected_text(expected, about, _decimals(about.units, effect))
+
+
+def expected_text(expected: float, about: About, decimals: int | None = None) -> str:
+    """The expected change as a signed amount in the good direction: "+5.0 points" where
+    higher is better, "-4.0 points" where lower is."""
+    signed = abs(expected) if about.direction == "higher" else -abs(expected)
+    return about.units.change(signed, decimals)
+
+
+def lower_first(name: str) -> str:
+    """ "Chronic absence in K-3" → "chronic absence in K-3"; acronyms stay as they are."""
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() else name[:1].lower() + name[1:]
+
+
+def _names(effects: Sequence[dict]) -> str:
+    names = [lower_first(e["indicator_name"]) for e in effects]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _count(n: int, frequency: str) -> str:
+    one, many = PERIOD_NOUNS.get(frequency, ("period", "periods"))
+    return f"{n} {one if n == 1 else many}"
+
+
+def _periods_since(effect: dict, about: About) -> str:
+    n = (effect.get("did") or {}).get("n_post") or (effect.get("its") or {}).get("n_post")
+    return f"{_count(n, about.frequency)} of data" if n else "several periods"
+
+
+def _why_too_early(effects: Sequence[dict], about: dict[str, About]) -> str:
+    parts = []
+    for e in effects:
+        did = e.get("did") or {}
+        name = lower_first(e["indicator_name"])
+        if e["status"] == "too_early_to_tell":
+            n, need = did.get("n_post"), did.get("decide_after")
+            frequency = about[e["indicator"]].frequency
+            if n is not None and need:
+                parts.append(
+                    f"{name} has {_count(n, frequency)} of data since the start and a verdict "
+                    f"needs {_count(need, frequency)}"
+                )
+            else:
+                parts.append(f"{name} has too few periods since the start")
+        elif e["status"] == "cannot_tell":
+            parts.append(
+                f"the comparison areas for {name} were already moving differently before the start"
+            )
+        elif e["status"] == "not_enough_data":
+            parts.append(f"{name} has too little data before the start")
+        elif e["status"] == "not_working":
+            parts.append(f"no effect on {name} so far")
+    return "; ".join(parts) or "the evidence is not yet clear"
+
+
+# -- the decision log ---------------------------------------------------------------------
+
+
+def search(collab, *, q: str = "", strategy: str = "", decision: str = ""):
+    """The decision log, newest first: filter by strategy slug, decision, and words in the
+    rationale, the strategy's name, the chair's name or the review's title."""
+    found = Decision.objects.filter(review__collaborative=collab).select_related(
+        "review", "strategy", "signed_by"
+    )
+    if strategy:
+        found = found.filter(strategy__slug=strategy)
+    if decision:
+        found = found.filter(decision=decision)
+    for word in q.split():
+        found = found.filter(
+            Q(rationale__icontains=word)
+            | Q(strategy__name__icontains=word)
+            | Q(signed_as__icontains=word)
+            | Q(review__title__icontains=word)
+        )
+    return found.order_by("-review__held_on", "-decided_at", "-id")
+
+
+# -- who may do what ------------------------------------------------------------------------
+
+
+def can_change_status(user, collaborative) -> bool:
+    """Chairs and backbone admins change a strategy's status (with a reason)."""
+    return access.can_manage(user, collaborative)
+
+
+def can_sign(user, collaborative) -> bool:
+    """Only a chair of the collaborative signs the table's decisions."""
+    return Role.CHAIR in access.roles(user, collaborative)
+
+
+# -- recording ------------------------------------------------------------------------------
+
+
+def change_status(
+    strategy: Strategy,
+    to: str,
+    why: str,
+    user,
+    *,
+    decision: Decision | None = None,
+    at: datetime | None = None,
+) -> StrategyChange | None:
+    """Change a strategy's status and keep the change in its history; every status change
+    goes through here. Returns None when the strategy already has that status.
+
+    at: when it changed (default now); only for recording history after the fact.
+    """
+    if to not in StrategyStatus.values:
+        raise ReviewError(f"unknown status {to!r}: use one of {', '.join(StrategyStatus.values)}")
+    why = (why or "").strip()
+    if not why:
+        raise ReviewError("say why the status changes: the history keeps the reason")
+    if strategy.status == to:
+        return None
+    with transaction.atomic():
+        change = StrategyChange.objects.create(
+            strategy=strategy,
+            from_status=strategy.status,
+            to_status=to,
+            why=why,
+            changed_by=user if getattr(user, "is_authenticated", False) else None,
+            decision=decision,
+            changed_at=at or timezone.now(),
+        )
+        strategy.status = to
+        strategy.save(update_fields=["status"])
+    return change
+
+
+def record_decision(
+    review: Review,
+    strategy: Strategy,
+    decision: str,
+    rationale: str,
+    chair,
+    *,
+    published: bool = False,
+    at: datetime | None = None,
+) -> Decision:
+    """The table's decision on `strategy` at `review`, signed by `chair`.
+
+    The strategy's evidence is copied from the review's packet (frozen with the first
+    decision, so every decision of one meeting rests on the same numbers); scale, stop and
+    adapt change the strategy's status through `change_status`. at: when it was signed
+    (default now); only for recording a past meeting's minutes after the fact.
+    """
+    from civicloop.review.packet import freeze, strategy_entry
+
+    collab = review.collaborative
+    if not can_sign(chair, collab):
+        raise PermissionDenied("Only a chair of the collaborative can sign a decision.")
+    if decision not in DecisionChoice.values:
+        raise ReviewError(
+            f"unknown decision {decision!r}: use one of {', '.join(DecisionChoice.values)}"
+        )
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ReviewError("give the table's rationale: the decision log keeps it")
+    if strategy.collaborative_id != collab.pk:
+        raise ReviewError(f"{strategy} is not a strategy of {collab}")
+    with transaction.atomic():
+        # Lock the review so two chairs signing at once freeze one packet, not two.
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if Decision.objects.filter(review=review, strategy=strategy).exists():
+            raise ReviewError(f"the table already decided on {strategy} at this review")
+        packet = freeze(review, at)
+        entry = strategy_entry(packet, strategy.slug)
+        if entry is None:
+            raise ReviewError(
+                f"{strategy} was not under way on {day_text(review.held_on)}, so this review "
+                "has no evidence on it; change its status on its page instead"
+            )
+        made = Decision.objects.create(
+            review=review,
+            strategy=strategy,
+            proposed=entry["proposal"]["decision"],
+            decision=decision,
+            rationale=rationale,
+            evidence={
+                "as_of": packet["as_of"],
+                "as_of_text": packet["as_of_text"],
+                "built_at": packet["built_at"],
+                "review": review.pk,
+                "strategy": entry,
+            },
+            signed_by=chair,
+            signed_as=str(chair),
+            decided_at=at or timezone.now(),
+            published=published,
+        )
+        to = STATUS_AFTER.get(decision)
+        if to is not None:
+            change_status(
+                strategy,
+                to,
+                f"{label(decision)} at the review of {day_text(review.held_on)}: {rationale}",
+                chair,
+                decision=made,
+                at=made.decided_at,
+            )
+    return made

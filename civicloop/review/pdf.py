@@ -1,0 +1,19 @@
+"""The packet as a PDF a chair can print for the meeting (WeasyPrint).
+
+The PDF is the packet page's body in a print layout: A4/Letter-safe margins, page numbers,
+the collaborative and the as-of date in every page's footer, and a box per undecided
+strategy where the table's decision and the chair's signature can be written by hand.
+WeasyPrint is imported here only, so the rest of civicloop works without it.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+
+def packet_pdf(context: dict) -> bytes:
+    """Render `context` (what the packet page gets) to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string("review/packet_print.html", {**context, "print_mode": True})
+    return HTML(string=html).write_pdf()

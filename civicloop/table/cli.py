@@ -1,0 +1,148 @@
+"""``civicloop table ...``: import a registry of organisations, and ask who is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+table_app = typer.Typer(
+    help="The table: partner organisations, who is missing, seats.", no_args_is_help=True
+)
+
+
+def _collaborative(slug: str | None):
+    from civicloop.cli import CliError
+    from civicloop.results.models import Collaborative
+
+    if slug:
+        found = Collaborative.objects.filter(slug=slug).first()
+        if found is None:
+            raise CliError(f"no collaborative {slug!r}")
+        return found
+    found = list(Collaborative.objects.all()[:2])
+    if len(found) != 1:
+        raise CliError("several collaboratives (or none): name one with --collaborative")
+    return found[0]
+
+
+Collab = Annotated[
+    str | None,
+    typer.Option("--collaborative", "-c", help="Collaborative slug (default: the only one)."),
+]
+
+
+@table_app.command("import-registry")
+def import_registry(
+    file: Annotated[
+        Path, typer.Argument(help="Registry CSV: IRS EO BMF extract or civicloop layout.")
+    ],
+    collaborative: Collab = None,
+    zip_areas: Annotated[
+        Path | None,
+        typer.Option(help="First load a ZIP crosswalk CSV (zip, area, share) for this table."),
+    ] = None,
+    include_outside: Annotated[
+        bool, typer.Option(help="Also import organisations outside the collaborative's areas.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Check every row; import nothing.")] = False,
+) -> None:
+    """Import organisations from a registry file: archived, every row checked, all or none.
+
+    The IRS Exempt Organizations Business Master File layout (EIN, NAME, STREET, CITY, STATE,
+    ZIP, NTEE_CD, INCOME_AMT...) maps NTEE codes to sectors and ZIP codes to areas.
+
+    Examples: [bold]civicloop table import-registry eo_nj.csv --zip-areas zips.csv[/bold] ·
+    [bold]civicloop table import-registry partners.csv --dry-run[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.table.registry import RegistryError, import_zip_areas
+    from civicloop.table.registry import import_registry as run
+
+    collab = _collaborative(collaborative)
+    try:
+        if zip_areas is not None:
+            n = import_zip_areas(zip_areas, collab)
+            console.print(f"ZIP crosswalk: {n:,} ZIP-area pairs from {zip_areas.name}")
+        report = run(file, collab, dry_run=dry_run, include_outside=include_outside)
+    except RegistryError as exc:
+        raise CliError(str(exc)) from None
+    console.print(
+        f"{file.name} ({report.layout} layout): {report.rows_total:,} rows — "
+        f"{report.rows_created:,} new, {report.rows_updated:,} updated, "
+        f"{report.rows_unchanged:,} unchanged, {report.rows_outside:,} outside "
+        f"{collab.city}'s areas"
+    )
+    if report.problems:
+        problems = Table(title=f"{len(report.problems):,} problems", title_justify="left")
+        problems.add_column("Row", justify="right")
+        problems.add_column("Column")
+        problems.add_column("Problem")
+        for p in report.problems[:50]:
+            problems.add_row(str(p.row), p.column, p.message)
+        console.print(problems)
+        if len(report.problems) > 50:
+            console.print(f"... and {len(report.problems) - 50:,} more")
+        raise CliError("nothing imported: fix the rows above and import the file again")
+    if dry_run:
+        console.print("[dim]Dry run: nothing imported.[/dim]")
+    else:
+        console.print("[green]Imported.[/green] The original file is archived in the workspace.")
+
+
+@table_app.command("missing")
+def missing_cmd(
+    result: Annotated[str, typer.Argument(help="Result slug, e.g. early-literacy.")],
+    collaborative: Collab = None,
+    limit: Annotated[int, typer.Option(help="How many suggestions.")] = 10,
+) -> None:
+    """Who is missing from a result's table: organisations without a seat, ranked, with why.
+
+    Example: [bold]civicloop table missing early-literacy[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.results.models import Result
+    from civicloop.table.missing import focus_names, sector_coverage, who_is_missing
+
+    collab = _collaborative(collaborative)
+    found = Result.objects.filter(collaborative=collab, slug=result).first()
+    if found is None:
+        slugs = ", ".join(collab.results.values_list("slug", flat=True))
+        raise CliError(f"no result {result!r} in {collab.slug} (results: {slugs})")
+    focus = ", ".join(focus_names(found)) or "the whole city"
+    gaps = [n.label for n in sector_coverage(found) if not n.covered]
+    out = Table(
+        title=f"Who is missing from the {found.title} table (focus: {focus})",
+        title_justify="left",
+        show_lines=True,
+    )
+    out.add_column("#", justify="right")
+    out.add_column("Organisation")
+    out.add_column("Sector")
+    out.add_column("Score", justify="right")
+    out.add_column("Why")
+    for n, s in enumerate(who_is_missing(found, limit=limit), 1):
+        out.add_row(
+            str(n),
+            s.organisation.name,
+            s.organisation.get_sector_display(),
+            f"{s.score:.2f}",
+            "\n".join(f"• {r}" for r in s.reasons),
+        )
+    console.print(out)
+    if gaps:
+        console.print(
+            f"Sectors its indicators need and nobody at the table brings: {', '.join(gaps)}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(table_app, name="table")

@@ -1,0 +1,221 @@
+"""Who is missing from a result's table, and which sectors it lacks.
+
+`who_is_missing` ranks the organisations without a seat at the result's table by how much
+their footprint overlaps the result's focus areas and population (the formula is in
+`civicloop.table.overlap`), and says why each one is suggested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.utils import timezone
+
+from civicloop.results.models import Indicator, Result
+from civicloop.table import footprints, network, overlap
+from civicloop.table.models import IndicatorSector, Organisation, PopulationKind, Seat, Sector
+
+# "no ___ sits at this table"
+SECTOR_NOUNS = {
+    Sector.EDUCATION_K12: "school district or school",
+    Sector.EARLY_CHILDHOOD: "early-childhood organisation",
+    Sector.HIGHER_EDUCATION: "college or university",
+    Sector.COMMUNITY_FINANCE: "community lender or bank",
+    Sector.HEALTH_SYSTEM: "health organisation",
+    Sector.PUBLIC_HEALTH: "public-health agency",
+    Sector.HOUSING: "housing organisation",
+    Sector.WORKFORCE: "workforce organisation or employer",
+    Sector.CHILD_CARE: "child-care provider",
+    Sector.HUMAN_SERVICES: "human-services organisation",
+    Sector.GOVERNMENT: "city or county department",
+    Sector.PHILANTHROPY: "funder",
+    Sector.FAITH_COMMUNITY: "faith or community group",
+    Sector.RESIDENTS: "residents' association",
+}
+
+
+@dataclass
+class SectorNeed:
+    sector: str
+    label: str
+    indicators: list[Indicator]
+    seated: list[Organisation]
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.seated)
+
+
+def sector_coverage(result: Result, on: date | None = None) -> list[SectorNeed]:
+    """Each sector the result's indicators depend on, and who of that sector sits at its table.
+
+    Uncovered sectors first, then by sector name.
+    """
+    seated: dict[str, list[Organisation]] = {}
+    for seat in Seat.active(on).filter(result=result).select_related("organisation"):
+        seated.setdefault(seat.organisation.sector, [])
+        if seat.organisation not in seated[seat.organisation.sector]:
+            seated[seat.organisation.sector].append(seat.organisation)
+    needs: dict[str, SectorNeed] = {}
+    for need in (
+        IndicatorSector.objects.filter(indicator__result=result)
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__name")
+    ):
+        entry = needs.get(need.sector)
+        if entry is None:
+            entry = needs[need.sector] = SectorNeed(
+                need.sector, Sector(need.sector).label, [], seated.get(need.sector, [])
+            )
+        entry.indicators.append(need.indicator)
+    return sorted(needs.values(), key=lambda n: (n.covered, n.label))
+
+
+@dataclass
+class Suggestion:
+    organisation: Organisation
+    score: float
+    area_share: float
+    population: float
+    families: float
+    fills_sector: str | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def why(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def focus_names(result: Result) -> list[str]:
+    """The focus areas as a reader names them: the largest ones, not every neighbourhood."""
+    focus = list(result.focus_areas.all())
+    ids = {a.pk for a in focus}
+    return [a.name for a in focus if a.parent_id not in ids]
+
+
+def who_is_missing(
+    result: Result,
+    *,
+    limit: int = 10,
+    registry: footprints.Registry | None = None,
+    on: date | None = None,
+) -> list[Suggestion]:
+    reg = registry or footprints.load(result.collaborative)
+    if not reg.organisations:
+        return []
+    focus = reg.focus_vector(list(result.focus_areas.all()) or None)
+    populations = reg.result_populations(result)
+    gaps = {need.sector for need in sector_coverage(result, on) if not need.covered}
+    sectors = np.array([o.sector for o in reg.organisations])
+    fills = np.isin(sectors, sorted(gaps))
+    scores = overlap.missing_scores(
+        reg.area_shares, focus, list(populations.values()), reg.reach, fills
+    )
+    seats = list(
+        Seat.objects.filter(organisation__collaborative=result.collaborative).select_related(
+            "result"
+        )
+    )
+    seated_here = {s.organisation_id for s in seats if s.result_id == result.pk and s.is_active(on)}
+    exclude = np.array([o.pk in seated_here for o in reg.organisations])
+    top = scores.top(limit, exclude)
+    table_rows = np.array([reg.position(pk) for pk in sorted(seated_here)], dtype=np.int64)
+    ties = (
+        overlap.pair_overlap(
+            reg.tree,
+            reg.areas_of(top),
+            [m[top] for m in reg.household_populations()],
+            reg.areas_of(table_rows),
+            [m[table_rows] for m in reg.household_populations()],
+        )
+        if len(top) and len(table_rows)
+        else np.zeros((len(top), 0))
+    )
+    where = ", ".join(focus_names(result)) or f"{result.collaborative.city}'s areas"
+    out = []
+    for row, i in enumerate(top):
+        org = reg.organisations[i]
+        reasons = [f"serves {scores.area_share[i]:.0%} of its clients in {where}"]
+        reasons += _population_reasons(reg, populations, i)
+        if np.isnan(reg.reach[i]):
+            reasons.append("families reached not recorded (assumed typical)")
+        else:
+            reasons.append(f"reaches about {_round(scores.families[i]):,} of these families")
+        fills_sector = org.sector if scores.fills_gap[i] else None
+        if fills_sector:
+            reasons.append(f"no {SECTOR_NOUNS[Sector(fills_sector)]} sits at this table")
+        close = [
+            reg.organisations[table_rows[j]].name
+            for j in np.argsort(-ties[row])
+            if ties[row, j] >= network.HIGH
+        ]
+        if close:
+            more = f" and {len(close) - 2} more" if len(close) > 2 else ""
+            reasons.append(f"serves the same families as {', '.join(close[:2])}{more}")
+        reasons.append(_seat_history(org, result, seats, on))
+        out.append(
+            Suggestion(
+                organisation=org,
+                score=float(scores.score[i]),
+                area_share=float(scores.area_share[i]),
+                population=float(scores.population[i]),
+                families=float(scores.families[i]),
+                fills_sector=fills_sector,
+                reasons=[r for r in reasons if r],
+            )
+        )
+    return out
+
+
+def _population_reasons(
+    reg: footprints.Registry, populations: dict[str, overlap.Wanted], i: int
+) -> list[str]:
+    out = []
+    for kind_slug, kind in populations.items():
+        pops = reg.populations[kind_slug]
+        wanted = [p.name for p, w in zip(pops, kind.wanted, strict=True) if w]
+        row = kind.matrix[[i]].toarray().ravel()
+        if kind.tags:
+            served = [p.name for p, w, v in zip(pops, kind.wanted, row, strict=True) if w and v]
+            out.append(
+                f"serves {_and(served).lower()}"
+                if served
+                else f"has not said it serves {_or(wanted).lower()} (counted as a half match)"
+            )
+        elif row.sum() > 0:
+            out.append(f"{row @ kind.wanted:.0%} of its clients are {_or(wanted).lower()}")
+        else:
+            kind_name = PopulationKind(kind_slug).label.lower()
+            out.append(f"has not recorded its clients by {kind_name} (counted as a half match)")
+    return out
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _round(value: float) -> int:
+    """Two significant figures: estimates should not look more precise than they are."""
+    if value < 10:
+        return int(round(value))
+    digits = int(np.floor(np.log10(value))) - 1
+    return int(round(value, -digits))
+
+
+def _seat_history(org: Organisation, result: Result, seats: list[Seat], on) -> str:
+    mine = [s for s in seats if s.organisation_id == org.pk]
+    on = on or timezone.localdate()
+    left_here = [s for s in mine if s.result_id == result.pk and s.left and s.left <= on]
+    elsewhere = sorted({s.result.title for s in mine if s.is_active(on)})
+    if left_here:
+        last = max(left_here, key=lambda s: s.left or s.joined)
+        return f"left this table in {last.left:%B %Y}" if last.left else ""
+    if elsewhere:
+        return f"sits at the {', '.join(elsewhere)} table{'s' if len(elsewhere) > 1 else ''}"
+    return "has no seat at any table"

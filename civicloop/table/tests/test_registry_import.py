@@ -1,0 +1,172 @@
+"""Importing a registry: the IRS EO BMF layout, every row checked, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from civicloop.results.models import Area
+from civicloop.table.models import Organisation, OrganisationArea, RegistryImport, Sector
+from civicloop.table.registry import import_registry, import_zip_areas, sector_for_ntee
+from civicloop.table.tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+BMF_HEADER = (
+    "EIN,NAME,ICO,STREET,CITY,STATE,ZIP,GROUP,SUBSECTION,AFFILIATION,CLASSIFICATION,RULING,"
+    "DEDUCTIBILITY,FOUNDATION,ACTIVITY,ORGANIZATION,STATUS,TAX_PERIOD,ASSET_CD,INCOME_CD,"
+    "FILING_REQ_CD,PF_FILING_REQ_CD,ACCT_PD,ASSET_AMT,INCOME_AMT,REVENUE_AMT,NTEE_CD,SORT_NAME"
+)
+
+
+def bmf_row(ein, name, zip_code, ntee, income="125000", street="1 Main St", state="NJ"):
+    return (
+        f'{ein},"{name}",,{street},RIVERTON,{state},{zip_code},0000,03,3,1000,201001,1,15,'
+        f"000000000,1,01,202312,3,4,01,0,12,250000,{income},120000,{ntee},"
+    )
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_ntee_major_groups_map_to_sectors():
+    assert sector_for_ntee("B21") == Sector.EARLY_CHILDHOOD
+    assert sector_for_ntee("B25") == Sector.EDUCATION_K12
+    assert sector_for_ntee("E32") == Sector.HEALTH_SYSTEM
+    assert sector_for_ntee("E70") == Sector.PUBLIC_HEALTH
+    assert sector_for_ntee("L21") == Sector.HOUSING
+    assert sector_for_ntee("P33") == Sector.CHILD_CARE
+    assert sector_for_ntee("S30") == Sector.COMMUNITY_FINANCE
+    assert sector_for_ntee("T20") == Sector.PHILANTHROPY
+    assert sector_for_ntee("Z99") is None
+
+
+def test_an_irs_extract_maps_zip_codes_to_areas_and_skips_organisations_elsewhere(
+    tmp_path, riverton
+):
+    path = write(
+        tmp_path,
+        "eo_nj.csv",
+        [
+            BMF_HEADER,
+            bmf_row("221234567", "CLINTON PARK HOUSING CORP", "07105-1234", "L21"),
+            bmf_row("221234568", "IRONBOUND EARLY LEARNING CENTER", "07106", "B21"),
+            bmf_row("229999999", "PRINCETON ARTS COUNCIL", "08540", "A20"),
+        ],
+    )
+    report = import_registry(path, riverton)
+    assert report.ok and report.status == "applied" and report.layout == "irs_bmf"
+    assert (report.rows_created, report.rows_outside) == (2, 1)
+    housing = Organisation.objects.get(collaborative=riverton, ein="221234567")
+    assert housing.sector == Sector.HOUSING and housing.ntee_code == "L21"
+    assert housing.income == 125000 and housing.zip_code == "07105-1234"
+    assert [f.area.code for f in housing.footprint.all()] == ["s-clinton"]  # 07105
+    assert not Organisation.objects.filter(ein="229999999").exists()
+    record = RegistryImport.objects.get(pk=report.record.pk)
+    assert (settings.WORKSPACE.path / record.archive_path).read_bytes() == path.read_bytes()
+
+
+def test_a_file_with_problems_imports_nothing_and_names_each_row_and_column(tmp_path, riverton):
+    before = Organisation.objects.count()
+    path = write(
+        tmp_path,
+        "eo_bad.csv",
+        [
+            BMF_HEADER,
+            bmf_row("221234567", "GOOD HOUSING CORP", "07105", "L21"),
+            bmf_row("12345", "SHORT EIN INC", "07105", "L21"),
+            bmf_row("221234569", "NO SECTOR INC", "07105", ""),
+            bmf_row("221234570", "BAD ZIP INC", "0710", "B21"),
+            bmf_row("221234571", "BAD INCOME INC", "07105", "B21", income="lots"),
+            bmf_row("221234567", "DUPLICATE HOUSING CORP", "07105", "L21"),
+        ],
+    )
+    report = import_registry(path, riverton)
+    assert report.status == "rejected" and Organisation.objects.count() == before
+    found = {(p.row, p.column) for p in report.problems}
+    assert found == {(3, "ein"), (4, "sector"), (5, "zip"), (6, "income"), (7, "ein")}
+    assert "duplicate of row 2" in next(p.message for p in report.problems if p.row == 7)
+    assert RegistryImport.objects.get(pk=report.record.pk).problems[0]["row"] == 3
+
+
+def test_importing_again_updates_rather_than_duplicates_and_keeps_the_members_footprint(
+    tmp_path, riverton
+):
+    first = write(
+        tmp_path, "a.csv", [BMF_HEADER, bmf_row("221234567", "HOUSING CORP", "07105", "L21")]
+    )
+    import_registry(first, riverton)
+    org = Organisation.objects.get(ein="221234567")
+    org.footprint.all().delete()
+    OrganisationArea.objects.create(
+        organisation=org, area=Area.objects.get(collaborative=riverton, code="s-fairmount")
+    )
+    second = write(
+        tmp_path,
+        "b.csv",
+        [BMF_HEADER, bmf_row("221234567", "HOUSING CORP", "07105", "L21", income="99")],
+    )
+    report = import_registry(second, riverton)
+    assert (report.rows_created, report.rows_updated) == (0, 1)
+    org.refresh_from_db()
+    assert org.income == 99
+    assert [f.area.code for f in org.footprint.all()] == ["s-fairmount"]
+
+
+def test_civicloop_layout_with_areas_and_coordinates(tmp_path, riverton):
+    ward = Area.objects.get(collaborative=riverton, code="w-orchard")
+    ward.geometry = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    ward.save()
+    path = write(
+        tmp_path,
+        "partners.csv",
+        [
+            "name,sector,families_reached,areas,latitude,longitude,website",
+            "Clinic A,health_system,900,s-clinton:0.6; s-ironbound:0.4,,,clinica.example.org",
+            "Pantry B,human_services,120,,0.5,0.5,",
+            "Nowhere C,human_services,10,,5,5,",
+        ],
+    )
+    report = import_registry(path, riverton)
+    assert report.ok and (report.rows_created, report.rows_outside) == (2, 1)
+    clinic = Organisation.objects.get(collaborative=riverton, slug="clinic-a")
+    shares = {f.area.code: f.client_share for f in clinic.footprint.all()}
+    assert shares == {"s-clinton": 0.6, "s-ironbound": 0.4}
+    assert clinic.families_reached == 900 and clinic.website == "https://clinica.example.org"
+    pantry = Organisation.objects.get(collaborative=riverton, slug="pantry-b")
+    assert [f.area.code for f in pantry.footprint.all()] == ["w-orchard"]
+
+
+def test_unknown_sectors_and_areas_say_what_was_meant(tmp_path, riverton):
+    path = write(tmp_path, "p.csv", ["name,sector,areas", "X,housng,s-clintn"])
+    report = import_registry(path, riverton, dry_run=True)
+    messages = {p.column: p.message for p in report.problems}
+    assert "did you mean 'housing'" in messages["sector"]
+    assert "did you mean 's-clinton'" in messages["areas"]
+
+
+def test_a_zip_crosswalk_is_checked_as_a_whole(tmp_path, riverton):
+    good = write(
+        tmp_path, "z.csv", ["zip,area,share", "07199,s-clinton,0.5", "07199,s-ironbound,0.5"]
+    )
+    assert import_zip_areas(good, riverton) == 2
+    bad = write(tmp_path, "zb.csv", ["zip,area", "07199,nowhere"])
+    with pytest.raises(Exception, match="row 2, area: unknown area"):
+        import_zip_areas(bad, riverton)
+    assert riverton.zip_areas.count() == 2
+
+
+def test_bob_the_chair_imports_from_the_web_but_carol_cannot(client, bob, carol, tmp_path):
+    path = write(tmp_path, "web.csv", ["name,sector,areas", "Web Org,housing,s-clinton"])
+    login(client, carol)
+    assert client.get("/c/riverton/table/import/").status_code == 403
+    login(client, bob)
+    with path.open("rb") as fh:
+        page = client.post("/c/riverton/table/import/", {"file": fh}).content.decode()
+    assert "Imported" in page and "1 new" in page
+    assert Organisation.objects.filter(slug="web-org").exists()
