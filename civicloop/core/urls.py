@@ -31,3 +31,7 @@ for stage in ("measure", "table", "learn", "review", "declare"):
             raise
         continue
     urlpatterns.append(path("c/<slug:slug>/", include(f"civicloop.{stage}.urls")))
+
+# == Declare: the public site (/public/...) and the network view (/networks/<slug>/) ========
+# Top-level because they belong to no one collaborative; the patterns live in declare.
+urlpatterns.append(path("", include("civicloop.declare.top_urls")))

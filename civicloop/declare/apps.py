@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,13 @@ class DeclareConfig(AppConfig):
     name = "civicloop.declare"
     label = "declare"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from civicloop.declare.models import Declaration
+        from civicloop.declare.public_views import forget_stamps
+
+        # The live public pages are cached under a stamp read once a second; a declaration
+        # changed in this process is shown at once.
+        post_save.connect(forget_stamps, sender=Declaration, dispatch_uid="declare-stamps")

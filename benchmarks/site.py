@@ -1,0 +1,361 @@
+"""Benchmark: the public site of a network, built and served.
+
+Run: python benchmarks/site.py [--collaboratives 5] [--indicators 1000] [--periods 20]
+     [--seconds 10] [--connections 50] [--no-serve]
+
+1. Build. A network of 5 public collaboratives with 1,000 indicators between them and
+   200,000 observations (each indicator: the city, four districts and five groups, 20
+   years), analysed by learn, with a published declaration for one indicator in ten.
+   `civicloop.declare.site.build` writes the whole public site; prints the build time and
+   pages per second. Goal: under 60 s.
+2. Serve. ``civicloop serve --no-worker`` (gunicorn, whitenoise) on a free loopback port;
+   wrk, with a small Lua script for the 95th percentile, at 50 connections for 10 s
+   against the live public indicator page, then against the same server returning a
+   static file of the same size (whitenoise, the limit). Prints requests per second and
+   latency percentiles, and the page's rate as a ratio to the static file's. Goals: p95
+   under 100 ms and at least 0.3 of the static-file rate.
+
+Not a test: the numbers depend on the machine. Needs ``wrk`` (Debian: apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+AREAS = ["north", "south", "east", "west"]
+GROUPS = ["a", "b", "c", "d", "e"]
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH requests=%d seconds=%.3f errors=%d\\n", summary.requests,
+    summary.duration / 1e6, summary.errors.status + summary.errors.connect +
+    summary.errors.read + summary.errors.write + summary.errors.timeout))
+  for _, p in pairs({50, 90, 95, 99}) do
+    io.write(string.format("BENCH p%d=%.3f\\n", p, latency:percentile(p) / 1000))
+  end
+end
+"""
+
+
+def setup_django(workspace: Path) -> None:
+    os.environ["CIVICLOOP_WORKSPACE"] = str(workspace)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "civicloop.core.settings"
+    from civicloop.core.workspace import Workspace
+
+    Workspace(workspace).init("site benchmark")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def make_network(n_collabs: int, n_indicators: int, n_years: int) -> list:
+    """The collaboratives, their areas, groups, indicators, series and observations (bulk)."""
+    from django.utils import timezone
+
+    from civicloop.core.models import Membership, Role, User
+    from civicloop.results.models import (
+        Area,
+        Collaborative,
+        Dimension,
+        Group,
+        Indicator,
+        Network,
+        Observation,
+        Period,
+        Result,
+        Series,
+    )
+
+    rng = np.random.default_rng(7)
+    network = Network.objects.create(slug="bench-network", name="Benchmark network")
+    years = [Period.get(str(y), "year") for y in range(2026 - n_years, 2026)]
+    target = Period.get("2030", "year")
+    per_collab = n_indicators // n_collabs
+    staff = User.objects.create_user("bench-staff", password="x")
+    chair = User.objects.create_user("bench-chair", password="x")
+    collabs = []
+    now = timezone.now()
+    for c in range(n_collabs):
+        collab = Collaborative.objects.create(
+            network=network,
+            slug=f"city-{c}",
+            name=f"City {c} Partnership",
+            city=f"City {c}",
+            description="A benchmark collaborative.",
+            is_public=True,
+            is_synthetic=True,
+        )
+        Membership.objects.create(user=staff, collaborative=collab, role=Role.BACKBONE_ADMIN)
+        Membership.objects.create(user=chair, collaborative=collab, role=Role.CHAIR)
+        city = Area.objects.create(
+            collaborative=collab, name=f"City {c}", code="city", level="city"
+        )
+        areas = [city] + [
+            Area.objects.create(
+                collaborative=collab,
+                name=f"{a.title()} District",
+                code=a,
+                level="district",
+                parent=city,
+            )
+            for a in AREAS
+        ]
+        dim = Dimension.objects.create(collaborative=collab, name="Income", slug="income")
+        groups = [
+            Group.objects.create(dimension=dim, name=f"Band {g.upper()}", slug=g, order=i)
+            for i, g in enumerate(GROUPS)
+        ]
+        results = [
+            Result.objects.create(
+                collaborative=collab,
+                slug=f"result-{r}",
+                title=f"Result {r}",
+                statement="A result.",
+                order=r,
+            )
+            for r in range(5)
+        ]
+        indicators = Indicator.objects.bulk_create(
+            Indicator(
+                result=results[i % 5],
+                slug=f"indicator-{i}",
+                name=f"Indicator {i}",
+                definition="A benchmark indicator.",
+                unit="%",
+                unit_kind="percent",
+                direction="higher" if i % 2 else "lower",
+                frequency="year",
+                source="Benchmark",
+                is_public=True,
+                order=i,
+                target_value=60.0,
+                target_period=target,
+            )
+            for i in range(per_collab)
+        )
+        series = Series.objects.bulk_create(
+            [Series(indicator=ind, area=a, version=1) for ind in indicators for a in areas]
+            + [
+                Series(indicator=ind, area=city, group=g, version=1)
+                for ind in indicators
+                for g in groups
+            ],
+            batch_size=2000,
+        )
+        observations = []
+        t = np.arange(n_years)
+        for s in series:
+            values = 40 + rng.normal(0, 5) + rng.normal(0, 0.4) * t + rng.normal(0, 1.0, n_years)
+            observations += [
+                Observation(series=s, period=p, value=round(float(v), 1), created_at=now)
+                for p, v in zip(years, values, strict=True)
+            ]
+        Observation.objects.bulk_create(observations, batch_size=5000)
+        collabs.append(collab)
+    return collabs
+
+
+def declare_some(collabs, every: int = 10) -> int:
+    from civicloop.core.models import User
+    from civicloop.declare import workflow
+    from civicloop.results.models import Indicator
+    from civicloop.results.queries import top_area
+
+    staff, chair = (
+        User.objects.get(username="bench-staff"),
+        User.objects.get(username="bench-chair"),
+    )
+    n = 0
+    for collab in collabs:
+        city = top_area(collab)
+        for ind in Indicator.objects.filter(result__collaborative=collab)[::every]:
+            d = workflow.draft(ind, city, staff)
+            workflow.publish(workflow.approve(d, chair), staff)
+            n += 1
+    return n
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [line for line in out.splitlines() if line.startswith("BENCH ")]
+    found = dict(re.findall(r"(\w+)=([\d.]+)", " ".join(lines)))
+    if "seconds" not in found:
+        raise RuntimeError(f"wrk said:\n{out}")
+    numbers = {k: float(v) for k, v in found.items()}
+    numbers["rps"] = numbers["requests"] / numbers["seconds"]
+    return numbers
+
+
+def serve_and_measure(workspace: Path, page_path: str, seconds: int, connections: int) -> None:
+    if shutil.which("wrk") is None:
+        print("serve: skipped (wrk is not installed: apt-get install wrk)")
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="civicloop-bench-serve-"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # The same settings, plus one folder of static files for the limit (a copy of the page).
+    (tmp / "static").mkdir()
+    (tmp / "bench_settings.py").write_text(
+        "from civicloop.core.settings import *  # noqa: F403\n"
+        f"STATICFILES_DIRS = [('bench', {str(tmp / 'static')!r})]\n"
+    )
+    body = None
+    env = {
+        **os.environ,
+        "CIVICLOOP_WORKSPACE": str(workspace),
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
+    }
+    # Fetch the page once through a short-lived server to write its same-size twin.
+    for attempt in ("page", "measure"):
+        server = subprocess.Popen(
+            [sys.executable, "-m", "civicloop.cli", "serve", "--no-worker", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(url + page_path, timeout=5) as r:
+                        body = r.read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError("civicloop serve did not answer") from None
+                    time.sleep(0.3)
+            if attempt == "page":
+                (tmp / "static" / "page.html").write_bytes(body)
+                continue
+            script = tmp / "p95.lua"
+            script.write_text(LUA)
+            # Warm every worker and thread first (a page is rendered once per process, then
+            # served from its cache); these numbers are thrown away.
+            for target in (page_path, "/static/bench/page.html"):
+                wrk(url + target, 2, connections, script)
+            live = wrk(url + page_path, seconds, connections, script)
+            static = wrk(url + "/static/bench/page.html", seconds, connections, script)
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    size = len(body)
+    for name, m in (("live indicator page", live), ("static file (limit)", static)):
+        print(
+            f"serve: {name} ({size / 1024:.0f} KB): {m['rps']:,.0f} requests/s, "
+            f"p50 {m['p50']:.1f} ms, p90 {m['p90']:.1f} ms, p95 {m['p95']:.1f} ms, "
+            f"p99 {m['p99']:.1f} ms, {int(m['errors'])} errors "
+            f"({connections} connections, {seconds} s, wrk)"
+        )
+    ratio = live["rps"] / static["rps"]
+    print(
+        f"serve: live page / static file = {ratio:.2f} of the limit's rate "
+        f"(goal ≥ 0.3: {'met' if ratio >= 0.3 else 'NOT met'}); live p95 {live['p95']:.1f} ms "
+        f"(goal < 100 ms: {'met' if live['p95'] < 100 else 'NOT met'})"
+    )
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--collaboratives", type=int, default=5)
+    parser.add_argument("--indicators", type=int, default=1000)
+    parser.add_argument("--periods", type=int, default=20, help="years per series")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk's duration per target")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--no-serve", action="store_true", help="build only")
+    args = parser.parse_args()
+
+    workspace = Path(tempfile.mkdtemp(prefix="civicloop-bench-site-"))
+    try:
+        setup_django(workspace)
+        t = time.perf_counter()
+        collabs = make_network(args.collaboratives, args.indicators, args.periods)
+        from civicloop.results.models import Observation
+
+        n_obs = Observation.objects.count()
+        print(
+            f"setup: {len(collabs)} collaboratives, {args.indicators:,} indicators, "
+            f"{n_obs:,} observations in {time.perf_counter() - t:.1f} s (not timed below)"
+        )
+        from civicloop.learn import store
+
+        t = time.perf_counter()
+        for collab in collabs:
+            store.analyse(collab)
+        print(f"analyse: learn's verdicts for every series in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        n_decl = declare_some(collabs)
+        print(
+            f"declare: {n_decl} declarations drafted, approved and published in {time.perf_counter() - t:.1f} s"
+        )
+
+        from civicloop.declare.site import build
+
+        out = workspace / "public"
+        report = build(out, collabs, analyse=False)
+        print(
+            f"build: {report.pages:,} pages and {report.files:,} data files "
+            f"({report.bytes / 1e6:.0f} MB) in {report.seconds:.1f} s = "
+            f"{report.pages_per_second:,.0f} pages/s (goal: the whole site under 60 s: "
+            f"{'met' if report.seconds < 60 else 'NOT met'}); largest page "
+            f"{report.largest_page[1] / 1024:.0f} KB ({report.largest_page[0]}); "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
+        )
+        if not args.no_serve:
+            from django.db import connections
+
+            connections.close_all()
+            serve_and_measure(
+                workspace,
+                "/public/c/city-0/indicators/indicator-1/",
+                args.seconds,
+                args.connections,
+            )
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""``civicloop declare build | report | alerts | list | draft``: publishing from the terminal.
+
+``civicloop.cli`` is imported inside functions only: it imports this module while it is
+being imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+CollaborativeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--collaborative", "-c", help="Slug of the collaborative (default: the only one)."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    declare = typer.Typer(
+        help="Declare: the public site, the PDF report, open data, declarations and alerts.",
+        no_args_is_help=True,
+    )
+    declare.command()(build)
+    declare.command()(report)
+    declare.command()(alerts)
+    declare.command(name="list")(list_declarations)
+    declare.command()(draft)
+    declare.command(name="demo-network")(demo_network)
+    app.add_typer(declare, name="declare")
+
+
+def _collaborative(slug: str | None):
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.results.models import Collaborative
+
+    if slug:
+        collab = Collaborative.objects.filter(slug=slug).first()
+        if collab is None:
+            raise CliError(f"no collaborative {slug!r}")
+        return collab
+    found = list(Collaborative.objects.all()[:2])
+    if len(found) != 1:
+        raise CliError("several collaboratives (or none): name one with --collaborative")
+    return found[0]
+
+
+def build(
+    out: Annotated[Path, typer.Argument(help="Folder to write the site into.")],
+    collaborative: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--collaborative",
+            "-c",
+            help="Only this collaborative (repeatable); default: all public.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str,
+        typer.Option(help="The address the site will be served at (for the feed and embeds)."),
+    ] = "",
+    analyse: Annotated[
+        bool, typer.Option("--analyse/--no-analyse", help="Bring verdicts up to date first.")
+    ] = True,
+) -> None:
+    """Write the public site as static files: pages, charts, open data, feeds.
+
+    Network, collaborative, result and indicator pages with their charts (drawn as SVG: no
+    JavaScript, no CDN), the declarations, the decision log, methodology, and CSV / JSON /
+    Frictionless data packages per collaborative and per indicator. Only public
+    collaboratives and their declared indicators.
+
+    Examples: [bold]civicloop declare build public/[/bold] ·
+    [bold]civicloop declare build site/ -c riverton --base-url https://progress.riverton.org/[/bold]
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.declare.site import BuildError
+    from civicloop.declare.site import build as build_site
+    from civicloop.results.models import Collaborative
+
+    chosen = None
+    if collaborative:
+        chosen = list(Collaborative.objects.filter(slug__in=collaborative))
+        missing = set(collaborative) - {c.slug for c in chosen}
+        if missing:
+            raise CliError(f"no collaborative {', '.join(sorted(missing))}")
+    try:
+        with console.status("Building the public site…") as status:
+            done = build_site(
+                out, chosen, base_url=base_url, analyse=analyse, progress=status.update
+            )
+    except BuildError as exc:
+        raise CliError(str(exc)) from None
+    console.print(
+        f"[green]Built[/green] {done.pages:,} pages and {done.files:,} data files "
+        f"({done.bytes / 1e6:.1f} MB) for {', '.join(done.collaboratives) or 'no collaborative'} "
+        f"in {done.seconds:.1f} s ({done.pages_per_second:,.0f} pages/s)"
+    )
+    console.print(
+        f"Largest page: {done.largest_page[0]} ({done.largest_page[1] / 1024:.0f} KB). "
+        f"Open {done.out / 'index.html'}"
+    )
+
+
+def report(
+    collaborative: CollaborativeOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="PDF file (default <slug>-report.pdf).")
+    ] = None,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--everything", help="Include what is not declared (for the table, not the public)."
+        ),
+    ] = False,
+) -> None:
+    """Write a PDF progress report: each result, each indicator's chart and verdicts.
+
+    Example: [bold]civicloop declare report -c riverton -o riverton.pdf[/bold]
+    """
+    from civicloop.cli import CliError
+
+    collab = _collaborative(collaborative)
+    if not collab.is_public and not everything:
+        raise CliError(
+            f"{collab.slug} is not public: nothing is declared; use --everything for the table's edition"
+        )
+    from civicloop.declare.report import write_report
+
+    with console.status("Writing the report…"):
+        path = write_report(
+            collab, output or Path(f"{collab.slug}-report.pdf"), everything=everything
+        )
+    console.print(f"[green]Wrote[/green] {path} ({path.stat().st_size / 1024:.0f} KB)")
+
+
+def alerts(
+    collaborative: CollaborativeOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Notice changes and create alerts; send nothing.")
+    ] = False,
+) -> None:
+    """Check for changes and send each subscriber's alerts, once.
+
+    A change of an indicator's trend verdict, of a strategy's evidence (its adjusted
+    p-value or interval crossing the threshold), or a commitment falling overdue. Email
+    goes by SMTP when CIVICLOOP_SMTP_URL is set (else into the workspace's outbox/);
+    webhooks are signed (X-Civicloop-Signature: sha256=...). Run it after loads, or from
+    cron: a second run sends nothing new.
+
+    Example: [bold]CIVICLOOP_SMTP_URL=smtp://mail.example.org:25 civicloop declare alerts[/bold]
+    """
+    collab = _collaborative(collaborative)
+    from civicloop.declare.alerts import check
+
+    done = check(collab, send=not dry_run)
+    for event in done.events:
+        console.print(f"  changed: {event.subject}", highlight=False)
+    for line in done.sent:
+        console.print(f"  [green]sent[/green] {line}", highlight=False)
+    for line in done.failed:
+        console.print(f"  [red]failed[/red] {line} (retried next time)", highlight=False)
+    console.print(
+        f"{len(done.events)} change{'s' if len(done.events) != 1 else ''}, "
+        f"{len(done.alerts)} new alert{'s' if len(done.alerts) != 1 else ''}, "
+        f"{len(done.sent)} sent, {len(done.failed)} failed"
+    )
+
+
+def list_declarations(collaborative: CollaborativeOption = None) -> None:
+    """List the declarations: status, what the evidence says, and the statement.
+
+    Example: [bold]civicloop declare list -c riverton[/bold]
+    """
+    collab = _collaborative(collaborative)
+    from civicloop.declare.models import Declaration
+
+    table = Table(title=f"Declarations: {collab.name}", title_justify="left")
+    for col in ("#", "Status", "Indicator", "Area", "Evidence says", "Statement"):
+        table.add_column(col)
+    for d in Declaration.objects.filter(collaborative=collab).select_related("indicator", "area"):
+        table.add_row(
+            str(d.pk),
+            d.get_status_display(),
+            d.indicator.name,
+            d.area.name,
+            d.evidence.get("trend", {}).get("words", ""),
+            d.text,
+        )
+    console.print(table)
+
+
+def draft(
+    indicator: Annotated[str, typer.Argument(help="Indicator slug.")],
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="Area code (default: the city).")
+    ] = None,
+    as_user: Annotated[
+        str,
+        typer.Option("--as", help="Username of the staff member drafting (backbone or analyst)."),
+    ] = "",
+    collaborative: CollaborativeOption = None,
+) -> None:
+    """Draft a declaration from the evidence as it is now; print it.
+
+    Example: [bold]civicloop declare draft third-grade-reading --area south --as dana[/bold]
+    """
+    from civicloop.cli import CliError
+
+    collab = _collaborative(collaborative)
+    from django.core.exceptions import PermissionDenied
+
+    from civicloop.core.models import User
+    from civicloop.declare import workflow
+    from civicloop.declare.drafting import NoEvidence
+    from civicloop.results.models import Area, Indicator
+    from civicloop.results.queries import top_area
+
+    ind = Indicator.objects.filter(result__collaborative=collab, slug=indicator).first()
+    if ind is None:
+        raise CliError(f"no indicator {indicator!r} in {collab.slug}")
+    the_area = (
+        Area.objects.filter(collaborative=collab, code=area).first() if area else top_area(collab)
+    )
+    if the_area is None:
+        raise CliError(f"no area {area!r} in {collab.slug}")
+    user = User.objects.filter(username=as_user).first()
+    if user is None:
+        raise CliError("name the staff member drafting with --as USERNAME")
+    try:
+        made = workflow.draft(ind, the_area, user)
+    except PermissionDenied as exc:
+        raise CliError(str(exc)) from None
+    except NoEvidence as exc:
+        raise CliError(str(exc)) from None
+    console.print(f"[green]Drafted[/green] declaration #{made.pk}:")
+    console.print(made.text, highlight=False)
+
+
+def demo_network() -> None:
+    """Add Brookhaven, a second synthetic city, to the demo network (for the network view).
+
+    After this, commands that act on "the only collaborative" need -c riverton.
+
+    Example: [bold]civicloop declare demo-network[/bold], then open /public/networks/demo-network/
+    """
+    from civicloop.cli import CliError, setup
+
+    setup()
+    from civicloop.declare import demo_network as second_city
+    from civicloop.results.models import Network
+
+    network = Network.objects.filter(slug="demo-network").first()
+    if network is None:
+        raise CliError("no demo network here: run 'civicloop demo' first")
+    with console.status("Adding Brookhaven…"):
+        city = second_city.install(network)
+    console.print(
+        f"[green]Added[/green] {city.name} to {network.name}: see /public/networks/{network.slug}/ "
+        "(commands that act on the only collaborative now need -c riverton)"
+    )

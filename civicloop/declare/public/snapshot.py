@@ -1,0 +1,330 @@
+"""What the public may see of one collaborative, read once and shared by all its pages.
+
+Only a public collaborative has a public site, and on it only its public (declared)
+indicators, its published declarations, the decisions its table chose to publish, and the
+evidence about the strategies those decisions concern. A static build reads each of these
+once per collaborative (observations in a few flat queries); a live page reads what it
+shows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.http import Http404
+
+from civicloop.core import access
+from civicloop.declare.models import Declaration
+from civicloop.learn import words
+from civicloop.results.models import (
+    Area,
+    Collaborative,
+    Group,
+    Indicator,
+    Observation,
+    Period,
+    Series,
+)
+from civicloop.results.queries import top_area
+
+
+def public_collaboratives():
+    return Collaborative.objects.filter(is_public=True).select_related("network")
+
+
+def published_decisions(collaborative: Collaborative) -> list:
+    """The decisions the table chose to publish (`civicloop.review`), newest first."""
+    from civicloop.review.models import Decision
+
+    return list(
+        Decision.objects.filter(published=True, review__collaborative=collaborative)
+        .select_related("strategy", "signed_by", "review")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+class Snapshot:
+    """One public collaborative as the public sees it.
+
+    member: a signed-in person to read it as instead (the network view for a funder): then
+    everything that person may see, strategies' evidence included. everything: all of it,
+    declared or not (an internal report run from the command line).
+    """
+
+    def __init__(self, collaborative: Collaborative, member=None, everything: bool = False):
+        if member is None and not everything and not collaborative.is_public:
+            raise Http404("No such collaborative")
+        self.collaborative = collaborative
+        self.member = member
+        self.everything = everything
+        self.area: Area | None = top_area(collaborative)
+        self.charts: dict[tuple, list] = {}  # drawn once per build: page, embed and report
+
+    @classmethod
+    def of(cls, slug: str) -> Snapshot:
+        collab = public_collaboratives().filter(slug=slug).first()
+        if collab is None:
+            raise Http404("No such collaborative")
+        return cls(collab)
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        if self.everything:
+            qs = Indicator.objects.filter(result__collaborative=self.collaborative)
+        elif self.member is not None:
+            qs = access.visible_indicators(self.member, self.collaborative)
+        else:
+            qs = Indicator.objects.filter(result__collaborative=self.collaborative, is_public=True)
+        return list(
+            qs.select_related("result__collaborative", "baseline_period", "target_period").order_by(
+                "result__order", "order", "name"
+            )
+        )
+
+    def indicator(self, slug: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.slug == slug:
+                return ind
+        raise Http404("No such indicator")
+
+    @cached_property
+    def results(self) -> list:
+        """Results with at least one public indicator, each with `.public_indicators`."""
+        by_result: dict[int, list[Indicator]] = defaultdict(list)
+        for ind in self.indicators:
+            by_result[ind.result_id].append(ind)
+        out = []
+        for res in self.collaborative.results.order_by("order", "title"):
+            if by_result.get(res.pk):
+                res.public_indicators = by_result[res.pk]
+                res.collaborative = self.collaborative
+                out.append(res)
+        return out
+
+    def result(self, slug: str):
+        for res in self.results:
+            if res.slug == slug:
+                return res
+        raise Http404("No such result")
+
+    @cached_property
+    def declarations(self) -> list[Declaration]:
+        public = {i.pk for i in self.indicators}
+        rows = (
+            Declaration.objects.published()
+            .filter(collaborative=self.collaborative)
+            .select_related("indicator__result", "area", "approved_by", "published_by")
+        )
+        out = []
+        for d in rows:
+            if d.indicator_id in public:  # an indicator made private again hides its words
+                d.collaborative = self.collaborative
+                out.append(d)
+        return out
+
+    def declarations_about(self, indicator: Indicator) -> list[Declaration]:
+        return [d for d in self.declarations if d.indicator_id == indicator.pk]
+
+    def declaration(self, pk: int) -> Declaration:
+        for d in self.declarations:
+            if d.pk == pk:
+                return d
+        raise Http404("No such declaration")
+
+    @cached_property
+    def decisions(self) -> list:
+        return published_decisions(self.collaborative)
+
+    @cached_property
+    def family(self) -> dict[int, dict]:
+        """{indicator id: learn's analysis entry} for the headlines of the whole place."""
+        if self.area is None:
+            return {}
+        from civicloop.learn import store
+
+        return store.current_family(self.collaborative, self.area)
+
+    @cached_property
+    def headlines(self) -> dict[int, list[Observation]]:
+        """Each public indicator's headline observations for the whole place, oldest first."""
+        from civicloop.results.queries import headline_history
+
+        return headline_history(self.indicators, self.area)
+
+    @cached_property
+    def declared_effects(self) -> dict[int, list]:
+        """{indicator id: [learn Effect]} for the strategies the table published a decision
+        on (for a member: every strategy), as learn says now (`store.current_effects`)."""
+        from civicloop.learn import store
+        from civicloop.table.models import Strategy
+
+        strategies = Strategy.objects.filter(collaborative=self.collaborative)
+        if self.member is None and not self.everything:
+            strategies = strategies.filter(pk__in={d.strategy_id for d in self.decisions})
+        allowed = set(strategies.values_list("slug", flat=True))
+        targeted = set(strategies.values_list("indicators", flat=True))
+        out: dict[int, list] = {}
+        for ind in self.indicators:
+            if ind.pk in targeted:
+                effects = [e for e in store.current_effects(ind) if e.strategy in allowed]
+                if effects:
+                    out[ind.pk] = effects
+        return out
+
+    def evidence(self, indicator: Indicator) -> dict[str, Any] | None:
+        """The evidence cards of an indicator page, in the shape `learn/evidence.html` reads
+        (see `civicloop.learn.evidence.indicator_evidence`), from the shared family."""
+        entry = self.family.get(indicator.pk)
+        if entry is None:
+            return None
+        units = words.Units.of(indicator)
+        verdict, prog = entry.get("verdict") or {}, entry.get("progress") or {}
+        out: dict[str, Any] = {
+            "area": self.area,
+            "trend": {
+                "status": verdict.get("status"),
+                "words": verdict.get("words", "not enough data"),
+                "badge": words.badge(verdict.get("status", "")),
+                "sentence": words.trend_sentence(entry, units),
+            },
+            "progress": {
+                "status": prog.get("status"),
+                "words": prog.get("words", "not available"),
+                "badge": words.badge(prog.get("status", "")),
+                "sentence": words.progress_sentence(entry, units),
+            },
+            "method": entry.get("method"),
+            "family_size": entry.get("family_size", 0),
+            "latest": entry.get("latest"),
+            "margin": None,
+            "effects": [],
+        }
+        note = words.latest_change_sentence(entry, units) if indicator.is_survey else None
+        if note:
+            significant = (entry.get("latest_change") or {}).get("significant")
+            out["margin"] = {
+                "words": "beyond the margin of error"
+                if significant
+                else "within the margin of error",
+                "badge": "" if significant else "warn",
+                "sentence": note,
+            }
+        for effect in self.declared_effects.get(indicator.pk, []):
+            out["effects"].append(
+                {
+                    "name": effect.strategy_name,
+                    "slug": effect.strategy,
+                    "status": effect.status,
+                    "words": effect.words,
+                    "badge": words.badge(effect.status),
+                    "sentence": effect.sentence,
+                    "its_sentence": words.its_sentence(effect, units),
+                    "treated": effect.treated,
+                    "comparison": effect.comparison,
+                }
+            )
+        return out
+
+    def verdict(self, indicator: Indicator) -> dict[str, str]:
+        """Short words for a table cell: the trend and progress badges."""
+        entry = self.family.get(indicator.pk) or {}
+        verdict, prog = entry.get("verdict") or {}, entry.get("progress") or {}
+        return {
+            "trend_status": verdict.get("status", ""),
+            "trend": verdict.get("words", "not analysed"),
+            "trend_badge": words.badge(verdict.get("status", "")),
+            "progress_status": prog.get("status", ""),
+            "progress": prog.get("words", "no target"),
+            "progress_badge": words.badge(prog.get("status", "")),
+        }
+
+    # -- observations ------------------------------------------------------------------------
+
+    def preload_observations(self) -> None:
+        """Read every public observation at once (a static build shows them all)."""
+        self._preloaded = self._read(self.indicators)
+
+    def observations(self, indicator: Indicator) -> list[Reading]:
+        """Every observation of a public indicator: all areas and groups, oldest first."""
+        preloaded = getattr(self, "_preloaded", None)
+        if preloaded is not None:
+            return preloaded.get(indicator.pk, [])
+        return self._read([indicator]).get(indicator.pk, [])
+
+    def _read(self, indicators: list[Indicator]) -> dict[int, list[Reading]]:
+        """Observations as plain `Reading`s, in a few flat queries: a build reads a few
+        hundred thousand, and model instances with their related objects cost ten times more."""
+        areas = {a.pk: a for a in Area.objects.filter(collaborative=self.collaborative)}
+        groups = {
+            g.pk: g
+            for g in Group.objects.filter(
+                dimension__collaborative=self.collaborative
+            ).select_related("dimension")
+        }
+        series = {
+            pk: SeriesKey(ind, areas[area], groups.get(group) if group else None)
+            for pk, ind, area, group in Series.objects.filter(indicator__in=indicators).values_list(
+                "pk", "indicator_id", "area_id", "group_id"
+            )
+        }
+        rows = Observation.objects.filter(series__in=list(series)).values_list(
+            "series_id",
+            "period_id",
+            "value",
+            "margin_of_error",
+            "confidence_level",
+            "numerator",
+            "denominator",
+            "status",
+        )
+        periods = Period.objects.in_bulk()  # a few hundred rows, shared by every series
+        out: dict[int, list[Reading]] = defaultdict(list)
+        for sid, period, *numbers in rows.iterator(chunk_size=20_000):
+            key = series[sid]
+            out[key.indicator_id].append(Reading(key, periods[period], *numbers))
+        for readings in out.values():
+            readings.sort(key=Reading.order)
+        return out
+
+
+@dataclass(slots=True)
+class SeriesKey:
+    """What a reading needs of its series (the names `Observation.series` has)."""
+
+    indicator_id: int
+    area: Area
+    group: Group | None
+
+    @property
+    def area_id(self) -> int:
+        return self.area.pk
+
+    @property
+    def group_id(self) -> int | None:
+        return self.group.pk if self.group else None
+
+
+@dataclass(slots=True)
+class Reading:
+    """One observation, read flat; its attributes are those of `Observation`."""
+
+    series: SeriesKey
+    period: Period
+    value: float
+    margin_of_error: float | None
+    confidence_level: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+
+    def order(self) -> tuple:
+        g = self.series.group
+        return (
+            self.series.area.level,
+            self.series.area.name,
+            (g.order, g.name) if g else (-1, ""),
+            self.period.start,
+        )

@@ -1,0 +1,175 @@
+"""Alerts: a changed verdict, a strategy crossing a threshold, an overdue commitment reach
+each subscriber once, by email (a local SMTP server) and by signed webhook (a local
+receiver that checks the signature)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from civicloop.declare import alerts
+from civicloop.declare.models import Alert, Subscription, Watch
+from civicloop.table.models import Commitment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _only_these_subscribers(riverton):
+    """The demo's own subscribers would receive these alerts too; the tests name theirs."""
+    Subscription.objects.filter(collaborative=riverton).delete()
+
+
+@pytest.fixture
+def team(riverton, webhook_receiver):
+    sub = Subscription.objects.create(
+        collaborative=riverton,
+        name="Backbone team",
+        email="team@riverton.test",
+        webhook_url=webhook_receiver.url,
+        include_private=True,
+    )
+    webhook_receiver.secrets.append(sub.secret)
+    return sub
+
+
+@pytest.fixture
+def public(riverton):
+    return Subscription.objects.create(
+        collaborative=riverton, name="Newsroom", email="news@paper.test", kinds=["verdict"]
+    )
+
+
+def raise_savings(riverton, tmp_path):
+    """A restated survey series that rises clearly: the verdict changes from no clear trend."""
+    from civicloop.measure.loads import load_file
+
+    path = tmp_path / "savings.csv"
+    with path.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(
+            ["indicator", "area", "period", "value", "margin_of_error", "confidence_level"]
+        )
+        for i, year in enumerate(range(2016, 2026)):
+            out.writerow(["emergency-savings", "riverton", year, 38 + 2 * i, 1.0, 0.9])
+    report = load_file(path, riverton)
+    assert report.ok, report.problems
+
+
+def test_each_change_reaches_each_subscriber_once(
+    riverton,
+    team,
+    public,
+    smtp_server,
+    webhook_receiver,
+    tmp_path,
+):
+    overdue = list(Commitment.objects.filter(collaborative=riverton).overdue())
+    assert overdue  # the demo has overdue commitments
+
+    first = alerts.check(riverton)
+    # Verdicts seen for the first time are only remembered; an overdue commitment is news.
+    assert {a.kind for a in first.alerts} == {"commitment"}
+    assert sorted(a.subscription.name for a in first.alerts) == ["Backbone team"] * len(overdue)
+    assert len(smtp_server) == len(overdue) and len(webhook_receiver.received) == len(overdue)
+    assert all(valid for _, _, valid in webhook_receiver.received)
+    assert Watch.objects.filter(collaborative=riverton, key__startswith="verdict:").exists()
+
+    again = alerts.check(riverton)
+    assert again.events == [] and again.alerts == [] and again.sent == []
+    assert len(smtp_server) == len(overdue)  # nothing sent twice
+
+    raise_savings(riverton, tmp_path)
+    changed = alerts.check(riverton)
+    savings = [a for a in changed.alerts if a.payload.get("indicator") == "emergency-savings"]
+    assert {a.subscription.name for a in savings} == {"Backbone team", "Newsroom"}
+    news = [m for m in smtp_server if m["X-Rcpt"] == "news@paper.test"]
+    assert len(news) == 1
+    assert " ".join(str(news[0]["Subject"]).split()) == (  # unfolded
+        "[Riverton Cradle to Career] Families able to cover a $400 emergency in Riverton: "
+        "now improving (was no clear trend)"
+    )
+    assert news[0]["From"] == "alerts@civicloop.test"
+    headers, body, valid = webhook_receiver.received[-1]
+    assert valid and headers["X-Civicloop-Event"] in ("verdict", "strategy")
+    hooked = [
+        b
+        for _, b, _ in webhook_receiver.received
+        if b["data"].get("indicator") == "emergency-savings"
+    ]
+    assert (
+        hooked[0]["data"]["status"] == "improving"
+        and hooked[0]["data"]["previous"] == "no_clear_trend"
+    )
+
+    assert alerts.check(riverton).alerts == []
+    assert Alert.objects.filter(subscription=public).count() == 1
+
+
+def test_a_strategy_whose_evidence_crosses_the_threshold(riverton, team, smtp_server, tmp_path):
+    """Attendance text nudges had no effect; restated data in which chronic absence fell 6
+    points in its four West Ward neighbourhoods from its start make it "working"."""
+    from civicloop.measure.loads import load_file
+    from civicloop.results.models import Observation
+
+    alerts.check(riverton)  # remember the current verdicts
+    west = Observation.objects.filter(
+        series__indicator__slug="chronic-absence",
+        series__area__parent__code="west",
+        series__group__isnull=True,
+    ).select_related("series__area", "period")
+    path = tmp_path / "absence.csv"
+    with path.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["indicator", "area", "period", "value"])
+        for o in west:
+            after = o.period.label >= "2020-21"
+            out.writerow(
+                ["chronic-absence", o.series.area.code, o.period.label, o.value - 6 * after]
+            )
+    assert load_file(path, riverton).ok
+    changed = alerts.check(riverton)
+    [nudges] = [a for a in changed.alerts if a.payload.get("strategy") == "attendance-text-nudges"]
+    assert nudges.kind == "strategy" and nudges.payload["status"] == "working"
+    assert nudges.subject.startswith(
+        "Attendance text nudges: the evidence on chronic absence in K-3 now says working (was "
+    )
+    assert "the threshold is 0.05" in nudges.body
+    assert any("Attendance text nudges" in str(m["Subject"]) for m in smtp_server)
+
+
+def test_a_failed_webhook_is_retried_and_then_sent_once(
+    riverton,
+    team,
+    smtp_server,
+    webhook_receiver,
+):
+    webhook_receiver.fail_next = 100
+    first = alerts.check(riverton)
+    assert first.failed and all("HTTP 500" in f for f in first.failed)
+    assert len(smtp_server) == len(first.alerts)  # the email went; only the webhook failed
+    webhook_receiver.fail_next = 0
+    retried = alerts.check(riverton)
+    assert retried.alerts == []  # no new alert: the same ones, delivered now
+    assert len(webhook_receiver.received) == len(first.alerts)
+    assert len(smtp_server) == len(first.alerts)  # and the emails were not sent again
+    assert alerts.check(riverton).sent == []
+
+
+def test_the_public_hears_only_of_what_is_declared(riverton, public):
+    events = alerts.current_states(riverton)
+    private = [e for e in events if not e.public]
+    assert private  # undeclared indicators, strategies without a published decision...
+    assert not any(public.wants(e.kind, e.public) for e in private)
+
+
+def test_a_signature_is_hmac_sha256_of_the_body():
+    import hashlib
+    import hmac
+
+    body = b'{"kind": "verdict"}'
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert alerts.sign("s3cret", body) == f"sha256={expected}"
+    assert alerts.verify("s3cret", body, f"sha256={expected}")
+    assert not alerts.verify("other", body, f"sha256={expected}")
