@@ -48,6 +48,21 @@ def setup(workspace: Path | None = None, *, must_exist: bool = True) -> None:
     django.setup()
 
 
+def collaborative_named(slug: str | None):
+    """The collaborative a command acts on: the one named, else the only one there is."""
+    from civicloop.results.models import Collaborative
+
+    if slug:
+        found = Collaborative.objects.filter(slug=slug).first()
+        if found is None:
+            raise CliError(f"no collaborative {slug!r}")
+        return found
+    found = list(Collaborative.objects.all()[:2])
+    if len(found) != 1:
+        raise CliError("several collaboratives (or none): name one with --collaborative")
+    return found[0]
+
+
 def migrate_database(quiet: bool = True) -> None:
     from django.core.management import call_command
 

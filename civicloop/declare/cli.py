@@ -38,20 +38,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _collaborative(slug: str | None):
-    from civicloop.cli import CliError, setup
+    from civicloop.cli import collaborative_named, setup
 
     setup()
-    from civicloop.results.models import Collaborative
-
-    if slug:
-        collab = Collaborative.objects.filter(slug=slug).first()
-        if collab is None:
-            raise CliError(f"no collaborative {slug!r}")
-        return collab
-    found = list(Collaborative.objects.all()[:2])
-    if len(found) != 1:
-        raise CliError("several collaboratives (or none): name one with --collaborative")
-    return found[0]
+    return collaborative_named(slug)
 
 
 def build(

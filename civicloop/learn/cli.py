@@ -48,20 +48,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _start(collaborative: str | None, area: str | None = None):
-    from civicloop.cli import CliError, setup
+    from civicloop.cli import CliError, collaborative_named, setup
 
     setup()
-    from civicloop.results.models import Area, Collaborative
+    from civicloop.results.models import Area
 
-    if collaborative:
-        collab = Collaborative.objects.filter(slug=collaborative).first()
-        if collab is None:
-            raise CliError(f"no collaborative {collaborative!r}")
-    else:
-        found = list(Collaborative.objects.all()[:2])
-        if len(found) != 1:
-            raise CliError("several collaboratives (or none): name one with --collaborative")
-        collab = found[0]
+    collab = collaborative_named(collaborative)
     the_area = None
     if area:
         the_area = Area.objects.filter(collaborative=collab, code=area).first()

@@ -16,18 +16,9 @@ table_app = typer.Typer(
 
 
 def _collaborative(slug: str | None):
-    from civicloop.cli import CliError
-    from civicloop.results.models import Collaborative
+    from civicloop.cli import collaborative_named
 
-    if slug:
-        found = Collaborative.objects.filter(slug=slug).first()
-        if found is None:
-            raise CliError(f"no collaborative {slug!r}")
-        return found
-    found = list(Collaborative.objects.all()[:2])
-    if len(found) != 1:
-        raise CliError("several collaboratives (or none): name one with --collaborative")
-    return found[0]
+    return collaborative_named(slug)
 
 
 Collab = Annotated[
