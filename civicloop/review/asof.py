@@ -20,26 +20,18 @@ takes an ``as_of`` date itself, this module shrinks to calls.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
-import numpy as np
 from django.utils import timezone
 
-from civicloop.learn.batch import SeriesBatch
 from civicloop.learn.equity import equity_gaps
-from civicloop.learn.margins import z_for_level
 from civicloop.learn.models import StrategyEffect
 from civicloop.learn.store.batches import (
-    MOE_LEVEL,
-    SEASONS,
     Loaded,
-    _season,  # month or quarter of a period: the batch's season, exactly as the store sets it
+    batches_from_rows,
     collaborative_indicators,
     collaborative_series,
-    period_time,
 )
 from civicloop.learn.store.results import Effect, EquityGap
 from civicloop.learn.store.series import (
@@ -131,43 +123,7 @@ def load_batches_as_of(
     """`civicloop.learn.store.batches.load_batches`, with the observations as of `on`."""
     if not series:
         return []
-    points: dict[int, dict[float, tuple[float, float]]] = defaultdict(dict)
-    columns: dict[float, tuple[str, int]] = {}
-    for sid, kind, label, start, end, value, moe, level in observations_as_of(
-        (s.pk for s in series), on
-    ):
-        t = period_time(kind, label, start, end)
-        columns[t] = (label, _season(kind, start))
-        if moe is not None:  # margins are compared at one level (the ACS's 90%)
-            moe = abs(moe) / z_for_level(level or MOE_LEVEL) * z_for_level(MOE_LEVEL)
-        points[sid][t] = (value, math.nan if moe is None else moe)
-    by_frequency: dict[str, list[Series]] = defaultdict(list)
-    for s in series:
-        by_frequency[indicators[s.indicator_id].frequency].append(s)
-    out = []
-    for frequency, members in by_frequency.items():
-        times = sorted({t for s in members for t in points.get(s.pk, {})}) or [0.0]
-        column = {t: j for j, t in enumerate(times)}
-        values = np.full((len(members), len(times)), np.nan)
-        moes = np.full_like(values, np.nan)
-        for i, s in enumerate(members):
-            for t, (v, m) in points.get(s.pk, {}).items():
-                values[i, column[t]], moes[i, column[t]] = v, m
-        labels = [columns.get(t, ("", 0))[0] for t in times]
-        season = None
-        if frequency in SEASONS and columns:
-            season = np.array([columns.get(t, ("", 0))[1] for t in times])
-        keys = [_key(s, indicators) for s in members]
-        batch = SeriesBatch(values, np.array(times), season, keys)
-        has_moe = not np.isnan(moes).all()
-        out.append((members, Loaded(batch, moes if has_moe else None, labels, frequency)))
-    return out
-
-
-def _key(s: Series, indicators: dict[int, Indicator]) -> str:
-    """A readable, unique name per series (the equity step maps its reference back by it)."""
-    group = f"/group {s.group_id}" if s.group_id else ""
-    return f"{indicators[s.indicator_id].slug}/area {s.area_id}{group}"
+    return batches_from_rows(series, indicators, observations_as_of((s.pk for s in series), on))
 
 
 # -- what learn says, as of the date ------------------------------------------------------

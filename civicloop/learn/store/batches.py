@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -79,9 +79,7 @@ def load_batches(
         qs = qs.filter(series_id__in=ids)
     else:  # one query per indicator set, whatever its size
         qs = qs.filter(series__indicator_id__in={s.indicator_id for s in series})
-    points: dict[int, dict[float, tuple[float, float]]] = defaultdict(dict)
-    columns: dict[float, tuple[str, int]] = {}
-    for sid, kind, label, start, end, value, moe, level in qs.values_list(
+    rows = qs.values_list(
         "series_id",
         "period__kind",
         "period__label",
@@ -90,12 +88,23 @@ def load_batches(
         "value",
         "margin_of_error",
         "confidence_level",
-    ):
-        if sid not in ids:
-            continue
+    )
+    return batches_from_rows(series, indicators, (r for r in rows if r[0] in ids))
+
+
+def batches_from_rows(
+    series: Sequence[Series], indicators: dict[int, Indicator], rows: Iterable[tuple]
+) -> list[tuple[list[Series], Loaded]]:
+    """Batches from observation rows ``(series id, period kind, label, start, end, value,
+    margin of error, confidence level)``: the current ones, or (review) those as of a date."""
+    if not series:
+        return []
+    points: dict[int, dict[float, tuple[float, float]]] = defaultdict(dict)
+    columns: dict[float, tuple[str, int]] = {}
+    for sid, kind, label, start, end, value, moe, level in rows:
         t = period_time(kind, label, start, end)
         columns[t] = (label, _season(kind, start))
-        if moe is not None:
+        if moe is not None:  # margins are compared at one level (the ACS's 90%)
             moe = abs(moe) / z_for_level(level or MOE_LEVEL) * z_for_level(MOE_LEVEL)
         points[sid][t] = (value, math.nan if moe is None else moe)
     by_frequency: dict[str, list[Series]] = defaultdict(list)
