@@ -36,37 +36,7 @@ def indicator_evidence(
     if entry is None:
         return None
     units = words.Units.of(indicator)
-    verdict = entry.get("verdict") or {}
-    prog = entry.get("progress") or {}
-    out: dict[str, Any] = {
-        "area": area,
-        "trend": {
-            "status": verdict.get("status"),
-            "words": verdict.get("words", "not enough data"),
-            "badge": words.badge(verdict.get("status", "")),
-            "sentence": words.trend_sentence(entry, units),
-        },
-        "progress": {
-            "status": prog.get("status"),
-            "words": prog.get("words", "not available"),
-            "badge": words.badge(prog.get("status", "")),
-            "sentence": words.progress_sentence(entry, units),
-        },
-        "method": entry.get("method"),
-        "family_size": entry.get("family_size", 0),
-        "latest": entry.get("latest"),
-        "version": entry.get("version"),
-        "margin": None,
-        "effects": [],
-    }
-    note = words.latest_change_sentence(entry, units) if indicator.is_survey else None
-    if note:
-        significant = (entry.get("latest_change") or {}).get("significant")
-        out["margin"] = {
-            "words": "beyond the margin of error" if significant else "within the margin of error",
-            "badge": "" if significant else "warn",
-            "sentence": note,
-        }
+    out = evidence_from_entry(entry, indicator, area)
     others = [s for s in lines if not (s.area_id == area.pk and s.group_id is None)]
     out["lines"] = _line_verdicts(indicator, others, by)
     if show_effects:
@@ -123,4 +93,46 @@ def _line_verdicts(indicator: Indicator, lines: list[Series], by: str) -> list[d
                 "sentence": words.trend_sentence(entry, units),
             }
         )
+    return out
+
+
+def evidence_from_entry(entry: dict[str, Any], indicator: Indicator, area) -> dict[str, Any]:
+    """Trend, progress and margin note in words, from one stored analysis entry.
+
+    Shared by the indicator page and the public site (which reads entries in bulk), so
+    both say the same thing about the same numbers; ``effects`` starts empty for each
+    caller to fill with what it may show.
+    """
+    units = words.Units.of(indicator)
+    verdict = entry.get("verdict") or {}
+    prog = entry.get("progress") or {}
+    out: dict[str, Any] = {
+        "area": area,
+        "trend": {
+            "status": verdict.get("status"),
+            "words": verdict.get("words", "not enough data"),
+            "badge": words.badge(verdict.get("status", "")),
+            "sentence": words.trend_sentence(entry, units),
+        },
+        "progress": {
+            "status": prog.get("status"),
+            "words": prog.get("words", "not available"),
+            "badge": words.badge(prog.get("status", "")),
+            "sentence": words.progress_sentence(entry, units),
+        },
+        "method": entry.get("method"),
+        "family_size": entry.get("family_size", 0),
+        "latest": entry.get("latest"),
+        "version": entry.get("version"),
+        "margin": None,
+        "effects": [],
+    }
+    note = words.latest_change_sentence(entry, units) if indicator.is_survey else None
+    if note:
+        significant = (entry.get("latest_change") or {}).get("significant")
+        out["margin"] = {
+            "words": "beyond the margin of error" if significant else "within the margin of error",
+            "badge": "" if significant else "warn",
+            "sentence": note,
+        }
     return out

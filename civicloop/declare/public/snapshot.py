@@ -19,6 +19,7 @@ from django.http import Http404
 from civicloop.core import access
 from civicloop.declare.models import Declaration
 from civicloop.learn import words
+from civicloop.learn.evidence import evidence_from_entry
 from civicloop.results.models import (
     Area,
     Collaborative,
@@ -181,37 +182,8 @@ class Snapshot:
         if entry is None:
             return None
         units = words.Units.of(indicator)
-        verdict, prog = entry.get("verdict") or {}, entry.get("progress") or {}
-        out: dict[str, Any] = {
-            "area": self.area,
-            "trend": {
-                "status": verdict.get("status"),
-                "words": verdict.get("words", "not enough data"),
-                "badge": words.badge(verdict.get("status", "")),
-                "sentence": words.trend_sentence(entry, units),
-            },
-            "progress": {
-                "status": prog.get("status"),
-                "words": prog.get("words", "not available"),
-                "badge": words.badge(prog.get("status", "")),
-                "sentence": words.progress_sentence(entry, units),
-            },
-            "method": entry.get("method"),
-            "family_size": entry.get("family_size", 0),
-            "latest": entry.get("latest"),
-            "margin": None,
-            "effects": [],
-        }
-        note = words.latest_change_sentence(entry, units) if indicator.is_survey else None
-        if note:
-            significant = (entry.get("latest_change") or {}).get("significant")
-            out["margin"] = {
-                "words": "beyond the margin of error"
-                if significant
-                else "within the margin of error",
-                "badge": "" if significant else "warn",
-                "sentence": note,
-            }
+        out = evidence_from_entry(entry, indicator, self.area)
+        out.pop("version")  # the public pages show no analysis bookkeeping
         for effect in self.declared_effects.get(indicator.pk, []):
             out["effects"].append(
                 {
