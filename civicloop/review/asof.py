@@ -12,10 +12,10 @@ Three rules make a packet rebuilt later for its date say what it said that day:
 "After the date" means from the start of the next day, in the site's time zone: a
 revision made during the day of the meeting counts as known at the meeting.
 
-The statistics are the learn stage's own. Its store reads observations as they are now,
-so this module loads them as of the date into the same batches (`Loaded`) and hands them
-to the store's per-batch computations, which it imports by name below. When the store
-takes an ``as_of`` date itself, this module shrinks to calls.
+The statistics are the learn stage's own: this module loads the observations as of the
+date into learn's batches (`batches_from_rows`) and hands them to the store's
+computations from batches (`entries_from_batches`, `effects_from_batches`,
+`equity_from_batches`), the same ones that analyse the data as it is now.
 """
 
 from __future__ import annotations
@@ -25,8 +25,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from civicloop.learn.equity import equity_gaps
 from civicloop.learn.models import StrategyEffect
+from civicloop.learn.store import (
+    effects_from_batches,
+    entries_from_batches,
+    equity_from_batches,
+    equity_series,
+    family_verdicts,
+)
 from civicloop.learn.store.batches import (
     Loaded,
     batches_from_rows,
@@ -34,23 +40,12 @@ from civicloop.learn.store.batches import (
     collaborative_series,
 )
 from civicloop.learn.store.results import Effect, EquityGap
-from civicloop.learn.store.series import (
-    ALPHA,
-    # The store's per-batch steps of `compute`, run here on batches loaded as of a date.
-    _at,
-    _civicloop_progress,
-    _open_sdg,
-    _survey_changes,
-    family_verdicts,
-)
 from civicloop.learn.store.strategies import (
-    _effect_rows,  # one plan's two estimates from loaded batches (the store's own step)
     adjust_effects,
     effect_plans,
     effects_from_rows,
     in_order,
 )
-from civicloop.learn.trend import trend
 from civicloop.results.models import Area, Collaborative, Indicator, Observation, Revision, Series
 
 
@@ -137,26 +132,7 @@ def headline_entries(
     progress, latest change, family size), in the indicators' order."""
     indicators = collaborative_indicators(collaborative)
     members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
-    entries: dict[int, dict] = {}
-    for batch_members, loaded in load_batches_as_of(members, indicators, on):
-        inds = [indicators[s.indicator_id] for s in batch_members]
-        method = "seasonal" if loaded.batch.season is not None else "original"
-        trends = trend(loaded.batch, method=method, alpha=ALPHA)
-        change_ok, latest_change = _survey_changes(loaded)
-        progress = _civicloop_progress(loaded, inds)
-        sdg = _open_sdg(loaded, inds)
-        first, latest = _at(loaded, last=False), _at(loaded, last=True)
-        for i, s in enumerate(batch_members):
-            entries[s.pk] = {
-                "method": method,
-                "first": first[i],
-                "latest": latest[i],
-                "trend": trends.row(i),
-                "change_significant": bool(change_ok[i]),
-                "latest_change": latest_change[i],
-                "progress": progress[i],
-                "open_sdg": sdg[i],
-            }
+    entries = entries_from_batches(load_batches_as_of(members, indicators, on), indicators)
     verdicts = family_verdicts(members, entries, indicators)
     by_indicator = {
         s.indicator_id: {
@@ -176,11 +152,12 @@ def strategy_effects(collaborative: Collaborative, on: date) -> list[Effect]:
     indicators = collaborative_indicators(collaborative)
     plans = effect_plans(collaborative, indicators)
     all_series = {s.pk: s for p in plans for s in p.series}
-    loaded: dict[int, tuple[Loaded, int]] = {}
-    for members, batch in load_batches_as_of(list(all_series.values()), indicators, on):
-        for i, s in enumerate(members):
-            loaded[s.pk] = (batch, i)
-    rows = [StrategyEffect(**row) for plan in plans for row in _effect_rows(plan, loaded)]
+    batches = load_batches_as_of(list(all_series.values()), indicators, on)
+    rows = [
+        StrategyEffect(**row)
+        for pair in effects_from_batches(plans, batches).values()
+        for row in pair
+    ]
     adjust_effects(rows)
     return effects_from_rows(in_order(rows))
 
@@ -189,38 +166,8 @@ def equity(collaborative: Collaborative, area: Area, on: date) -> list[EquityGap
     """Gaps between groups in `area` and whether they close, as of `on` (as
     `civicloop.learn.store.equity`)."""
     indicators = collaborative_indicators(collaborative)
-    series = list(
-        collaborative_series(collaborative)
-        .filter(area=area, group__isnull=False)
-        .select_related("group__dimension")
-    )
-    out: list[EquityGap] = []
-    for members, loaded in load_batches_as_of(series, indicators, on):
-        gaps = equity_gaps(
-            loaded.batch,
-            [f"{s.indicator_id}:{s.group.dimension_id}" for s in members],
-            [indicators[s.indicator_id].direction for s in members],
-            alpha=ALPHA,
-        )
-        names = {key: s.group.name for key, s in zip(loaded.batch.keys, members, strict=True)}
-        for i, s in enumerate(members):
-            row = gaps.row(i)
-            out.append(
-                EquityGap(
-                    indicator=indicators[s.indicator_id].slug,
-                    area=area.name,
-                    group=s.group.name,
-                    reference=names.get(row["reference"], ""),
-                    status=row["status"],
-                    words=row["words"],
-                    latest_difference=row["latest_difference"],
-                    gap_slope=row["gap_slope"],
-                    gap_slope_low=row["gap_slope_low"],
-                    gap_slope_high=row["gap_slope_high"],
-                    p=row["p"],
-                )
-            )
-    return out
+    series = equity_series(collaborative, area)
+    return equity_from_batches(load_batches_as_of(series, indicators, on), indicators, area)
 
 
 # -- the table, as of the date ----------------------------------------------------------------

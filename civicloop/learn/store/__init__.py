@@ -43,6 +43,7 @@ before observations, so a load landing in between leaves the row stale, never wr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from django.db import transaction
@@ -52,6 +53,7 @@ from civicloop.learn import words
 from civicloop.learn.equity import equity_gaps
 from civicloop.learn.models import SeriesAnalysis, StrategyEffect
 from civicloop.learn.store.batches import (
+    Loaded,
     collaborative_indicators,
     collaborative_series,
     load_batches,
@@ -70,6 +72,7 @@ from civicloop.learn.store.series import (
     civicloop_progress_row,
     compute,
     differs,
+    entries_from_batches,
     family_verdicts,
     is_fresh,
     open_sdg_progress_row,
@@ -81,11 +84,12 @@ from civicloop.learn.store.strategies import (
     analyse_effects,
     compute_effects,
     effect_plans,
+    effects_from_batches,
     effects_from_rows,
     in_order,
     stored_hash,
 )
-from civicloop.results.models import Area, Collaborative, Indicator
+from civicloop.results.models import Area, Collaborative, Indicator, Series
 from civicloop.results.queries import top_area
 
 __all__ = [
@@ -99,7 +103,12 @@ __all__ = [
     "analyse_trends",
     "current_effects",
     "current_family",
+    "effects_from_batches",
+    "entries_from_batches",
     "equity",
+    "equity_from_batches",
+    "equity_series",
+    "family_verdicts",
     "progress",
     "settings_hash",
     "strategy_effects",
@@ -231,14 +240,27 @@ def equity(collaborative: Collaborative, area: Area | None = None) -> list[Equit
     """
     area = area or top_area(collaborative)
     indicators = collaborative_indicators(collaborative)
-    series = list(
+    series = equity_series(collaborative, area)
+    return equity_from_batches(load_batches(series, indicators), indicators, area)
+
+
+def equity_series(collaborative: Collaborative, area: Area) -> list[Series]:
+    """The group series of `area` that equity gaps compare, in the order they are shown."""
+    return list(
         collaborative_series(collaborative)
         .filter(area=area, group__isnull=False)
         .select_related("group__dimension")
         .order_by("indicator__order", "group__dimension__slug", "group__order")
     )
+
+
+def equity_from_batches(
+    batches: Iterable[tuple[list[Series], Loaded]], indicators: dict[int, Indicator], area: Area
+) -> list[EquityGap]:
+    """`equity` from loaded batches of `equity_series`: the current observations, or
+    those as they stood on a date (a review's packet)."""
     out: list[EquityGap] = []
-    for batch_series, loaded in load_batches(series, indicators):
+    for batch_series, loaded in batches:
         labels = [f"{s.indicator_id}:{s.group.dimension_id}" for s in batch_series]
         gaps = equity_gaps(
             loaded.batch,

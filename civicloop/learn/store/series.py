@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -73,8 +73,17 @@ def is_fresh(s: Series, indicator: Indicator) -> bool:
 
 def compute(series: Sequence[Series], indicators: dict[int, Indicator]) -> dict[int, dict]:
     """Run the engine on `series`: {series id: entry} (everything but the family verdict)."""
+    entries = entries_from_batches(load_batches(series, indicators), indicators)
+    return {s.pk: {"version": s.version, **entries[s.pk]} for s in series if s.pk in entries}
+
+
+def entries_from_batches(
+    batches: Iterable[tuple[list[Series], Loaded]], indicators: dict[int, Indicator]
+) -> dict[int, dict]:
+    """{series id: entry} from loaded batches: the current observations (`compute`), or
+    those as they stood on a date (a review's packet)."""
     out: dict[int, dict] = {}
-    for members, loaded in load_batches(series, indicators):
+    for members, loaded in batches:
         inds = [indicators[s.indicator_id] for s in members]
         method = "seasonal" if loaded.batch.season is not None else "original"
         trends = trend(loaded.batch, method=method, alpha=ALPHA)
@@ -85,7 +94,6 @@ def compute(series: Sequence[Series], indicators: dict[int, Indicator]) -> dict[
         latest = _at(loaded, last=True)
         for i, s in enumerate(members):
             out[s.pk] = {
-                "version": s.version,
                 "method": method,
                 "first": first[i],
                 "latest": latest[i],

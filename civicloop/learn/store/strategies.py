@@ -33,7 +33,13 @@ from civicloop.learn.effects import (
 from civicloop.learn.margins import z_for_level
 from civicloop.learn.models import EffectMethod, StrategyEffect
 from civicloop.learn.multiple import benjamini_hochberg
-from civicloop.learn.store.batches import MOE_LEVEL, load_batches, mean_observed, year_fraction
+from civicloop.learn.store.batches import (
+    MOE_LEVEL,
+    Loaded,
+    load_batches,
+    mean_observed,
+    year_fraction,
+)
 from civicloop.learn.store.results import Effect, as_float, json_number, jsonable
 from civicloop.learn.store.series import ALPHA, ENGINE_VERSION, settings_hash
 from civicloop.results.models import Area, Collaborative, Indicator, Series
@@ -175,14 +181,19 @@ def compute_effects(
     if not plans:
         return {}
     all_series = {s.pk: s for p in plans for s in p.series}
+    return effects_from_batches(plans, load_batches(list(all_series.values()), indicators))
+
+
+def effects_from_batches(
+    plans: Sequence[EffectPlan], batches: Iterable[tuple[list[Series], Loaded]]
+) -> dict[tuple[int, int], list[dict]]:
+    """`compute_effects` from loaded batches holding every plan's series: the current
+    observations, or those as they stood on a date (a review's packet)."""
     loaded = {}
-    for members, batch in load_batches(list(all_series.values()), indicators):
+    for members, batch in batches:
         for i, s in enumerate(members):
             loaded[s.pk] = (batch, i)
-    out = {}
-    for plan in plans:
-        out[(plan.strategy.pk, plan.indicator.pk)] = _effect_rows(plan, loaded)
-    return out
+    return {(plan.strategy.pk, plan.indicator.pk): _effect_rows(plan, loaded) for plan in plans}
 
 
 def _plan_batch(plan: EffectPlan, loaded: dict) -> tuple[SeriesBatch, np.ndarray | None, list[str]]:
