@@ -1,7 +1,8 @@
 """Alerts: when an indicator's verdict changes, a strategy's evidence crosses a threshold, or a
 commitment falls overdue, each subscriber hears once, by email and/or a signed webhook.
 
-`check(collaborative)` (run by ``civicloop declare alerts``, e.g. from cron after loads):
+`check(collaborative)` (run by the worker after every load that changes data, see
+`civicloop.declare.tasks`, and by ``civicloop declare alerts``):
 
 1. brings learn's stored analyses up to date;
 2. reads the state of every watched thing: each indicator's trend verdict for the whole

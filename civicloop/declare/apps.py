@@ -17,3 +17,9 @@ class DeclareConfig(AppConfig):
         # The live public pages are cached under a stamp read once a second; a declaration
         # changed in this process is shown at once.
         post_save.connect(forget_stamps, sender=Declaration, dispatch_uid="declare-stamps")
+
+        from civicloop.declare.tasks import after_load
+        from civicloop.measure.signals import observations_changed
+
+        # New data may change a verdict: analyses and alerts catch up in the background.
+        observations_changed.connect(after_load, dispatch_uid="declare-after-load")

@@ -1,8 +1,9 @@
 """Background task of the learn stage, on Django's tasks framework (``django_tasks``).
 
-After a load changes series, enqueue ``analyse_task`` (``analyse_task.enqueue(collab.pk)``)
-and the database worker (``civicloop worker``) brings the stored results up to date.
-Nothing is lost without it: pages compute stale results on the fly, and every
+``analyse_task.enqueue(collab.pk)`` has the database worker (``civicloop worker``) bring
+the stored results up to date. Loads need not: after every load that changes data,
+declare's alert check (`civicloop.declare.tasks`) runs ``store.analyse`` first. Nothing
+is lost without either: pages compute stale results on the fly, and every
 ``civicloop learn`` command analyses first.
 """
 

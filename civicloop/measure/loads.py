@@ -43,6 +43,7 @@ from civicloop.measure import write
 from civicloop.measure.mapping import Mapping, MappingError, apply
 from civicloop.measure.models import Load, LoadStatus, QuarantinedRow, Source
 from civicloop.measure.readers import RawTable, ReadError, read_table
+from civicloop.measure.signals import announce
 from civicloop.measure.validate import Catalogue, Problem, validate
 from civicloop.results.models import Collaborative
 
@@ -233,6 +234,8 @@ def load_file(
             source.mapping = the_mapping.to_json()
             source.save(update_fields=["mapping"])
     lap("commit")
+    if created or changed:
+        announce(collaborative, load)
     report.load, report.status = load, status
     report.rows_created, report.rows_changed, report.rows_unchanged = created, changed, unchanged
     report.rows_quarantined = quarantined
@@ -289,6 +292,7 @@ def rollback(load: Load, user=None) -> dict:
             load.save(update_fields=["status"])
     except write.Blocked as exc:
         raise RollbackError(str(exc)) from None
+    announce(load.collaborative, load)
     return result
 
 

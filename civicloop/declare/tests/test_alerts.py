@@ -173,3 +173,48 @@ def test_a_signature_is_hmac_sha256_of_the_body():
     assert alerts.sign("s3cret", body) == f"sha256={expected}"
     assert alerts.verify("s3cret", body, f"sha256={expected}")
     assert not alerts.verify("other", body, f"sha256={expected}")
+
+
+def test_after_a_load_the_worker_checks_alerts_without_being_asked(
+    riverton, team, smtp_server, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A load that changes data enqueues one check; the worker runs it and the verdict's
+    change reaches the subscriber, with nobody running ``civicloop declare alerts``."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    from civicloop.measure.loads import load_file, rollback
+    from civicloop.measure.models import Load
+    from civicloop.measure.refresh import run_worker
+
+    # The worker closes stale connections between tasks: inside the test's transaction
+    # that would close the test's own connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    alerts.check(riverton)  # remember the current verdicts
+    before = len(smtp_server)
+    DBTaskResult.objects.all().delete()  # the demo's own loads left a check queued
+
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_savings(riverton, tmp_path)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "civicloop.declare.tasks.check_alerts_task"
+    assert queued.args_kwargs == {"args": [riverton.pk], "kwargs": {}}
+
+    run_worker(once=True)
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL", queued.traceback
+    assert queued.return_value["alerts"] >= 1 and queued.return_value["failed"] == 0
+    subjects = [str(m["Subject"]) for m in smtp_server[before:]]
+    assert any("emergency" in s and "now improving" in " ".join(s.split()) for s in subjects)
+
+    # Loading the same file again changes nothing, so nothing is enqueued.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = load_file(tmp_path / "savings.csv", riverton)
+    assert again.rows_created == again.rows_changed == 0
+    assert DBTaskResult.objects.count() == 1
+    # Rolling the load back changes data: one check is enqueued, and only one while it waits.
+    latest = Load.objects.filter(collaborative=riverton, rows_changed__gt=0).latest("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        rollback(latest)
+        raise_savings(riverton, tmp_path)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
