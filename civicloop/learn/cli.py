@@ -1,4 +1,4 @@
-"""``civicloop learn trends | progress | effects``: what the data say, from the terminal.
+"""``civicloop learn trends | progress | effects | equity``: what the data say, from the terminal.
 
 Each command brings the stored results up to date first (only series that a load changed
 are recomputed), prints a Rich table, or with ``--json`` a JSON list for machines.
@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
     learn.command()(trends)
     learn.command()(progress)
     learn.command()(effects)
+    learn.command()(equity)
     learn.command()(analyse)
     app.add_typer(learn, name="learn")
 
@@ -95,6 +96,8 @@ _STYLE = {
     "harmful": "red",
     "not_working": "yellow",
     "cannot_tell": "yellow",
+    "closing": "green",
+    "widening": "red",
 }
 
 
@@ -268,6 +271,58 @@ def effects(
     console.print(table)
     if not rows:
         console.print("No strategy has a start period and areas yet.")
+
+
+def equity(
+    collaborative: CollaborativeOption = None,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Are the gaps between groups closing? Each group against the best-off group.
+
+    For each indicator broken down by a dimension (race/ethnicity, income...): how far
+    each group is from the best-off group in the latest period, and the gap's trend a
+    year (Sen's slope of the gap, with its 95% interval and the Mann-Kendall p-value).
+
+    Example: [bold]civicloop learn equity -c riverton --area south[/bold]
+    """
+    collab, the_area = _start(collaborative, area)
+    from civicloop.learn import store
+
+    rows = store.equity(collab, the_area)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(
+        title=f"Equity gaps: {collab.name}, {rows[0].area if rows else ''}", title_justify="left"
+    )
+    for col, justify in (
+        ("Indicator", "left"),
+        ("Group", "left"),
+        ("Against", "left"),
+        ("Gap now", "right"),
+        ("Gap trend a year", "right"),
+        ("95% interval", "right"),
+        ("p", "right"),
+        ("Says", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(
+            r.indicator,
+            r.group,
+            "—" if r.status == "reference" else r.reference,
+            _n(r.latest_difference),
+            _n(r.gap_slope, 3),
+            f"{_n(r.gap_slope_low, 3)} to {_n(r.gap_slope_high, 3)}"
+            if r.gap_slope_low is not None
+            else "—",
+            _p(r.p),
+            _styled(r.status, r.words),
+        )
+    console.print(table)
+    if not rows:
+        console.print("No indicator is broken down by group in this area.")
 
 
 def analyse(

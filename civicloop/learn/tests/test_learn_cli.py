@@ -110,6 +110,21 @@ def test_effects_as_json_and_as_a_table(demo_workspace):
     assert "Home child-care network" in out and "working" in out and "diff-in-diff" in out
 
 
+def test_equity_gaps_as_json_and_as_a_table(demo_workspace):
+    rows = json.loads(learn("equity", "--json", workspace=demo_workspace))
+    reading = {r["group"]: r for r in rows if r["indicator"] == "third-grade-reading"}
+    assert reading["White"]["status"] == "reference" and reading["White"]["reference"] == "White"
+    black = reading["Black"]
+    assert black["reference"] == "White" and black["latest_difference"] > 0
+    assert black["status"] in ("closing", "widening", "no_clear_change")
+    if black["status"] != "no_clear_change":  # called only on a significant trend
+        assert black["p"] < 0.05
+    assert {r["status"] for r in rows} >= {"reference", "closing"}
+    out = learn("equity", "--area", "south", workspace=demo_workspace)
+    assert "Equity gaps: Riverton Cradle to Career, South Ward" in out
+    assert "best-off group" in out and "Gap trend a year" in out
+
+
 def test_analyse_recomputes_only_when_asked(demo_workspace):
     assert "Recomputed 0 series and 0 strategy effects" in learn(
         "analyse", workspace=demo_workspace
@@ -129,7 +144,7 @@ def test_mistakes_are_one_clear_line(demo_workspace):
 
 
 def test_every_learn_command_has_help_with_an_example():
-    for command in ("trends", "progress", "effects", "analyse"):
+    for command in ("trends", "progress", "effects", "equity", "analyse"):
         out = civicloop_cmd("learn", command, "--help", env=WIDE)
         assert out.returncode == 0, out.stderr
         assert "Example" in out.stdout, command
