@@ -308,10 +308,13 @@ def equity(
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in rows:
+        if r.status == "reference":  # the best-off group has no gap of its own
+            table.add_row(r.indicator, r.group, "—", "—", "—", "—", "—", r.words)
+            continue
         table.add_row(
             r.indicator,
             r.group,
-            "—" if r.status == "reference" else r.reference,
+            r.reference,
             _n(r.latest_difference),
             _n(r.gap_slope, 3),
             f"{_n(r.gap_slope_low, 3)} to {_n(r.gap_slope_high, 3)}"
