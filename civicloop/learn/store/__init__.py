@@ -28,7 +28,7 @@ indicators whether the first-to-last and the latest changes are significant give
 margins of error. The verdict's p-value is adjusted by Benjamini-Hochberg across the
 collaborative's indicators in the same area and group (the "family" a review reads
 together, e.g. the citywide headlines), so a dozen indicators do not produce flags by
-chance. Per strategy x indicator (`StrategyEffect`): difference-in-differences of the
+chance; a commitment's performance measures are a family of their own. Per strategy x indicator (`StrategyEffect`): difference-in-differences of the
 strategy's areas against the other areas at the same level, and an interrupted time
 series on the mean of the strategy's areas; the headline estimate (difference-in-
 differences when there are comparison areas) is adjusted across the collaborative's

@@ -34,7 +34,7 @@ def collaborative_series(collaborative: Collaborative):
 
 def collaborative_indicators(collaborative: Collaborative) -> dict[int, Indicator]:
     found = Indicator.objects.filter(result__collaborative=collaborative).select_related(
-        "target_period", "baseline_period", "result"
+        "target_period", "baseline_period", "result", "performance_measure"
     )
     return {ind.pk: ind for ind in found}
 

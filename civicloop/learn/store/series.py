@@ -264,14 +264,24 @@ def _open_sdg_options(ind: Indicator) -> dict[str, Any]:
     return {key: entry.get(key, value) for key, value in own.items()}
 
 
+def family_key(s: Series, indicator: Indicator) -> tuple:
+    """The family a series is judged in: its area and group, and, for a commitment's
+    performance measure, that commitment. A partner's programme measures are read
+    together, apart from the population indicators, so adding one never changes the
+    adjusted p-values, and so the verdicts, of the city's indicators."""
+    measure = getattr(indicator, "performance_measure", None)
+    return (s.area_id, s.group_id, measure.commitment_id if measure is not None else None)
+
+
 def family_verdicts(
     series: Sequence[Series], entries: dict[int, dict], indicators: dict[int, Indicator]
 ) -> dict[int, tuple[dict, int]]:
     """The verdict of every series, its p-value adjusted within its family (the
-    collaborative's indicators in the same area and group): {series id: (verdict, size)}."""
+    collaborative's indicators in the same area and group, see `family_key`):
+    {series id: (verdict, size)}."""
     families: dict[tuple, list[Series]] = defaultdict(list)
     for s in series:
-        families[(s.area_id, s.group_id)].append(s)
+        families[family_key(s, indicators[s.indicator_id])].append(s)
     out: dict[int, tuple[dict, int]] = {}
     trend_fields = [
         f.name for f in dataclasses.fields(Trend) if f.name not in ("keys", "method", "alpha")

@@ -121,6 +121,52 @@ def test_p_values_are_adjusted_across_the_indicators_of_an_area(riverton):
         assert a.p_adjusted >= a.p
 
 
+def test_a_commitments_performance_measures_are_a_family_of_their_own(riverton, tmp_path):
+    """Adding a partner's programme measure, however strong its trend, changes neither the
+    family size nor the adjusted p-values of the city's population indicators."""
+    from civicloop.table.models import Commitment
+    from civicloop.table.views.commitments import add_measure
+
+    store.analyse(riverton)
+    city = SeriesAnalysis.objects.filter(series__area__code="riverton", series__group__isnull=True)
+    before = {a.series_id: (a.family_size, a.p_adjusted, a.status) for a in city}
+
+    commitment = Commitment.objects.filter(collaborative=riverton, results__isnull=False).first()
+    measures = []
+    for kind, name in (("how_much", "Loans closed"), ("better_off", "Providers still open")):
+        measure = add_measure(
+            commitment,
+            {
+                "result": commitment.results.first(),
+                "kind": kind,
+                "name": name,
+                "unit": "count",
+                "unit_kind": "count",
+                "direction": "higher",
+                "frequency": "year",
+            },
+        )
+        measures.append(measure.indicator.slug)
+    path = tmp_path / "measures.csv"
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["indicator", "area", "period", "value"])
+        for slug in measures:
+            for i, year in enumerate(range(2016, 2026)):
+                writer.writerow([slug, "riverton", year, 10 + 3 * i])
+    assert load_file(path, riverton).ok
+
+    store.analyse(riverton)
+    after = {a.series_id: (a.family_size, a.p_adjusted, a.status) for a in city.all()}
+    ours = {k: v for k, v in after.items() if k in before}
+    assert ours == before
+    own = SeriesAnalysis.objects.filter(
+        series__indicator__slug__in=measures, series__area__code="riverton"
+    )
+    assert [a.family_size for a in own] == [2, 2]
+    assert {a.status for a in own} == {"improving"}
+
+
 def test_a_page_reads_stale_results_fresh_without_writing(riverton):
     store.analyse(riverton)
     city = Area.objects.get(collaborative=riverton, code="riverton")
