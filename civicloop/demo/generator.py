@@ -672,6 +672,84 @@ COMPUTED_INDICATORS = [
 ]
 
 
+# Partners' performance measures (how much, how well, is anyone better off) of three
+# commitments, citywide: what the commitments' pages and their results' pages show.
+# The referral rate rises clearly; the loans do not trend clearly; the providers' survival
+# has too few years to say; the seats rise quarter by quarter.
+PERFORMANCE_MEASURES = [
+    {
+        "commitment": "Set aside $2 million for loans to home child-care providers",
+        "kind": "how_much",
+        "name": "Loans closed to home child-care providers",
+        "unit": "loans",
+        "unit_kind": "count",
+        "direction": "higher",
+        "frequency": "year",
+        "values": {"2021": 5, "2022": 7, "2023": 9, "2024": 8, "2025": 9},
+    },
+    {
+        "commitment": "Set aside $2 million for loans to home child-care providers",
+        "kind": "better_off",
+        "name": "Providers still open two years after their loan",
+        "unit": "%",
+        "unit_kind": "percent",
+        "direction": "higher",
+        "frequency": "year",
+        "values": {"2023": 80.0, "2024": 83.3, "2025": 85.7},
+    },
+    {
+        "commitment": "Refer every family facing eviction to Legal Aid before its first hearing",
+        "kind": "how_well",
+        "name": "Families facing eviction referred before their first hearing",
+        "unit": "%",
+        "unit_kind": "percent",
+        "direction": "higher",
+        "frequency": "month",
+        "values": {
+            f"2024-{m:02d}": v
+            for m, v in enumerate((42, 48, 47, 53, 58, 56, 61, 66, 64, 69, 72, 75), start=1)
+        },
+    },
+    {
+        "commitment": "Refer every family facing eviction to Legal Aid before its first hearing",
+        "kind": "better_off",
+        "name": "Referred families still housed six months later",
+        "unit": "%",
+        "unit_kind": "percent",
+        "direction": "higher",
+        "frequency": "quarter",
+        "values": {"2024-Q1": 78.0, "2024-Q2": 81.0, "2024-Q3": 77.0, "2024-Q4": 80.0},
+    },
+    {
+        "commitment": "Open 120 new infant and toddler seats in the South Ward",
+        "kind": "how_much",
+        "name": "Infant and toddler seats opened",
+        "unit": "seats",
+        "unit_kind": "count",
+        "direction": "higher",
+        "frequency": "quarter",
+        "values": {
+            "2024-Q1": 4,
+            "2024-Q2": 7,
+            "2024-Q3": 9,
+            "2024-Q4": 11,
+            "2025-Q1": 14,
+            "2025-Q2": 19,
+        },
+    },
+]
+
+
+def performance_measure_rows(slugs: dict[str, str]) -> list[Row]:
+    """The citywide rows of `PERFORMANCE_MEASURES`, by each measure's indicator slug
+    (``slugs``: measure name -> slug, as the table gave them)."""
+    return [
+        Row(indicator=slugs[m["name"]], area="riverton", period=period, value=float(value))
+        for m in PERFORMANCE_MEASURES
+        for period, value in m["values"].items()
+    ]
+
+
 def housing_complaints() -> list[dict]:
     """311-style raw records: one row per request, housing code complaints among others."""
     import datetime as dt

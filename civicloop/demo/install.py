@@ -81,7 +81,36 @@ def install(progress=None) -> DemoResult:
             raise RuntimeError(f"demo data failed validation: {report.problems[:3]}")
     _baselines(collab)
     _stage_data(collab)
+    # Commitments come with the table's stage data; their measures' numbers load after.
+    loads.append(_performance_measures(collab, source, folder, user))
+    if loads[-1].problems:
+        raise RuntimeError(f"demo measures failed validation: {loads[-1].problems[:3]}")
     return DemoResult(collab, loads)
+
+
+def _performance_measures(collab: Collaborative, source, folder, user) -> LoadReport:
+    """Partners' performance measures, added as a partner adds them, and their data."""
+    from civicloop.table.models import Commitment
+    from civicloop.table.views.commitments import add_measure
+
+    slugs = {}
+    for spec in g.PERFORMANCE_MEASURES:
+        commitment = Commitment.objects.get(
+            collaborative=collab, title__startswith=spec["commitment"]
+        )
+        measure = add_measure(
+            commitment,
+            {
+                "result": commitment.results.order_by("order").first(),
+                **{k: spec[k] for k in ("kind", "name", "unit", "unit_kind", "direction")},
+                "frequency": spec["frequency"],
+            },
+        )
+        slugs[spec["name"]] = measure.indicator.slug
+    path = g.write_csv(
+        g.performance_measure_rows(slugs), folder / "riverton-performance-measures.csv"
+    )
+    return load_file(path, collab, source=source, user=user)
 
 
 def _stage_data(collab: Collaborative) -> None:

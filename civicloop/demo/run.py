@@ -70,7 +70,7 @@ def _summary(collab, console: Console, stages: dict) -> None:
         table.add_column("Period")
         table.add_column("Target", justify="right")
         table.add_column("Trend" if verdicts else "Better when")
-        for row in summary_rows(collab, result.indicators.all()):
+        for row in summary_rows(collab, result.indicators.population()):
             ind = row["indicator"]
             target = (
                 f"{ind.format_value(ind.target_value)} by {ind.target_period.label}"

@@ -191,6 +191,17 @@ class Direction(models.TextChoices):
     LOWER = "lower", "Lower is better"
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def population(self):
+        """Population indicators: all but the performance measures of partners'
+        commitments (``civicloop.table.models.PerformanceMeasure``), which are indicators
+        too, so that they are loaded and analysed alike, but are read on their own."""
+        return self.filter(performance_measure__isnull=True)
+
+    def performance_measures(self):
+        return self.filter(performance_measure__isnull=False)
+
+
 class Indicator(models.Model):
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
     slug = models.SlugField()
@@ -229,6 +240,8 @@ class Indicator(models.Model):
         blank=True,
         help_text="Open SDG progress_calculation_options: a list of {direction, target, ...}.",
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["result", "order", "name"]

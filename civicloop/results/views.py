@@ -34,7 +34,7 @@ def collaborative(request, slug: str):
     collab = _collaborative(request, slug)
     visible = access.visible_indicators(request.user, collab)
     results = collab.results.annotate(n=Count("indicators")).prefetch_related(
-        Prefetch("indicators", queryset=visible, to_attr="visible_indicators")
+        Prefetch("indicators", queryset=visible.population(), to_attr="visible_indicators")
     )
     results = [r for r in results if r.visible_indicators or access.is_member(request.user, collab)]
     return render(
@@ -55,9 +55,17 @@ def result(request, slug: str, result_slug: str):
     visible = access.visible_indicators(request.user, collab).filter(result=res)
     if not visible.exists() and not access.is_member(request.user, collab):
         raise Http404("No such result")
-    rows = summary_rows(collab, visible)
-    verdicts = short_verdicts(collab, rows[0]["area"] if rows else None)
-    for row in rows:
+    rows = summary_rows(collab, visible.population())
+    # Partners' performance measures under this result: read apart from its indicators.
+    measure_rows = summary_rows(
+        collab,
+        visible.performance_measures().select_related(
+            "performance_measure__commitment__organisation"
+        ),
+    )
+    area = (rows or measure_rows)[0]["area"] if rows or measure_rows else None
+    verdicts = short_verdicts(collab, area)
+    for row in [*rows, *measure_rows]:
         row["sparkline"] = mark_safe(
             sparkline(row["values"], label=f"{row['indicator'].name}: trend of the headline")
         )
@@ -69,6 +77,7 @@ def result(request, slug: str, result_slug: str):
             "collaborative": collab,
             "result": res,
             "rows": rows,
+            "measure_rows": measure_rows,
             "focus_areas": res.focus_areas.all(),
         },
     )

@@ -32,6 +32,7 @@ from civicloop.learn.store import (
     equity_from_batches,
     equity_series,
     family_verdicts,
+    performance_measure,
 )
 from civicloop.learn.store.batches import (
     Loaded,
@@ -127,8 +128,8 @@ def load_batches_as_of(
 def headline_entries(
     collaborative: Collaborative, area: Area, on: date
 ) -> list[tuple[Indicator, dict]]:
-    """Each indicator's analysis entry for its headline series in `area`, as of `on`, in
-    the shape the learn store keeps (trend, verdict with its family-adjusted p-value,
+    """Each population indicator's analysis entry for its headline series in `area`, as of
+    `on`, in the shape the learn store keeps (trend, verdict with its family-adjusted p-value,
     progress, latest change, family size), in the indicators' order."""
     indicators = collaborative_indicators(collaborative)
     members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
@@ -143,7 +144,11 @@ def headline_entries(
         for s in members
     }
     ordered = sorted(indicators.values(), key=lambda i: (i.result.order, i.order, i.name))
-    return [(ind, by_indicator[ind.pk]) for ind in ordered if ind.pk in by_indicator]
+    return [
+        (ind, by_indicator[ind.pk])
+        for ind in ordered
+        if ind.pk in by_indicator and performance_measure(ind) is None
+    ]
 
 
 def strategy_effects(collaborative: Collaborative, on: date) -> list[Effect]:

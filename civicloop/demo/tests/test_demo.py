@@ -75,13 +75,19 @@ def test_the_survey_rise_is_within_its_margin_of_error():
 @pytest.mark.django_db
 def test_installed_demo_is_labelled_and_complete(riverton):
     assert riverton.is_synthetic
-    # The demo grew an indicator computed from raw records; the loaded ones are as generated.
+    # The demo grew an indicator computed from raw records and partners' performance
+    # measures; the loaded ones are as generated.
     indicators = Indicator.objects.filter(result__collaborative=riverton)
-    assert indicators.count() == len(g.INDICATORS) + len(g.COMPUTED_INDICATORS)
+    assert indicators.population().count() == len(g.INDICATORS) + len(g.COMPUTED_INDICATORS)
+    assert indicators.performance_measures().count() == len(g.PERFORMANCE_MEASURES)
     assert Observation.objects.filter(
         series__indicator__result__collaborative=riverton,
         series__indicator__computation__isnull=True,
+        series__indicator__performance_measure__isnull=True,
     ).count() == len(g.generate().rows)
+    assert Observation.objects.filter(
+        series__indicator__performance_measure__isnull=False
+    ).count() == sum(len(m["values"]) for m in g.PERFORMANCE_MEASURES)
     assert Strategy.objects.filter(collaborative=riverton).count() == 6
     missing = Organisation.objects.get(collaborative=riverton, slug=g.MISSING_ORGANISATION)
     assert not Seat.objects.filter(organisation=missing).exists()

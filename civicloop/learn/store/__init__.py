@@ -76,6 +76,7 @@ from civicloop.learn.store.series import (
     family_verdicts,
     is_fresh,
     open_sdg_progress_row,
+    performance_measure,
     settings_hash,
     stored_analysis,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "equity_from_batches",
     "equity_series",
     "family_verdicts",
+    "performance_measure",
     "progress",
     "settings_hash",
     "strategy_effects",
@@ -359,9 +361,15 @@ def current_effects(indicator: Indicator) -> list[Effect]:
 
 
 def _headline_entries(collaborative: Collaborative, area: Area) -> list[tuple[Indicator, dict]]:
+    """The population indicators' entries (performance measures are read with their
+    commitments), in the indicators' order."""
     family = current_family(collaborative, area)
     indicators = sorted(
         collaborative_indicators(collaborative).values(),
         key=lambda i: (i.result.order, i.order, i.name),
     )
-    return [(ind, family[ind.pk]) for ind in indicators if ind.pk in family]
+    return [
+        (ind, family[ind.pk])
+        for ind in indicators
+        if ind.pk in family and performance_measure(ind) is None
+    ]

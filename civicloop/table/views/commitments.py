@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -141,13 +142,16 @@ def commitment(request, slug: str, pk: int):
     collab, item = _commitment(request, slug, pk)
     member = access.is_member(request.user, collab)
     can_edit = access.can_edit_organisation(request.user, item.organisation)
+    measures = list(item.measures.select_related("indicator__result"))
+    if member and measures:
+        _with_latest(collab, measures)
     return render(
         request,
         "table/commitment.html",
         {
             "collaborative": collab,
             "commitment": item,
-            "measures": item.measures.select_related("indicator__result"),
+            "measures": measures,
             "is_member": member,
             "can_edit": can_edit,
             "can_declare": access.can_manage(request.user, collab),
@@ -156,6 +160,26 @@ def commitment(request, slug: str, pk: int):
             "measure_form": MeasureForm(commitment=item) if can_edit else None,
         },
     )
+
+
+def _with_latest(collab, measures: list[PerformanceMeasure]) -> None:
+    """Give each measure its latest citywide value and its trend verdict (``row``)."""
+    from civicloop.learn.evidence import short_verdicts
+    from civicloop.results.charts import sparkline
+    from civicloop.results.queries import summary_rows
+
+    ids = [m.indicator_id for m in measures]
+    rows = {
+        r["indicator"].pk: r for r in summary_rows(collab, Indicator.objects.filter(pk__in=ids))
+    }
+    area = next(iter(rows.values()))["area"] if rows else None
+    verdicts = short_verdicts(collab, area)
+    for m in measures:
+        row = rows.get(m.indicator_id)
+        if row is not None:
+            row["verdict"] = verdicts.get(m.indicator_id)
+            row["sparkline"] = mark_safe(sparkline(row["values"], label=f"{m.indicator}: trend"))
+        m.row = row
 
 
 @login_required

@@ -206,7 +206,7 @@ def result_sectors(request, slug: str, result_slug: str):
     result = get_object_or_404(collab.results, slug=result_slug)
     if not access.can_manage(request.user, collab):
         raise PermissionDenied("Only chairs and backbone admins set what a result needs.")
-    form = SectorsForm(request.POST or None, indicators=result.indicators.all())
+    form = SectorsForm(request.POST or None, indicators=result.indicators.population())
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved: sector coverage and who is missing now use these.")
