@@ -44,11 +44,20 @@ __all__ = [
     "MIN_POINTS",
     "STATUS_WORDS",
     "direction_verdict",
+    "enough_data",
     "parse_direction",
     "verdict_from_trend",
 ]
 
 MIN_POINTS = 4
+
+
+def enough_data(result: Trend) -> np.ndarray:
+    """Per series: can the trend be judged? At least `MIN_POINTS` observations, and at
+    least one pair to compare: a seasonal test compares each month (quarter) only with the
+    same month of other years, so a first year of monthly data has none."""
+    return (result.n >= MIN_POINTS) & np.isfinite(result.slope)
+
 
 STATUS_WORDS: dict[str, str] = {
     "improving": "improving",
@@ -123,9 +132,10 @@ class DirectionVerdict(BatchResult):
         """One sentence: the words, then the slope with its interval and the p-value."""
         words = self.words[i]
         if self.status[i] == "not_enough_data":
-            return (
-                f"{self.keys[i]}: {words} ({int(self.n[i])} points; at least {MIN_POINTS} needed)"
-            )
+            n = int(self.n[i])
+            if n >= MIN_POINTS:  # a seasonal test without two years of any season
+                return f"{self.keys[i]}: {words} ({n} points, no season seen in two years)"
+            return f"{self.keys[i]}: {words} ({n} points; at least {MIN_POINTS} needed)"
         level = round(100 * (1 - self.alpha))
         numbers = (
             f"{_g(self.slope[i])} per year, {level}% CI {_g(self.slope_low[i])} to "
@@ -185,7 +195,8 @@ def verdict_from_trend(
     if adjust not in ("none", "fdr_bh"):
         raise ValueError(f"adjust must be 'none' or 'fdr_bh', got {adjust!r}")
     # Only series with enough data take part in the review's adjustment.
-    eligible = np.where(result.n >= MIN_POINTS, result.p, np.nan)
+    enough = enough_data(result)
+    eligible = np.where(enough, result.p, np.nan)
     p_used = benjamini_hochberg(eligible) if adjust == "fdr_bh" else result.p
     with np.errstate(invalid="ignore"):
         significant = np.isfinite(p_used) & (p_used < alpha)
@@ -194,7 +205,7 @@ def verdict_from_trend(
     status[significant & (good > 0)] = "improving"
     status[significant & (good < 0)] = "worsening"
     status[significant & ~change_ok] = "within_margin_of_error"
-    status[result.n < MIN_POINTS] = "not_enough_data"
+    status[~enough] = "not_enough_data"
     words = np.array([STATUS_WORDS[s] for s in status], dtype=object)
     return DirectionVerdict(
         keys=list(result.keys),

@@ -183,6 +183,12 @@ def trend_sentence(entry: dict, units: Units) -> str:
     status = verdict.get("status", "not_enough_data")
     n = int(verdict.get("n") or 0)
     if status == "not_enough_data":
+        if n >= 4:  # a seasonal test that found no month (quarter) seen in two years
+            return (
+                f"Not enough data: {n} observations, but no month or quarter is seen in two "
+                "years; the trend compares each with the same one a year on, so that the "
+                "seasons are not taken for a trend."
+            )
         return f"Not enough data: {n} observation{'s' if n != 1 else ''}; a trend needs at least 4."
     evidence = _slope(verdict, units)
     p = p_text(verdict.get("p")) + _adjusted(

@@ -100,10 +100,15 @@ def batches_from_rows(
     if not series:
         return []
     points: dict[int, dict[float, tuple[float, float]]] = defaultdict(dict)
-    columns: dict[float, tuple[str, int]] = {}
+    # Each frequency's own columns: a quarter's middle can fall on a month's middle, and
+    # must not lend that month its label and season.
+    frequency_of = {s.pk: indicators[s.indicator_id].frequency for s in series}
+    columns_of: dict[str, dict[float, tuple[str, int]]] = defaultdict(dict)
     for sid, kind, label, start, end, value, moe, level in rows:
+        if sid not in frequency_of:
+            continue
         t = period_time(kind, label, start, end)
-        columns[t] = (label, _season(kind, start))
+        columns_of[frequency_of[sid]][t] = (label, _season(kind, start))
         if moe is not None:  # margins are compared at one level (the ACS's 90%)
             moe = abs(moe) / z_for_level(level or MOE_LEVEL) * z_for_level(MOE_LEVEL)
         points[sid][t] = (value, math.nan if moe is None else moe)
@@ -112,6 +117,7 @@ def batches_from_rows(
         by_frequency[indicators[s.indicator_id].frequency].append(s)
     out = []
     for frequency, members in by_frequency.items():
+        columns = columns_of[frequency]
         times = sorted({t for s in members for t in points.get(s.pk, {})}) or [0.0]
         column = {t: j for j, t in enumerate(times)}
         values = np.full((len(members), len(times)), np.nan)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from civicloop.learn.batch import SeriesBatch
-from civicloop.learn.direction import MIN_POINTS, parse_direction, verdict_from_trend
+from civicloop.learn.direction import enough_data, parse_direction, verdict_from_trend
 from civicloop.learn.margins import change_significance
 from civicloop.learn.models import SeriesAnalysis
 from civicloop.learn.progress import civicloop_progress, open_sdg_progress, sdg_years
@@ -305,7 +305,7 @@ def family_verdicts(
         verdict = verdict_from_trend(
             result, sign, alpha=ALPHA, change_significant=change_ok, adjust="fdr_bh"
         )
-        size = int(np.count_nonzero(result.n >= MIN_POINTS))
+        size = int(np.count_nonzero(enough_data(result)))
         for i, s in enumerate(members):
             out[s.pk] = (verdict.row(i), size)
     return out

@@ -43,6 +43,23 @@ def test_fewer_than_four_points_is_not_enough_data():
     assert "at least 4" in v.explain(0)
 
 
+def test_a_first_year_of_monthly_data_is_not_enough_for_a_seasonal_trend():
+    """Each month is compared only with the same month of other years: twelve months of
+    a clear rise have no such pair, so the seasonal test cannot tell a trend from the
+    seasons. Two years of the same rise can."""
+    months = np.arange(24)
+    rise = 40 + 3.0 * months + np.tile([1.0, -1.0], 12)
+
+    def seasonal(n):
+        batch = SeriesBatch([rise[:n]], 2024 + months[:n] / 12, season=months[:n] % 12 + 1)
+        return direction_verdict(batch, "higher", method="seasonal")
+
+    first_year = seasonal(12)
+    assert first_year.status[0] == "not_enough_data"
+    assert "no season seen in two years" in first_year.explain(0)
+    assert seasonal(24).status[0] == "improving"
+
+
 def test_margins_keep_a_trend_from_being_called_real():
     batch = SeriesBatch([UP, UP], YEARS)
     moe = np.full((2, YEARS.size), 1.0)

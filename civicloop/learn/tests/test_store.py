@@ -291,3 +291,45 @@ def test_a_collaborative_without_data_has_nothing_to_say(db):
     assert store.analyse_trends(empty) == []
     assert store.progress(empty, method="open-sdg") == []
     assert store.strategy_effects(empty) == []
+
+
+def test_a_first_year_of_monthly_data_says_why_it_is_not_enough(riverton):
+    """The demo's referral rate has twelve months of a clear rise: a seasonal trend has no
+    month seen twice, and the sentence says so rather than 'needs at least 4'."""
+    from civicloop.learn import words
+
+    ind = Indicator.objects.get(
+        result__collaborative=riverton,
+        name="Families facing eviction referred before their first hearing",
+    )
+    city = Area.objects.get(collaborative=riverton, code="riverton")
+    entry = store.current_family(riverton, city)[ind.pk]
+    assert entry["method"] == "seasonal" and entry["verdict"]["status"] == "not_enough_data"
+    sentence = words.trend_sentence(entry, words.Units.of(ind))
+    assert sentence.startswith("Not enough data: 12 observations, but no month or quarter")
+
+
+def test_a_quarter_never_lends_a_month_its_label_or_season(riverton):
+    """The middle of 2024-Q1 is the middle of February: in one load of monthly and quarterly
+    series, each batch keeps its own periods' labels and seasons."""
+    import numpy as np
+
+    from civicloop.learn.store.batches import (
+        collaborative_indicators,
+        collaborative_series,
+        load_batches,
+    )
+
+    city = Area.objects.get(collaborative=riverton, code="riverton")
+    members = list(collaborative_series(riverton).filter(area=city, group__isnull=True))
+    loaded_batches = load_batches(members, collaborative_indicators(riverton))
+    batches = {loaded.frequency: loaded for _, loaded in loaded_batches}
+    assert {"month", "quarter"} <= set(batches)
+    for frequency in ("month", "quarter"):
+        loaded = batches[frequency]
+        observed = ~np.isnan(loaded.batch.values).all(axis=0)
+        labels = [label for label, seen in zip(loaded.labels, observed, strict=True) if seen]
+        assert all(("-Q" in label) == (frequency == "quarter") for label in labels), labels
+        for label, season in zip(labels, loaded.batch.season[observed], strict=True):
+            expected = int(label[-1]) if frequency == "quarter" else int(label[-2:])
+            assert season == expected, (label, season)
