@@ -294,19 +294,35 @@ def test_a_collaborative_without_data_has_nothing_to_say(db):
 
 
 def test_a_first_year_of_monthly_data_says_why_it_is_not_enough(riverton):
-    """The demo's referral rate has twelve months of a clear rise: a seasonal trend has no
-    month seen twice, and the sentence says so rather than 'needs at least 4'."""
+    """Twelve months of a clear rise: a seasonal trend has no month seen twice, and the
+    sentence says so rather than 'needs at least 4'. The demo's referral rate, with 21
+    months, is judged."""
     from civicloop.learn import words
 
-    ind = Indicator.objects.get(
-        result__collaborative=riverton,
-        name="Families facing eviction referred before their first hearing",
+    ind = Indicator.objects.create(
+        result=riverton.results.get(slug="healthy-homes"),
+        slug="new-monthly-measure",
+        name="A new monthly measure",
+        unit="%",
+        unit_kind="percent",
+        direction="higher",
+        frequency="month",
+        order=99,
     )
     city = Area.objects.get(collaborative=riverton, code="riverton")
-    entry = store.current_family(riverton, city)[ind.pk]
+    series = Series.objects.create(indicator=ind, area=city)
+    for month in range(1, 13):
+        series.observations.create(period=Period.get(f"2024-{month:02d}"), value=40.0 + 3 * month)
+    family = store.current_family(riverton, city)
+    entry = family[ind.pk]
     assert entry["method"] == "seasonal" and entry["verdict"]["status"] == "not_enough_data"
     sentence = words.trend_sentence(entry, words.Units.of(ind))
     assert sentence.startswith("Not enough data: 12 observations, but no month or quarter")
+    referral = Indicator.objects.get(
+        result__collaborative=riverton,
+        name="Families facing eviction referred before their first hearing",
+    )
+    assert family[referral.pk]["verdict"]["status"] == "improving"
 
 
 def test_a_quarter_never_lends_a_month_its_label_or_season(riverton):
