@@ -142,7 +142,11 @@ def commitment(request, slug: str, pk: int):
     collab, item = _commitment(request, slug, pk)
     member = access.is_member(request.user, collab)
     can_edit = access.can_edit_organisation(request.user, item.organisation)
-    measures = list(item.measures.select_related("indicator__result"))
+    # In the questions' own order: how much, how well, is anyone better off.
+    order = list(MeasureKind.values)
+    measures = sorted(
+        item.measures.select_related("indicator__result"), key=lambda m: order.index(m.kind)
+    )
     if member and measures:
         _with_latest(collab, measures)
     return render(
