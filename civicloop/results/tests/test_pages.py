@@ -32,6 +32,25 @@ def test_the_result_page_shows_latest_values_directions_and_sparklines(client):
     assert re.search(r"\d+\.\d%", page)
 
 
+def test_partners_measures_are_listed_apart_from_the_results_indicators(client, erin):
+    """Members see the result's indicators, then its partners' performance measures with
+    their commitments; the public sees neither the measures nor their numbers."""
+    client.force_login(erin)
+    page = client.get("/c/riverton/results/healthy-homes/").content.decode()
+    indicators, measures = (
+        page.index("<h2>Indicators</h2>"),
+        page.index("performance measures</h2>"),
+    )
+    assert indicators < page.index("Eviction filings") < measures
+    below = page[measures:]
+    assert "Families facing eviction referred before their first hearing" in below
+    assert "Refer every family facing eviction to Legal Aid" in below and "improving" in below
+    assert "Families facing eviction referred" not in page[:measures]
+    client.logout()
+    public = client.get("/c/riverton/results/healthy-homes/").content.decode()
+    assert "performance measures</h2>" not in public and "Families facing eviction" not in public
+
+
 def test_the_indicator_page_carries_a_vega_lite_chart_with_a_target(client):
     response = client.get("/c/riverton/indicators/third-grade-reading/")
     page = response.content.decode()

@@ -127,6 +127,21 @@ def test_a_performance_measure_is_an_indicator_that_loads_like_any_other(
     assert "How well did we do it?" in page and "monthly-files-sent-on-time" in page
 
 
+def test_a_commitments_page_shows_each_measures_latest_value_and_trend(client, bob):
+    """The demo's eviction referral commitment: how well (a rising monthly rate, judged
+    month against the same month a year before) and better off (no clear trend)."""
+    login(client, bob)
+    referral = Commitment.objects.get(title__startswith="Refer every family facing eviction")
+    page = client.get(referral.get_absolute_url()).content.decode()
+    how_well = page.index("Families facing eviction referred before their first hearing")
+    better_off = page.index("Referred families still housed six months later")
+    assert page.index("How well did we do it?") < page.index("Is anyone better off?")
+    assert how_well < better_off
+    row = page[how_well:better_off]
+    assert "86.0%" in row and "2025-09" in row and "improving" in row
+    assert "no clear trend" in page[better_off:]
+
+
 def test_the_public_sees_only_declared_commitments(client):
     page = client.get("/c/riverton/commitments/").content.decode()
     assert "Set aside $2 million" in page  # done, declared
