@@ -732,8 +732,12 @@ def _by_open_sdg_id(
         for sdg_id, record in stored.items()
         for slug, selector in (record.get("measures") or {}).items()
     }
-    indicators = Indicator.objects.filter(result__collaborative=collaborative).select_related(
-        "result", "target_period", "baseline_period"
+    # The collaborative's population indicators: partners' performance measures are not
+    # the place's indicators and stay out of its Open SDG site.
+    indicators = (
+        Indicator.objects.filter(result__collaborative=collaborative)
+        .population()
+        .select_related("result", "target_period", "baseline_period")
     )
     if declared_only:
         indicators = indicators.filter(is_public=True)

@@ -34,6 +34,10 @@ class IndicatorOut(Schema):
     target_period: str | None
     baseline_value: float | None
     baseline_period: str | None
+    # Set for a partner's performance measure: its commitment's id and which question it
+    # answers (how_much, how_well, better_off); None for a population indicator.
+    commitment: int | None = None
+    measure_kind: str | None = None
 
 
 class ObservationOut(Schema):
@@ -64,7 +68,7 @@ def list_collaboratives(request):
 def list_indicators(request, slug: str):
     collab = _collaborative(request, slug)
     qs = access.visible_indicators(request.user, collab).select_related(
-        "result", "target_period", "baseline_period"
+        "result", "target_period", "baseline_period", "performance_measure"
     )
     return [
         IndicatorOut(
@@ -79,9 +83,17 @@ def list_indicators(request, slug: str):
             target_period=i.target_period.label if i.target_period else None,
             baseline_value=i.baseline_value,
             baseline_period=i.baseline_period.label if i.baseline_period else None,
+            **_measure(i),
         )
         for i in qs
     ]
+
+
+def _measure(indicator) -> dict:
+    measure = getattr(indicator, "performance_measure", None)
+    if measure is None:
+        return {}
+    return {"commitment": measure.commitment_id, "measure_kind": measure.kind}
 
 
 @router.get(

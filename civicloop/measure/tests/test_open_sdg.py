@@ -287,6 +287,14 @@ def test_a_collaborative_born_in_civicloop_exports_and_comes_back(riverton, tmp_
     assert Group.objects.filter(dimension__collaborative=back, name="Black").exists()
 
 
+def test_partners_performance_measures_stay_out_of_the_open_sdg_site(riverton, tmp_path):
+    report = export_open_sdg(riverton, tmp_path / "all")
+    population = Indicator.objects.filter(result__collaborative=riverton).population()
+    assert report.indicators == population.count()
+    names = " ".join(p.read_text() for p in (tmp_path / "all" / "meta").glob("*.md"))
+    assert "Families facing eviction referred" not in names and "Third-grade" in names
+
+
 def test_a_folder_that_is_not_open_sdg_is_one_clear_error(tmp_path):
     from civicloop.measure.opensdg import OpenSdgError
 

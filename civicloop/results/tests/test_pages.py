@@ -113,3 +113,13 @@ def test_login_and_logout(client, carol):
 def test_the_openapi_description_is_served(client):
     schema = client.get("/api/openapi.json").json()
     assert "/api/collaboratives/{slug}/indicators" in schema["paths"]
+
+
+def test_the_indicators_api_says_which_are_partners_measures(client, erin):
+    client.force_login(erin)
+    rows = {i["slug"]: i for i in client.get("/api/collaboratives/riverton/indicators").json()}
+    assert rows["third-grade-reading"]["commitment"] is None
+    assert rows["third-grade-reading"]["measure_kind"] is None
+    measures = [i for i in rows.values() if i["commitment"] is not None]
+    assert len(measures) == 5
+    assert {i["measure_kind"] for i in measures} == {"how_much", "how_well", "better_off"}
