@@ -40,21 +40,24 @@ def indicator_evidence(
     others = [s for s in lines if not (s.area_id == area.pk and s.group_id is None)]
     out["lines"] = _line_verdicts(indicator, others, by)
     if show_effects:
-        for effect in store.current_effects(indicator):
-            out["effects"].append(
-                {
-                    "name": effect.strategy_name,
-                    "slug": effect.strategy,
-                    "status": effect.status,
-                    "words": effect.words,
-                    "badge": words.badge(effect.status),
-                    "sentence": effect.sentence,
-                    "its_sentence": words.its_sentence(effect, units),
-                    "treated": effect.treated,
-                    "comparison": effect.comparison,
-                }
-            )
+        out["effects"] += [effect_evidence(e, units) for e in store.current_effects(indicator)]
     return out
+
+
+def effect_evidence(effect, units: words.Units) -> dict[str, Any]:
+    """One strategy's effect on the indicator, as the evidence panel shows it (the app's
+    indicator page and the public site alike)."""
+    return {
+        "name": effect.strategy_name,
+        "slug": effect.strategy,
+        "status": effect.status,
+        "words": effect.words,
+        "badge": words.badge(effect.status),
+        "sentence": effect.sentence,
+        "its_sentence": words.its_sentence(effect, units),
+        "treated": effect.treated,
+        "comparison": effect.comparison,
+    }
 
 
 def short_verdicts(collaborative: Collaborative, area: Area | None) -> dict[int, dict[str, str]]:

@@ -19,7 +19,7 @@ from django.http import Http404
 from civicloop.core import access
 from civicloop.declare.models import Declaration
 from civicloop.learn import words
-from civicloop.learn.evidence import evidence_from_entry
+from civicloop.learn.evidence import effect_evidence, evidence_from_entry
 from civicloop.results.models import (
     Area,
     Collaborative,
@@ -184,20 +184,9 @@ class Snapshot:
         units = words.Units.of(indicator)
         out = evidence_from_entry(entry, indicator, self.area)
         out.pop("version")  # the public pages show no analysis bookkeeping
-        for effect in self.declared_effects.get(indicator.pk, []):
-            out["effects"].append(
-                {
-                    "name": effect.strategy_name,
-                    "slug": effect.strategy,
-                    "status": effect.status,
-                    "words": effect.words,
-                    "badge": words.badge(effect.status),
-                    "sentence": effect.sentence,
-                    "its_sentence": words.its_sentence(effect, units),
-                    "treated": effect.treated,
-                    "comparison": effect.comparison,
-                }
-            )
+        out["effects"] += [
+            effect_evidence(e, units) for e in self.declared_effects.get(indicator.pk, [])
+        ]
         return out
 
     def verdict(self, indicator: Indicator) -> dict[str, str]:
