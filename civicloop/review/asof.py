@@ -31,10 +31,11 @@ from civicloop.learn.store import (
     entries_from_batches,
     equity_from_batches,
     equity_series,
-    family_verdicts,
-    performance_measure,
+    judged_entries,
+    population_in_order,
 )
 from civicloop.learn.store.batches import (
+    ROW_FIELDS,
     Loaded,
     batches_from_rows,
     collaborative_indicators,
@@ -66,17 +67,7 @@ def observations_as_of(series_ids: Iterable[int], on: date) -> list[tuple]:
         return []
     rows = (
         Observation.objects.filter(series_id__in=ids, period__end__lte=on)
-        .values_list(
-            "pk",
-            "series_id",
-            "period__kind",
-            "period__label",
-            "period__start",
-            "period__end",
-            "value",
-            "margin_of_error",
-            "confidence_level",
-        )
+        .values_list("pk", *ROW_FIELDS)
         .order_by()
     )
     rows = list(rows)
@@ -134,21 +125,7 @@ def headline_entries(
     indicators = collaborative_indicators(collaborative)
     members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
     entries = entries_from_batches(load_batches_as_of(members, indicators, on), indicators)
-    verdicts = family_verdicts(members, entries, indicators)
-    by_indicator = {
-        s.indicator_id: {
-            **entries[s.pk],
-            "verdict": verdicts[s.pk][0],
-            "family_size": verdicts[s.pk][1],
-        }
-        for s in members
-    }
-    ordered = sorted(indicators.values(), key=lambda i: (i.result.order, i.order, i.name))
-    return [
-        (ind, by_indicator[ind.pk])
-        for ind in ordered
-        if ind.pk in by_indicator and performance_measure(ind) is None
-    ]
+    return population_in_order(indicators, judged_entries(members, entries, indicators))
 
 
 def strategy_effects(collaborative: Collaborative, on: date) -> list[Effect]:

@@ -110,7 +110,9 @@ __all__ = [
     "equity_from_batches",
     "equity_series",
     "family_verdicts",
+    "judged_entries",
     "performance_measure",
+    "population_in_order",
     "progress",
     "settings_hash",
     "strategy_effects",
@@ -320,6 +322,14 @@ def current_family(
             for s in members
         }
     entries = {s.pk: computed.get(s.pk) or s.analysis.result for s in members}
+    return judged_entries(members, entries, indicators)
+
+
+def judged_entries(
+    members: list[Series], entries: dict[int, dict], indicators: dict[int, Indicator]
+) -> dict[int, dict]:
+    """{indicator id: entry with its family's verdict and family size} for the series of
+    one area and group (`members`), from their entries by series id."""
     verdicts = family_verdicts(members, entries, indicators)
     return {
         s.indicator_id: {
@@ -361,15 +371,18 @@ def current_effects(indicator: Indicator) -> list[Effect]:
 
 
 def _headline_entries(collaborative: Collaborative, area: Area) -> list[tuple[Indicator, dict]]:
-    """The population indicators' entries (performance measures are read with their
-    commitments), in the indicators' order."""
     family = current_family(collaborative, area)
-    indicators = sorted(
-        collaborative_indicators(collaborative).values(),
-        key=lambda i: (i.result.order, i.order, i.name),
-    )
+    return population_in_order(collaborative_indicators(collaborative), family)
+
+
+def population_in_order(
+    indicators: dict[int, Indicator], entries: dict[int, dict]
+) -> list[tuple[Indicator, dict]]:
+    """(indicator, entry) of the population indicators that have an entry, in the
+    indicators' order (performance measures are read with their commitments)."""
+    ordered = sorted(indicators.values(), key=lambda i: (i.result.order, i.order, i.name))
     return [
-        (ind, family[ind.pk])
-        for ind in indicators
-        if ind.pk in family and performance_measure(ind) is None
+        (ind, entries[ind.pk])
+        for ind in ordered
+        if ind.pk in entries and performance_measure(ind) is None
     ]

@@ -67,6 +67,19 @@ def _season(kind: str, start: date) -> int:
     return 0
 
 
+# The observation fields of one row of `batches_from_rows`, in its order.
+ROW_FIELDS = (
+    "series_id",
+    "period__kind",
+    "period__label",
+    "period__start",
+    "period__end",
+    "value",
+    "margin_of_error",
+    "confidence_level",
+)
+
+
 def load_batches(
     series: Sequence[Series], indicators: dict[int, Indicator]
 ) -> list[tuple[list[Series], Loaded]]:
@@ -79,24 +92,16 @@ def load_batches(
         qs = qs.filter(series_id__in=ids)
     else:  # one query per indicator set, whatever its size
         qs = qs.filter(series__indicator_id__in={s.indicator_id for s in series})
-    rows = qs.values_list(
-        "series_id",
-        "period__kind",
-        "period__label",
-        "period__start",
-        "period__end",
-        "value",
-        "margin_of_error",
-        "confidence_level",
-    )
+    rows = qs.values_list(*ROW_FIELDS)
     return batches_from_rows(series, indicators, (r for r in rows if r[0] in ids))
 
 
 def batches_from_rows(
     series: Sequence[Series], indicators: dict[int, Indicator], rows: Iterable[tuple]
 ) -> list[tuple[list[Series], Loaded]]:
-    """Batches from observation rows ``(series id, period kind, label, start, end, value,
-    margin of error, confidence level)``: the current ones, or (review) those as of a date."""
+    """Batches from observation rows (`ROW_FIELDS`: series id, period kind, label, start,
+    end, value, margin of error, confidence level): the current ones, or (review) those as
+    of a date."""
     if not series:
         return []
     points: dict[int, dict[float, tuple[float, float]]] = defaultdict(dict)
