@@ -101,6 +101,14 @@ _STYLE = {
 }
 
 
+def _table(title: str, columns: tuple[tuple[str, str], ...]) -> Table:
+    """A Rich table with a left-aligned title and (name, justify) columns."""
+    table = Table(title=title, title_justify="left")
+    for name, justify in columns:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    return table
+
+
 def _styled(status: str, words: str) -> str:
     style = _STYLE.get(status)
     return f"[{style}]{words}[/{style}]" if style else words
@@ -125,20 +133,19 @@ def trends(
     if as_json:
         _print_json(rows)
         return
-    table = Table(
-        title=f"Trends: {collab.name}, {rows[0].area if rows else ''}", title_justify="left"
+    table = _table(
+        f"Trends: {collab.name}, {rows[0].area if rows else ''}",
+        (
+            ("Indicator", "left"),
+            ("Verdict", "left"),
+            ("Slope a year", "right"),
+            ("95% interval", "right"),
+            ("p", "right"),
+            ("adjusted p", "right"),
+            ("n", "right"),
+            ("Periods", "left"),
+        ),
     )
-    for col, justify in (
-        ("Indicator", "left"),
-        ("Verdict", "left"),
-        ("Slope a year", "right"),
-        ("95% interval", "right"),
-        ("p", "right"),
-        ("adjusted p", "right"),
-        ("n", "right"),
-        ("Periods", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(
             r.name,
@@ -181,13 +188,18 @@ def progress(
         _print_json(rows)
         return
     title = f"Progress to target ({method.value}): {collab.name}, {rows[0].area if rows else ''}"
-    table = Table(title=title, title_justify="left")
-    columns = ["Indicator", "Status", "Score", "Progress value", "Base", "Current", "Target"]
+    numbers = ["Score", "Progress value", "Base", "Current", "Target"]
     if method is ProgressMethod.civicloop:
-        columns = ["Indicator", "Status", "Pace / needed", "Base", "Current", "Target", "Projected"]
-    for col in columns:
-        table.add_column(col, justify="left" if col in ("Indicator", "Status") else "right")
-    table.add_column("Direction")
+        numbers = ["Pace / needed", "Base", "Current", "Target", "Projected"]
+    table = _table(
+        title,
+        (
+            ("Indicator", "left"),
+            ("Status", "left"),
+            *((name, "right") for name in numbers),
+            ("Direction", "left"),
+        ),
+    )
     for r in rows:
         base = f"{_n(r.base_value)} ({r.base_period})" if r.base_value is not None else "—"
         current = (
@@ -243,19 +255,20 @@ def effects(
     if as_json:
         _print_json(rows)
         return
-    table = Table(title=f"Strategy effects: {collab.name}", title_justify="left")
-    for col, justify in (
-        ("Strategy", "left"),
-        ("Indicator", "left"),
-        ("Verdict", "left"),
-        ("Effect", "right"),
-        ("95% interval", "right"),
-        ("p", "right"),
-        ("adjusted p", "right"),
-        ("Method", "left"),
-        ("Since", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table = _table(
+        f"Strategy effects: {collab.name}",
+        (
+            ("Strategy", "left"),
+            ("Indicator", "left"),
+            ("Verdict", "left"),
+            ("Effect", "right"),
+            ("95% interval", "right"),
+            ("p", "right"),
+            ("adjusted p", "right"),
+            ("Method", "left"),
+            ("Since", "left"),
+        ),
+    )
     for r in rows:
         table.add_row(
             r.strategy_name,
@@ -293,20 +306,19 @@ def equity(
     if as_json:
         _print_json(rows)
         return
-    table = Table(
-        title=f"Equity gaps: {collab.name}, {rows[0].area if rows else ''}", title_justify="left"
+    table = _table(
+        f"Equity gaps: {collab.name}, {rows[0].area if rows else ''}",
+        (
+            ("Indicator", "left"),
+            ("Group", "left"),
+            ("Against", "left"),
+            ("Gap now", "right"),
+            ("Gap trend a year", "right"),
+            ("95% interval", "right"),
+            ("p", "right"),
+            ("Says", "left"),
+        ),
     )
-    for col, justify in (
-        ("Indicator", "left"),
-        ("Group", "left"),
-        ("Against", "left"),
-        ("Gap now", "right"),
-        ("Gap trend a year", "right"),
-        ("95% interval", "right"),
-        ("p", "right"),
-        ("Says", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         if r.status == "reference":  # the best-off group has no gap of its own
             table.add_row(r.indicator, r.group, "—", "—", "—", "—", "—", r.words)
