@@ -13,14 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from civicloop.cli_options import CollaborativeOption
 
-CollaborativeOption = Annotated[
-    str | None,
-    typer.Option(
-        "--collaborative", "-c", help="Slug of the collaborative (default: the only one)."
-    ),
-]
+console = Console()
 
 
 def register(app: typer.Typer) -> None:

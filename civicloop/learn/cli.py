@@ -16,18 +16,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_options import CollaborativeOption, JsonOption
+
 console = Console()
 
-CollaborativeOption = Annotated[
-    str | None,
-    typer.Option(
-        "--collaborative", "-c", help="Slug of the collaborative (default: the only one)."
-    ),
-]
 AreaOption = Annotated[
     str | None, typer.Option("--area", "-a", help="Area code (default: the whole city).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
 class ProgressMethod(StrEnum):

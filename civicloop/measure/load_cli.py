@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from civicloop.cli_options import CollaborativeOption
+
 console = Console()
 
 
@@ -22,9 +24,7 @@ def _collaborative(slug: str | None):
 
 def load(
     file: Annotated[Path, typer.Argument(help="CSV, TSV, Excel (.xlsx) or datapackage.json.")],
-    collaborative: Annotated[
-        str | None, typer.Option("--collaborative", "-c", help="Collaborative slug.")
-    ] = None,
+    collaborative: CollaborativeOption = None,
     source: Annotated[
         str | None, typer.Option(help="Source name; its mapping is remembered.")
     ] = None,
@@ -143,7 +143,7 @@ def _write_problems(problems, path: Path) -> None:
 
 
 def loads(
-    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+    collaborative: CollaborativeOption = None,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
 ) -> None:
     """List loads, newest first: file, status and what each changed.

@@ -10,16 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_options import CollaborativeOption
+
 console = Console()
 review_app = typer.Typer(
     help="Learning reviews: the packet for a meeting, decisions signed by a chair, the log.",
     no_args_is_help=True,
 )
-
-Collab = Annotated[
-    str | None,
-    typer.Option("--collaborative", "-c", help="Collaborative slug (default: the only one)."),
-]
 
 
 def _collaborative(slug: str | None):
@@ -47,7 +44,7 @@ def packet_cmd(
         str | None, typer.Option("--date", help="The meeting's day, YYYY-MM-DD (default: today).")
     ] = None,
     pdf: Annotated[Path | None, typer.Option(help="Also write the packet as a PDF here.")] = None,
-    collaborative: Collab = None,
+    collaborative: CollaborativeOption = None,
 ) -> None:
     """The packet for a review: each strategy's evidence and proposed decision, and what
     moved, what is off track, widening gaps, overdue commitments, open rounds.
@@ -150,7 +147,7 @@ def decide(
         typer.Option("--date", help="The review's day (default: today; created if missing)."),
     ] = None,
     publish: Annotated[bool, typer.Option(help="Publish it in the public decision log.")] = False,
-    collaborative: Collab = None,
+    collaborative: CollaborativeOption = None,
 ) -> None:
     """Record the table's decision on a strategy at a review, signed by a chair.
 
@@ -206,7 +203,7 @@ def log(
     strategy: Annotated[str, typer.Option(help="Only this strategy (slug).")] = "",
     decision: Annotated[str, typer.Option(help="Only this decision, e.g. scale.")] = "",
     search: Annotated[str, typer.Option(help="Words in the rationale, strategy or chair.")] = "",
-    collaborative: Collab = None,
+    collaborative: CollaborativeOption = None,
 ) -> None:
     """The decision log, newest review first.
 

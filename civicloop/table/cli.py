@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_options import CollaborativeOption
+
 console = Console()
 table_app = typer.Typer(
     help="The table: partner organisations, who is missing, seats.", no_args_is_help=True
@@ -21,18 +23,12 @@ def _collaborative(slug: str | None):
     return collaborative_named(slug)
 
 
-Collab = Annotated[
-    str | None,
-    typer.Option("--collaborative", "-c", help="Collaborative slug (default: the only one)."),
-]
-
-
 @table_app.command("import-registry")
 def import_registry(
     file: Annotated[
         Path, typer.Argument(help="Registry CSV: IRS EO BMF extract or civicloop layout.")
     ],
-    collaborative: Collab = None,
+    collaborative: CollaborativeOption = None,
     zip_areas: Annotated[
         Path | None,
         typer.Option(help="First load a ZIP crosswalk CSV (zip, area, share) for this table."),
@@ -90,7 +86,7 @@ def import_registry(
 @table_app.command("missing")
 def missing_cmd(
     result: Annotated[str, typer.Argument(help="Result slug, e.g. early-literacy.")],
-    collaborative: Collab = None,
+    collaborative: CollaborativeOption = None,
     limit: Annotated[int, typer.Option(help="How many suggestions.")] = 10,
 ) -> None:
     """Who is missing from a result's table: organisations without a seat, ranked, with why.
