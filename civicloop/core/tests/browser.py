@@ -134,6 +134,17 @@ def page(browser):
     context.close()
 
 
+def sign_in(page, server, username="chair"):
+    """Sign a demo user in through the login form (every demo user has the demo password)."""
+    from civicloop.demo.install import DEMO_PASSWORD
+
+    page.goto(f"{server}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{server}/")
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

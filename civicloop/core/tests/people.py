@@ -19,6 +19,12 @@ from civicloop.table.models import Organisation
 PASSWORD = "correct horse battery staple"
 
 
+def login(client, user):
+    """Sign `user` in through the login form's own check of the password."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
 def _person(
     username: str, collab: Collaborative, role: str | None, org_slug: str | None = None
 ) -> User:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from civicloop.core.tests.people import PASSWORD
+from civicloop.core.tests.people import login
 from civicloop.results.models import Indicator
 from civicloop.table.models import Organisation
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_alice_the_backbone_admin_can_open_the_admin(client, alice):

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from typer.testing import CliRunner
 
 from civicloop.measure import refresh as refreshing
 from civicloop.measure.connectors import RetryPolicy
@@ -141,15 +140,6 @@ def test_what_changed_reads_as_sentences():
 
 
 # --- the commands ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(workspace_dir, monkeypatch):
-    from civicloop.cli import app
-
-    monkeypatch.setenv("CIVICLOOP_WORKSPACE", str(workspace_dir))
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args), env={"COLUMNS": "200"})
 
 
 def test_refresh_and_sources_show_what_changed(cli, scheduled):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from civicloop.core.tests.people import PASSWORD
+from civicloop.core.tests.people import login
 from civicloop.measure.models import Load, QuarantinedRow, Source
 from civicloop.results.models import Observation
 
@@ -18,11 +18,6 @@ MESSY = (
     b"child-povrty,riverton,2025,22\n"
     b"child-poverty,n-harbor,2025,140\n"
 )
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def upload(client, content: bytes, name: str = "partner.csv", **extra):

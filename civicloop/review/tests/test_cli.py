@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
-from civicloop.cli import CliError, app
+from civicloop.cli import CliError
 from civicloop.review.models import Decision
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run(workspace_dir, monkeypatch, riverton):
-    monkeypatch.setenv("CIVICLOOP_WORKSPACE", str(workspace_dir))
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(app, list(args), env={"COLUMNS": "200"})
-
-    return invoke
+def run(cli, riverton):
+    return cli
 
 
 def test_packet_prints_the_proposals_and_writes_a_pdf(run, tmp_path):

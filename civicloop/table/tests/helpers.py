@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from civicloop.core.tests.people import PASSWORD
+from civicloop.core.tests.people import login  # noqa: F401 - the table tests take it from here
 from civicloop.results.models import Result
 from civicloop.table.models import Organisation
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def org(slug: str) -> Organisation:

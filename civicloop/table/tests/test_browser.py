@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from civicloop.core.tests.browser import screenshot
-from civicloop.demo.install import DEMO_PASSWORD
+from civicloop.core.tests.browser import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, server, username="chair"):
-    page.goto(f"{server}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{server}/")
 
 
 def test_the_network_graph_and_who_is_missing_render(page, demo_server):

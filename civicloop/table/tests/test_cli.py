@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
-from civicloop.cli import CliError, app
+from civicloop.cli import CliError
 from civicloop.table.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run(workspace_dir, monkeypatch, riverton):
-    monkeypatch.setenv("CIVICLOOP_WORKSPACE", str(workspace_dir))
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(app, list(args), env={"COLUMNS": "200"})
-
-    return invoke
+def run(cli, riverton):
+    return cli
 
 
 def test_missing_prints_a_table_with_the_reasons(run):
