@@ -90,7 +90,7 @@ def list_indicators(request, slug: str):
 
 
 def _measure(indicator) -> dict:
-    measure = getattr(indicator, "performance_measure", None)
+    measure = indicator.commitment_measure
     if measure is None:
         return {}
     return {"commitment": measure.commitment_id, "measure_kind": measure.kind}

@@ -257,6 +257,12 @@ class Indicator(models.Model):
     def collaborative(self) -> Collaborative:
         return self.result.collaborative
 
+    @property
+    def commitment_measure(self):
+        """The partner's ``PerformanceMeasure`` this indicator is, or None for a population
+        indicator (see `IndicatorQuerySet.population`); no query once select_related."""
+        return getattr(self, "performance_measure", None)
+
     def format_value(self, value: float | None) -> str:
         if value is None:
             return "—"

@@ -55,17 +55,14 @@ def result(request, slug: str, result_slug: str):
     visible = access.visible_indicators(request.user, collab).filter(result=res)
     if not visible.exists() and not access.is_member(request.user, collab):
         raise Http404("No such result")
-    rows = summary_rows(collab, visible.population())
-    # Partners' performance measures under this result: read apart from its indicators.
-    measure_rows = summary_rows(
-        collab,
-        visible.performance_measures().select_related(
-            "performance_measure__commitment__organisation"
-        ),
+    every = summary_rows(
+        collab, visible.select_related("performance_measure__commitment__organisation")
     )
-    area = (rows or measure_rows)[0]["area"] if rows or measure_rows else None
-    verdicts = short_verdicts(collab, area)
-    for row in [*rows, *measure_rows]:
+    # Partners' performance measures under this result: read apart from its indicators.
+    rows = [r for r in every if r["indicator"].commitment_measure is None]
+    measure_rows = [r for r in every if r["indicator"].commitment_measure is not None]
+    verdicts = short_verdicts(collab, every[0]["area"] if every else None)
+    for row in every:
         row["sparkline"] = mark_safe(
             sparkline(row["values"], label=f"{row['indicator'].name}: trend of the headline")
         )

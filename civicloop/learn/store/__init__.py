@@ -76,7 +76,6 @@ from civicloop.learn.store.series import (
     family_verdicts,
     is_fresh,
     open_sdg_progress_row,
-    performance_measure,
     settings_hash,
     stored_analysis,
 )
@@ -111,7 +110,6 @@ __all__ = [
     "equity_series",
     "family_verdicts",
     "judged_entries",
-    "performance_measure",
     "population_in_order",
     "progress",
     "settings_hash",
@@ -384,5 +382,5 @@ def population_in_order(
     return [
         (ind, entries[ind.pk])
         for ind in ordered
-        if ind.pk in entries and performance_measure(ind) is None
+        if ind.pk in entries and ind.commitment_measure is None
     ]

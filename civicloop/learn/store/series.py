@@ -269,14 +269,8 @@ def family_key(s: Series, indicator: Indicator) -> tuple:
     performance measure, that commitment. A partner's programme measures are read
     together, apart from the population indicators, so adding one never changes the
     adjusted p-values, and so the verdicts, of the city's indicators."""
-    measure = performance_measure(indicator)
+    measure = indicator.commitment_measure
     return (s.area_id, s.group_id, measure.commitment_id if measure is not None else None)
-
-
-def performance_measure(indicator: Indicator):
-    """The commitment's `PerformanceMeasure` the indicator is, or None for a population
-    indicator (read without a query when loaded by `collaborative_indicators`)."""
-    return getattr(indicator, "performance_measure", None)
 
 
 def family_verdicts(
