@@ -60,6 +60,25 @@ def effect_evidence(effect, units: words.Units) -> dict[str, Any]:
     }
 
 
+def headline_rows(collaborative: Collaborative, indicators) -> list[dict[str, Any]]:
+    """`civicloop.results.queries.summary_rows` of `indicators`, each row given its
+    sparkline (safe SVG) and its short trend verdict: a table of indicators or measures."""
+    from django.utils.safestring import mark_safe
+
+    from civicloop.results.charts import sparkline
+    from civicloop.results.queries import summary_rows
+
+    rows = summary_rows(collaborative, indicators)
+    verdicts = short_verdicts(collaborative, rows[0]["area"] if rows else None)
+    for row in rows:
+        name = row["indicator"].name
+        row["sparkline"] = mark_safe(
+            sparkline(row["values"], label=f"{name}: trend of the headline")
+        )
+        row["verdict"] = verdicts.get(row["indicator"].pk)
+    return rows
+
+
 def short_verdicts(collaborative: Collaborative, area: Area | None) -> dict[int, dict[str, str]]:
     """{indicator id: {"words", "badge", "title"}} for the headline series in `area`."""
     if area is None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import mark_safe
 
 from civicloop.core import access
-from civicloop.learn.evidence import indicator_evidence, short_verdicts
-from civicloop.results.charts import Point, series_chart, sparkline
+from civicloop.learn.evidence import headline_rows, indicator_evidence
+from civicloop.results.charts import Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
-from civicloop.results.queries import summary_rows, top_area
+from civicloop.results.queries import top_area
 
 
 def home(request):
@@ -55,18 +54,12 @@ def result(request, slug: str, result_slug: str):
     visible = access.visible_indicators(request.user, collab).filter(result=res)
     if not visible.exists() and not access.is_member(request.user, collab):
         raise Http404("No such result")
-    every = summary_rows(
+    every = headline_rows(
         collab, visible.select_related("performance_measure__commitment__organisation")
     )
     # Partners' performance measures under this result: read apart from its indicators.
     rows = [r for r in every if r["indicator"].commitment_measure is None]
     measure_rows = [r for r in every if r["indicator"].commitment_measure is not None]
-    verdicts = short_verdicts(collab, every[0]["area"] if every else None)
-    for row in every:
-        row["sparkline"] = mark_safe(
-            sparkline(row["values"], label=f"{row['indicator'].name}: trend of the headline")
-        )
-        row["verdict"] = verdicts.get(row["indicator"].pk)
     return render(
         request,
         "results/result.html",

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -167,23 +166,15 @@ def commitment(request, slug: str, pk: int):
 
 
 def _with_latest(collab, measures: list[PerformanceMeasure]) -> None:
-    """Give each measure its latest citywide value and its trend verdict (``row``)."""
-    from civicloop.learn.evidence import short_verdicts
-    from civicloop.results.charts import sparkline
-    from civicloop.results.queries import summary_rows
+    """Give each measure its latest citywide value, sparkline and trend verdict (``row``)."""
+    from civicloop.learn.evidence import headline_rows
 
     ids = [m.indicator_id for m in measures]
     rows = {
-        r["indicator"].pk: r for r in summary_rows(collab, Indicator.objects.filter(pk__in=ids))
+        r["indicator"].pk: r for r in headline_rows(collab, Indicator.objects.filter(pk__in=ids))
     }
-    area = next(iter(rows.values()))["area"] if rows else None
-    verdicts = short_verdicts(collab, area)
     for m in measures:
-        row = rows.get(m.indicator_id)
-        if row is not None:
-            row["verdict"] = verdicts.get(m.indicator_id)
-            row["sparkline"] = mark_safe(sparkline(row["values"], label=f"{m.indicator}: trend"))
-        m.row = row
+        m.row = rows.get(m.indicator_id)
 
 
 @login_required
