@@ -1,8 +1,8 @@
 """Background tasks of the declare stage, on Django's tasks framework (``django_tasks``).
 
-After every load that changes observations, `after_load` is enqueued: the worker
-(``civicloop worker``, started by ``civicloop serve``) brings learn's stored analyses
-up to date and tells alert subscribers what changed, so nobody has to run
+After every load that changes observations, `after_load` enqueues `check_alerts_task`:
+the worker (``civicloop worker``, started by ``civicloop serve``) brings learn's stored
+analyses up to date and tells alert subscribers what changed, so nobody has to run
 ``civicloop declare alerts`` by hand or from cron (both still work).
 """
 

@@ -102,8 +102,10 @@ def _performance_measures(collab: Collaborative, source, folder, user) -> LoadRe
             commitment,
             {
                 "result": commitment.results.order_by("order").first(),
-                **{k: spec[k] for k in ("kind", "name", "unit", "unit_kind", "direction")},
-                "frequency": spec["frequency"],
+                **{
+                    k: spec[k]
+                    for k in ("kind", "name", "unit", "unit_kind", "direction", "frequency")
+                },
             },
         )
         slugs[spec["name"]] = measure.indicator.slug
