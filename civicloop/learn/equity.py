@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from civicloop.learn.batch import BatchError, BatchResult, SeriesBatch
-from civicloop.learn.direction import MIN_POINTS, parse_direction
+from civicloop.learn.direction import enough_data, parse_direction
 from civicloop.learn.trend import Method, trend
 
 __all__ = ["EQUITY_WORDS", "EquityGaps", "equity_gaps"]
@@ -118,7 +118,7 @@ def equity_gaps(
     status = np.full(batch.n_series, "no_clear_change", dtype=object)
     status[significant & (gap_trend.s < 0)] = "closing"
     status[significant & (gap_trend.s > 0)] = "widening"
-    status[gap_trend.n < MIN_POINTS] = "not_enough_data"
+    status[~enough_data(gap_trend)] = "not_enough_data"
     status[reference_row == np.arange(batch.n_series)] = "reference"
     return EquityGaps(
         keys=list(batch.keys),
