@@ -57,30 +57,15 @@ def chair_organisations(collaborative: Collaborative, on: date | None = None):
 
 
 def chairs(collaborative: Collaborative, on: date | None = None) -> list[Chair]:
-    out = []
-    for org in chair_organisations(collaborative, on).order_by("name"):
-        out.append(
-            Chair(
-                organisation=org,
-                seats=list(
-                    Seat.active(on)
-                    .filter(organisation=org, role__in=CHAIR_ROLES)
-                    .select_related("result")
-                ),
-                people=list(
-                    Membership.objects.filter(
-                        collaborative=collaborative, role=Role.CHAIR, organisation=org
-                    ).select_related("user")
-                ),
-            )
-        )
-    return out
+    return [
+        _seats_and_people(org, on)
+        for org in chair_organisations(collaborative, on).order_by("name")
+    ]
 
 
-def chair(organisation: Organisation, on: date | None = None) -> Chair:
-    """One chair in full: reach across sectors and commitments, its own first."""
-    collab = organisation.collaborative
-    found = Chair(
+def _seats_and_people(organisation: Organisation, on: date | None) -> Chair:
+    """A chair with the tables it chairs and its people in the chair role."""
+    return Chair(
         organisation=organisation,
         seats=list(
             Seat.active(on)
@@ -89,10 +74,18 @@ def chair(organisation: Organisation, on: date | None = None) -> Chair:
         ),
         people=list(
             Membership.objects.filter(
-                collaborative=collab, role=Role.CHAIR, organisation=organisation
+                collaborative=organisation.collaborative_id,
+                role=Role.CHAIR,
+                organisation=organisation,
             ).select_related("user")
         ),
     )
+
+
+def chair(organisation: Organisation, on: date | None = None) -> Chair:
+    """One chair in full: reach across sectors and commitments, its own first."""
+    collab = organisation.collaborative
+    found = _seats_and_people(organisation, on)
     reach: dict[str, SectorReach] = {}
 
     def entry(org: Organisation) -> SectorReach:
