@@ -139,6 +139,9 @@ def install(network: Network | None) -> Collaborative:
             target_period=Period.get("2029-30" if freq == "school_year" else "2030", freq),
             rate_per=1000 if kind == "rate" else None,
         )
+    from civicloop.demo.install import targets_as_rows
+
+    targets_as_rows(collab)
     people = _people(collab)
     report = load_file(_write_data(), collab, user=people["staff"])
     if not report.ok:

@@ -255,6 +255,7 @@ def _structure() -> Collaborative:
             target_period=Period.get(spec["target_period"], "year"),
             computation=spec["computation"],
         )
+    targets_as_rows(collab)
     orgs = {}
     areas = {a.code: a for a in Area.objects.filter(collaborative=collab)}
     for slug, name, sector, families, footprint, seats in g.ORGANISATIONS:
@@ -321,3 +322,15 @@ def _baselines(collab: Collaborative) -> None:
 def source_files() -> list[Path]:
     folder = settings.WORKSPACE.path / "demo-sources"
     return sorted(folder.glob("*.csv"))
+
+
+def targets_as_rows(collab) -> None:
+    """The demo's indicators each have one (final) target: give it its ``Target`` row."""
+    from civicloop.results.models import Target
+
+    Target.objects.bulk_create(
+        Target(indicator=i, period=i.target_period, value=i.target_value)
+        for i in Indicator.objects.filter(result__collaborative=collab)
+        .exclude(target_value=None)
+        .exclude(target_period=None)
+    )

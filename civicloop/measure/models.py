@@ -29,6 +29,10 @@ class Source(models.Model):
     )
     next_refresh_at = models.DateTimeField(null=True, blank=True)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    auto_approve = models.BooleanField(
+        default=False,
+        help_text="A trusted source: its values are approved as they load, not held pending.",
+    )
 
     class Meta:
         constraints = [

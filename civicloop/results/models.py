@@ -90,7 +90,8 @@ class Period(models.Model):
     """A span of time. Ordered by real dates, whatever its kind."""
 
     kind = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
-    label = models.CharField(max_length=20)
+    # Kept exactly as published (e.g. "2021-2022*"), so an export gives back the same label.
+    label = models.CharField(max_length=64)
     start = models.DateField()
     end = models.DateField()
 
@@ -227,6 +228,17 @@ class Indicator(models.Model):
     limit = models.FloatField(
         null=True, blank=True, help_text="A natural limit (e.g. 0 deaths) for the progress measure."
     )
+    lower_bound = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Hard limit: a value below it is refused on load (e.g. 0 for a rate). "
+        "Empty: no lower limit; a unit's name never implies one.",
+    )
+    upper_bound = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Hard limit: a value above it is refused on load (e.g. 100 for a share).",
+    )
     decimals = models.PositiveSmallIntegerField(default=1)
     is_public = models.BooleanField(default=False, help_text="Declared: the public may see it.")
     order = models.PositiveIntegerField(default=0)
@@ -239,6 +251,13 @@ class Indicator(models.Model):
         default=list,
         blank=True,
         help_text="Open SDG progress_calculation_options: a list of {direction, target, ...}.",
+    )
+
+    stewards = models.ManyToManyField(
+        "table.Organisation",
+        blank=True,
+        related_name="stewarded_indicators",
+        help_text="The organisations that own this indicator's numbers and alone write them.",
     )
 
     objects = IndicatorQuerySet.as_manager()
@@ -263,6 +282,17 @@ class Indicator(models.Model):
         indicator (see `IndicatorQuerySet.population`); no query once select_related."""
         return getattr(self, "performance_measure", None)
 
+    def set_targets(self, targets: list[tuple[Period, float, str]]) -> None:
+        """Replace this indicator's targets with ``(period, value, note)`` triples, and mirror
+        the final one (latest period) on ``target_value`` / ``target_period``."""
+        self.targets.all().delete()
+        rows = [Target(indicator=self, period=p, value=v, note=n) for p, v, n in targets]
+        Target.objects.bulk_create(rows)
+        final = max(rows, key=lambda t: (t.period.end, t.period.start), default=None)
+        self.target_value = final.value if final else None
+        self.target_period = final.period if final else None
+        self.save(update_fields=["target_value", "target_period"])
+
     def format_value(self, value: float | None) -> str:
         if value is None:
             return "—"
@@ -272,6 +302,27 @@ class Indicator(models.Model):
         if self.unit_kind == UnitKind.CURRENCY:
             return f"${number}"
         return f"{number} {self.unit}".strip()
+
+
+class Target(models.Model):
+    """One of an indicator's targets: a value to reach by a period, interim or final.
+
+    The indicator's ``target_value`` / ``target_period`` mirror its final target (the one
+    with the latest period), which is what the learn stage's progress measures read."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    value = models.FloatField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "period__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} by {self.period}"
 
 
 class Series(models.Model):
@@ -309,6 +360,14 @@ class ObservationStatus(models.TextChoices):
     FINAL = "final", "Final"
 
 
+class Approval(models.TextChoices):
+    """Where a value stands in review: only approved values are public."""
+
+    PENDING = "pending", "Pending approval"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned to the steward"
+
+
 class Observation(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="observations")
@@ -322,6 +381,17 @@ class Observation(models.Model):
     status = models.CharField(
         max_length=12, choices=ObservationStatus.choices, default=ObservationStatus.FINAL
     )
+    approval = models.CharField(
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        db_default=Approval.APPROVED,
+        db_index=True,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     load = models.ForeignKey(
         "measure.Load", on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )
@@ -372,3 +442,26 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation}: {self.old_value} → {self.new_value}"
+
+
+class ApprovalEvent(models.Model):
+    """One approval action on an observation: approved, returned or un-approved; who, when."""
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="approval_events"
+    )
+    action = models.CharField(max_length=12)
+    old_approval = models.CharField(max_length=10, choices=Approval.choices)
+    new_approval = models.CharField(max_length=10, choices=Approval.choices)
+    value = models.FloatField(null=True, help_text="The value the action was taken on.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["observation", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.observation}: {self.action} by {self.user}"

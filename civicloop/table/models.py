@@ -365,6 +365,13 @@ class Strategy(models.Model):
     expected_change = models.FloatField(
         null=True, blank=True, help_text="How much the strategy should move its indicators."
     )
+    smallest_effect = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The smallest effect worth having, in the indicator's unit: an effect "
+        "shown to be smaller than this is 'not working'. Empty: derived from the "
+        "indicator's own variation.",
+    )
     status = models.CharField(
         max_length=12, choices=StrategyStatus.choices, default=StrategyStatus.PROPOSED
     )
