@@ -260,14 +260,18 @@ def demo(
     from civicloop.demo.run import run_demo
 
     run_demo(console)
-    if serve_:
-        from civicloop.demo.install import DEMO_PASSWORD
+    from civicloop.demo.install import DEMO_PASSWORD, DEMO_USERS
 
-        console.print(
-            f"\nSign in at http://{host}:{port}/accounts/login/ as [bold]backbone[/bold], "
-            f"[bold]chair[/bold], [bold]partner[/bold] or [bold]analyst[/bold], "
-            f"password [bold]{DEMO_PASSWORD}[/bold]"
-        )
+    names = [f"[bold]{username}[/bold]" for username, *_ in DEMO_USERS]
+    where = f"http://{host}:{port}/accounts/login/"
+    if not serve_:
+        where += f" (after: CIVICLOOP_WORKSPACE={ws.path} civicloop serve)"
+    console.print(
+        f"\nSign in at {where} as {', '.join(names[:-1])} or {names[-1]}, "
+        f"password [bold]{DEMO_PASSWORD}[/bold]",
+        soft_wrap=True,
+    )
+    if serve_:
         run_server(host, port)
 
 

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # Only for its templates and static files: /api/docs serves the Swagger UI that ships
+    # with django-ninja instead of fetching it from a CDN, so the docs work offline.
+    "ninja",
     "civicloop.core",
     "civicloop.results",
     "civicloop.table",

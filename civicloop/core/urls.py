@@ -9,11 +9,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from civicloop.core.api import api
+from civicloop.core.signin import SignInView
 from civicloop.results import views as results
 
 urlpatterns = [
     path("", results.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

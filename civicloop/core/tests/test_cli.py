@@ -87,6 +87,9 @@ def test_demo_without_serving_runs_the_loop_and_prints_a_summary(tmp_path):
     assert "Third-grade reading proficiency" in out.stdout
     assert "rows validated" in out.stdout
     assert (tmp_path / "demo" / "archive").is_dir()
+    # Without serving it still says how to sign in.
+    assert "password riverton-demo" in out.stdout and "backbone" in out.stdout
+    assert "civicloop serve" in out.stdout
     # Running it again rebuilds the demo in the same workspace.
     again = civicloop_cmd("demo", "--no-serve", "--workspace", str(tmp_path / "demo"))
     assert again.returncode == 0, again.stderr
