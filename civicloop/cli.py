@@ -280,6 +280,7 @@ def _register_stage_commands() -> None:
     import importlib
 
     for module in (
+        "civicloop.core.configuration.cli",
         "civicloop.measure.load_cli",
         "civicloop.measure.cli",
         "civicloop.learn.cli",

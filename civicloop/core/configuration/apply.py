@@ -1,0 +1,731 @@
+"""Create or update a collaborative from its configuration file, in one transaction.
+
+Apply is idempotent: a second apply of the same file changes nothing and says so. It
+prints every change it makes (or, with ``dry_run``, would make), validates each row with
+the model's own ``full_clean()``, and reports every problem with its path in the file
+(``results[2].indicators[0].targets[1].period: ...``); one problem and nothing is written.
+
+What the file lists is made to match it. What the file leaves out is not deleted: a
+result, indicator, area, organisation, strategy, source or role missing from the file is
+left as it is and reported, because it may hold observations or history. Lists that
+belong to one thing (an indicator's targets and stewards, an organisation's footprint, a
+result's seats and focus areas, a strategy's areas) are replaced by the file's list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from civicloop.core.configuration import shape
+
+
+class ConfigurationError(Exception):
+    """The file has problems; ``problems`` names each with its path. Nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problem(s) in the configuration")
+        self.problems = problems
+
+
+class _Skip(Exception):
+    """One item could not be applied; its problem is recorded and the rest goes on."""
+
+
+@dataclass
+class Applied:
+    """What an apply changed (or would change), and notes on what it left alone."""
+
+    changes: list[str]
+    notes: list[str]
+    collaborative: Any
+
+
+def apply_configuration(data: Any, *, slug: str | None = None, dry_run: bool = False) -> Applied:
+    """Apply ``data`` (the parsed file); ``slug`` applies it under another slug (a copy).
+
+    Raises `ConfigurationError` with every problem, having written nothing."""
+    applier = _Applier()
+    with transaction.atomic():
+        applier.run(data, slug)
+        if applier.problems:
+            raise ConfigurationError(applier.problems)
+        if dry_run:
+            transaction.set_rollback(True)
+    return Applied(applier.changes, applier.notes, applier.collab)
+
+
+@dataclass
+class _Applier:
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    collab: Any = None
+    areas: dict[str, Any] = field(default_factory=dict)
+    organisations: dict[str, Any] = field(default_factory=dict)
+    indicators: dict[str, Any] = field(default_factory=dict)
+
+    # -- the sections, in the order their references need ---------------------------------
+
+    def run(self, data: Any, slug: str | None) -> None:
+        if not isinstance(data, dict):
+            self.problems.append("(top): expected a mapping with a 'collaborative' section")
+            return
+        allowed = {"version", "collaborative", "areas", "dimensions", "organisations",
+                   "results", "strategies", "sources", "memberships"}  # fmt: skip
+        for key in data:
+            if key not in allowed:
+                self.problems.append(
+                    f"{key}: unknown section (expected one of {', '.join(sorted(allowed))})"
+                )
+        if data.get("version", shape.FORMAT_VERSION) != shape.FORMAT_VERSION:
+            self.problems.append(f"version: this civicloop reads version {shape.FORMAT_VERSION}")
+            return
+        try:
+            self.collaborative(data.get("collaborative"), slug)
+        except _Skip:
+            return
+        self.each(data, "areas", self.area_order)
+        self.each(data, "dimensions", self.dimension)
+        self.each(data, "organisations", self.organisation)
+        self.each(data, "results", self.result)
+        self.each(data, "strategies", self.strategy)
+        self.each(data, "sources", self.source)
+        self.each(data, "memberships", self.membership)
+
+    def each(self, data: dict, section: str, handle) -> None:
+        """A section absent from the file is left alone; a present one is applied item by item."""
+        if section not in data:
+            return
+        items = data[section] or []
+        if not isinstance(items, list):
+            self.problems.append(f"{section}: expected a list")
+            return
+        if handle == self.area_order:
+            handle(items)
+            return
+        done = []
+        for i, item in enumerate(items):
+            try:
+                done.append(handle(f"{section}[{i}]", item, i))
+            except _Skip:
+                continue
+        if section == "results":
+            self.reorder("results", done, "title")
+        self.left_as_is(section, items)
+
+    def collaborative(self, item: Any, slug: str | None) -> None:
+        path = "collaborative"
+        item = self.mapping(path, item, shape.COLLABORATIVE[1] + ["network"])
+        if slug:
+            item = {**item, "slug": slug}
+        network = None
+        if item.get("network") is not None:
+            net = self.mapping(f"{path}.network", item["network"], shape.NETWORK[1])
+            network = self.upsert(
+                f"{path}.network", shape.NETWORK, {"slug": net.get("slug")}, net, "network"
+            )
+        self.collab = self.upsert(
+            path,
+            shape.COLLABORATIVE,
+            {"slug": item.get("slug")},
+            item,
+            "collaborative",
+            extra={"network": network},
+        )
+
+    def area_order(self, items: list) -> None:
+        """Areas in the file's order, except that a parent is applied before its children."""
+        by_code: dict[str, tuple[int, dict]] = {}
+        for i, item in enumerate(items):
+            try:
+                item = self.mapping(f"areas[{i}]", item, shape.AREA[1] + ["parent"])
+            except _Skip:
+                continue
+            by_code[str(item.get("code"))] = (i, item)
+        existing = {a.code: a for a in self.collab.areas.all()}
+        done: set[str] = set()
+
+        def visit(code: str, trail: tuple[str, ...]) -> None:
+            if code in done:
+                return
+            i, item = by_code[code]
+            parent = item.get("parent")
+            parent_obj = None
+            if parent is not None:
+                parent = str(parent)
+                if parent in trail:
+                    self.problems.append(f"areas[{i}].parent: {parent!r} is its own ancestor")
+                    done.add(code)
+                    return
+                if parent in by_code:
+                    visit(parent, (*trail, code))
+                parent_obj = self.areas.get(parent) or existing.get(parent)
+                if parent_obj is None:
+                    self.problems.append(f"areas[{i}].parent: no area with code {parent!r}")
+                    done.add(code)
+                    return
+            done.add(code)
+            try:
+                self.areas[code] = self.upsert(
+                    f"areas[{i}]",
+                    shape.AREA,
+                    {"collaborative": self.collab, "code": code},
+                    item,
+                    "area",
+                    extra={"parent": parent_obj},
+                )
+            except _Skip:
+                pass
+
+        for code in by_code:
+            visit(code, ())
+        self.left_as_is("areas", items)
+
+    def dimension(self, path: str, item: Any, i: int):
+        item = self.mapping(path, item, shape.DIMENSION[1] + ["groups"])
+        dim = self.upsert(
+            path, shape.DIMENSION, {"collaborative": self.collab, "slug": item.get("slug")}, item,
+            "dimension",
+        )  # fmt: skip
+        groups = []
+        for j, group in enumerate(self.items(f"{path}.groups", item.get("groups"))):
+            gpath = f"{path}.groups[{j}]"
+            try:
+                group = self.mapping(gpath, group, shape.GROUP[1])
+                groups.append(self.upsert(
+                    gpath, shape.GROUP, {"dimension": dim, "slug": group.get("slug")}, group,
+                    f"group of {dim.slug}", created={"order": j},
+                ))  # fmt: skip
+            except _Skip:
+                continue
+        self.reorder(f"groups of {dim.slug}", groups, "name")
+        return dim
+
+    def organisation(self, path: str, item: Any, i: int) -> None:
+        from civicloop.table.models import OrganisationArea, OrganisationPopulation, Population
+
+        keys = shape.ORGANISATION[1] + ["footprint", "populations", "programmes", "contacts"]
+        item = self.mapping(path, item, keys)
+        org = self.upsert(
+            path, shape.ORGANISATION, {"collaborative": self.collab, "slug": item.get("slug")},
+            item, "organisation",
+        )  # fmt: skip
+        self.organisations[org.slug] = org
+        footprint = {}
+        for j, entry in enumerate(self.items(f"{path}.footprint", item.get("footprint"))):
+            fpath = f"{path}.footprint[{j}]"
+            entry = self.mapping(fpath, entry, ["area", "client_share"], skip=False)
+            area = self.area(f"{fpath}.area", entry.get("area"))
+            if area is not None:
+                footprint[area.code] = (area, entry.get("client_share"))
+        self.replace_rows(
+            path + ".footprint",
+            f"footprint of {org.slug}",
+            {f.area.code: f for f in org.footprint.select_related("area")},
+            footprint,
+            make=lambda code, v: OrganisationArea(organisation=org, area=v[0], client_share=v[1]),
+            same=lambda row, v: row.client_share == _number(v[1]),
+        )
+        wanted = {}
+        for j, entry in enumerate(self.items(f"{path}.populations", item.get("populations"))):
+            ppath = f"{path}.populations[{j}]"
+            entry = self.mapping(ppath, entry, ["population", "share"], skip=False)
+            pop = Population.objects.filter(slug=entry.get("population")).first()
+            if pop is None:
+                slugs = ", ".join(Population.objects.values_list("slug", flat=True))
+                self.problems.append(
+                    f"{ppath}.population: no population {entry.get('population')!r} (one of: {slugs})"
+                )
+                continue
+            wanted[pop.slug] = (pop, entry.get("share"))
+        self.replace_rows(
+            path + ".populations",
+            f"populations served by {org.slug}",
+            {p.population.slug: p for p in org.populations_served.select_related("population")},
+            wanted,
+            make=lambda s, v: OrganisationPopulation(organisation=org, population=v[0], share=v[1]),
+            same=lambda row, v: row.share == _number(v[1]),
+        )
+        for key, spec, what in (
+            ("programmes", shape.PROGRAMME, "programme"),
+            ("contacts", shape.CONTACT, "contact"),
+        ):
+            for j, entry in enumerate(self.items(f"{path}.{key}", item.get(key))):
+                epath = f"{path}.{key}[{j}]"
+                try:
+                    entry = self.mapping(epath, entry, spec[1])
+                    self.upsert(
+                        epath, spec, {"organisation": org, "name": entry.get("name")}, entry,
+                        f"{what} of {org.slug}",
+                    )  # fmt: skip
+                except _Skip:
+                    continue
+
+    def result(self, path: str, item: Any, i: int):
+        from civicloop.table.models import Population, ResultPopulation
+
+        keys = shape.RESULT[1] + ["focus_areas", "populations", "seats", "indicators"]
+        item = self.mapping(path, item, keys)
+        result = self.upsert(
+            path, shape.RESULT, {"collaborative": self.collab, "slug": item.get("slug")}, item,
+            "result", created={"order": i},
+        )  # fmt: skip
+        areas = [self.area(f"{path}.focus_areas[{j}]", c) for j, c in
+                 enumerate(self.items(f"{path}.focus_areas", item.get("focus_areas")))]  # fmt: skip
+        self.set_m2m(f"result {result.slug}", "focus areas", result.focus_areas, areas, "code")
+        wanted = {}
+        for j, slug in enumerate(self.items(f"{path}.populations", item.get("populations"))):
+            pop = Population.objects.filter(slug=slug).first()
+            if pop is None:
+                self.problems.append(f"{path}.populations[{j}]: no population {slug!r}")
+            else:
+                wanted[pop.slug] = pop
+        self.replace_rows(
+            path + ".populations",
+            f"populations of result {result.slug}",
+            {p.population.slug: p for p in result.target_populations.select_related("population")},
+            wanted,
+            make=lambda s, pop: ResultPopulation(result=result, population=pop),
+            same=lambda row, pop: True,
+        )
+        seats = {}
+        for j, entry in enumerate(self.items(f"{path}.seats", item.get("seats"))):
+            spath = f"{path}.seats[{j}]"
+            try:
+                entry = self.mapping(spath, entry, ["organisation"] + shape.SEAT[1])
+                org = self.organisation_named(f"{spath}.organisation", entry.get("organisation"))
+                if org is None:
+                    continue
+                seat = self.build(
+                    spath, shape.SEAT, entry, extra={"organisation": org, "result": result}
+                )
+            except _Skip:
+                continue
+            seats[(org.slug, seat.role, seat.joined, seat.left)] = seat
+        self.replace_rows(
+            path + ".seats",
+            f"seats at result {result.slug}",
+            {
+                (s.organisation.slug, s.role, s.joined, s.left): s
+                for s in result.seats.select_related("organisation")
+            },  # fmt: skip
+            seats,
+            make=lambda key, seat: seat,
+            same=lambda row, seat: True,
+        )
+        indicators = []
+        for j, ind in enumerate(self.items(f"{path}.indicators", item.get("indicators"))):
+            try:
+                indicators.append(self.indicator(f"{path}.indicators[{j}]", ind, j, result))
+            except _Skip:
+                continue
+        self.reorder(f"indicators of {result.slug}", indicators, "name")
+        listed = {
+            str(ind.get("slug")) for ind in item.get("indicators") or [] if isinstance(ind, dict)
+        }
+        for other in result.indicators.population().exclude(slug__in=listed):
+            self.notes.append(f"left as is: indicator {other.slug} (not in the file)")
+        return result
+
+    def indicator(self, path: str, item: Any, order: int, result):
+        from civicloop.results.models import Indicator
+        from civicloop.table.models import IndicatorSector
+
+        keys = shape.INDICATOR[1] + ["stewards", "baseline", "targets", "sectors_needed"]
+        item = self.mapping(path, item, keys)
+        baseline = item.get("baseline")
+        baseline_period = baseline_value = None
+        if baseline is not None:
+            baseline = self.mapping(f"{path}.baseline", baseline, ["period", "value"])
+            if baseline.get("period") is not None:
+                baseline_period = self.period(f"{path}.baseline.period", baseline["period"])
+            baseline_value = baseline.get("value")
+        existing = Indicator.objects.filter(
+            result__collaborative=self.collab, slug=item.get("slug")
+        ).first()
+        if existing is not None and existing.result_id != result.pk:
+            # An indicator moves between results by being listed under its new one.
+            lookup = {"pk": existing.pk}
+        else:
+            lookup = {"result": result, "slug": item.get("slug")}
+        ind = self.upsert(
+            path,
+            shape.INDICATOR,
+            lookup,
+            item,
+            "indicator",
+            extra={
+                "result": result,
+                "baseline_period": baseline_period,
+                "baseline_value": baseline_value,
+            },
+            keys={"baseline_period": "baseline.period", "baseline_value": "baseline.value"},
+            created={"order": order},
+        )
+        self.indicators[ind.slug] = ind
+        stewards = [
+            self.organisation_named(f"{path}.stewards[{j}]", s)
+            for j, s in enumerate(self.items(f"{path}.stewards", item.get("stewards")))
+        ]
+        self.set_m2m(f"indicator {ind.slug}", "stewards", ind.stewards, stewards, "slug")
+        self.targets(path, item, ind)
+        sectors = {}
+        for j, entry in enumerate(self.items(f"{path}.sectors_needed", item.get("sectors_needed"))):
+            epath = f"{path}.sectors_needed[{j}]"
+            try:
+                entry = self.mapping(epath, entry, shape.SECTOR_NEEDED[1])
+                row = self.build(
+                    epath,
+                    shape.SECTOR_NEEDED,
+                    entry,
+                    extra={"indicator": ind},
+                    exclude=["indicator"],
+                )
+            except _Skip:
+                continue
+            sectors[row.sector] = row
+        self.replace_rows(
+            path + ".sectors_needed",
+            f"sectors needed by {ind.slug}",
+            {s.sector: s for s in IndicatorSector.objects.filter(indicator=ind)},
+            sectors,
+            make=lambda key, row: row,
+            same=lambda old, row: old.why == row.why,
+        )
+        return ind
+
+    def targets(self, path: str, item: dict, ind) -> None:
+        wanted = []
+        seen: dict[int, int] = {}
+        failed = False
+        for j, entry in enumerate(self.items(f"{path}.targets", item.get("targets"))):
+            tpath = f"{path}.targets[{j}]"
+            try:
+                entry = self.mapping(tpath, entry, ["period"] + shape.TARGET[1])
+                if entry.get("period") is None:
+                    self.problems.append(f"{tpath}.period: a target needs the period it is due by")
+                    raise _Skip
+                period = self.period(f"{tpath}.period", entry["period"])
+                if period.pk in seen:
+                    self.problems.append(
+                        f"{tpath}.period: {period.label} has a target already (targets[{seen[period.pk]}])"
+                    )
+                    raise _Skip
+                seen[period.pk] = j
+                target = self.build(tpath, shape.TARGET, entry, extra={"indicator": ind, "period": period},
+                                    exclude=["indicator"])  # fmt: skip
+            except _Skip:
+                failed = True
+                continue
+            wanted.append((period, target.value, target.note))
+        if failed:
+            return
+        current = [(t.period, t.value, t.note) for t in ind.targets.select_related("period")]
+        key = lambda rows: sorted((p.pk, float(v), n) for p, v, n in rows)  # noqa: E731
+        if key(current) != key(wanted):
+            ind.set_targets(wanted)
+            shown = ", ".join(
+                f"{v:g} by {p.label}" for p, v, _ in sorted(wanted, key=lambda t: t[0].start)
+            )
+            self.changes.append(f"set targets of indicator {ind.slug}: {shown or 'none'}")
+
+    def strategy(self, path: str, item: Any, i: int) -> None:
+        keys = shape.STRATEGY[1] + ["start_period", "owners", "indicators", "areas"]
+        item = self.mapping(path, item, keys)
+        start = None
+        if item.get("start_period") is not None:
+            start = self.period(f"{path}.start_period", item["start_period"])
+        strategy = self.upsert(
+            path, shape.STRATEGY, {"collaborative": self.collab, "slug": item.get("slug")}, item,
+            "strategy", extra={"start_period": start}, keys={"start_period": "start_period"},
+        )  # fmt: skip
+        owners = [self.organisation_named(f"{path}.owners[{j}]", s)
+                  for j, s in enumerate(self.items(f"{path}.owners", item.get("owners")))]  # fmt: skip
+        self.set_m2m(f"strategy {strategy.slug}", "owners", strategy.owners, owners, "slug")
+        inds = [self.indicator_named(f"{path}.indicators[{j}]", s)
+                for j, s in enumerate(self.items(f"{path}.indicators", item.get("indicators")))]  # fmt: skip
+        self.set_m2m(f"strategy {strategy.slug}", "indicators", strategy.indicators, inds, "slug")
+        areas = [self.area(f"{path}.areas[{j}]", c)
+                 for j, c in enumerate(self.items(f"{path}.areas", item.get("areas")))]  # fmt: skip
+        self.set_m2m(f"strategy {strategy.slug}", "areas", strategy.areas, areas, "code")
+
+    def source(self, path: str, item: Any, i: int) -> None:
+        from civicloop.measure.models import Source
+
+        item = self.mapping(path, item, shape.SOURCE[1] + ["organisation"])
+        org = None
+        if item.get("organisation") is not None:
+            org = self.organisation_named(f"{path}.organisation", item["organisation"])
+        settings = item.get("settings") or {}
+        if not isinstance(settings, dict):
+            self.problems.append(f"{path}.settings: expected a mapping")
+            raise _Skip
+        current = Source.objects.filter(collaborative=self.collab, name=item.get("name")).first()
+        if current is not None:
+            # Secrets never come out in an export, so a file without one keeps the one stored.
+            kept = {k: v for k, v in (current.settings or {}).items()
+                    if shape.is_secret_setting(k) and k not in settings}  # fmt: skip
+            settings = {**settings, **kept}
+        for key, value in settings.items():
+            if (
+                shape.is_secret_setting(key)
+                and value
+                and (current is None or current.settings.get(key) != value)
+            ):
+                self.notes.append(
+                    f"warning: {path}.settings.{key} holds a secret in plain text; "
+                    f"prefer {key}_env naming an environment variable"
+                )
+        self.upsert(
+            path, shape.SOURCE, {"collaborative": self.collab, "name": item.get("name")},
+            {**item, "settings": settings}, "source", extra={"organisation": org},
+        )  # fmt: skip
+
+    def membership(self, path: str, item: Any, i: int) -> None:
+        from django.contrib.auth import get_user_model
+
+        item = self.mapping(path, item, ["username", "role", "organisation"])
+        username = item.get("username")
+        if not username:
+            self.problems.append(f"{path}.username: a role needs the username it is given to")
+            raise _Skip
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_unusable_password()
+            self.validate(f"{path}.username", user, {"username": "username"}, exclude=["password"])
+            user.save()
+            self.changes.append(
+                f"create user {username} (no password yet: they cannot sign in until one is set)"
+            )
+        org = None
+        if item.get("organisation") is not None:
+            org = self.organisation_named(f"{path}.organisation", item["organisation"])
+        self.upsert(
+            path, shape.MEMBERSHIP,
+            {"user": user, "collaborative": self.collab, "role": item.get("role")},
+            item, f"{item.get('role')} role for {username}", extra={"organisation": org},
+        )  # fmt: skip
+
+    # -- the machinery ---------------------------------------------------------------------
+
+    def mapping(self, path: str, item: Any, keys: list[str], skip: bool = True) -> dict:
+        if not isinstance(item, dict):
+            self.problems.append(f"{path}: expected a mapping with {', '.join(keys[:3])}...")
+            if skip:
+                raise _Skip
+            return {}
+        for key in item:
+            if key not in keys:
+                self.problems.append(
+                    f"{path}.{key}: unknown key (expected one of {', '.join(keys)})"
+                )
+        return item
+
+    def items(self, path: str, value: Any) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.append(f"{path}: expected a list")
+            return []
+        return value
+
+    def values_for(self, spec, item: dict) -> dict[str, Any]:
+        """The file's values for the spec's plain fields, each as its model field reads it;
+        a key left out means the field's default."""
+        model = shape.model(spec[0])
+        out = {}
+        for name in spec[1]:
+            f = model._meta.get_field(name)
+            if name in item and item[name] is not None:
+                value = item[name]
+                if f.get_internal_type() in ("CharField", "TextField", "SlugField", "URLField",
+                                             "EmailField") and isinstance(value, int | float):  # fmt: skip
+                    value = str(value)  # YAML reads 2030 as a number
+                out[name] = value
+            elif name in item and f.null:
+                out[name] = None
+            else:
+                out[name] = f.get_default()
+        return out
+
+    def build(self, path: str, spec, item: dict, extra: dict | None = None, exclude=None):
+        """A new, validated, unsaved row from the file's values."""
+        obj = shape.model(spec[0])(**self.values_for(spec, item), **(extra or {}))
+        self.validate(path, obj, {}, exclude=exclude)
+        return obj
+
+    def upsert(
+        self, path: str, spec, lookup: dict, item: dict, what: str, extra=None, keys=None,
+        created=None,
+    ):  # fmt: skip
+        """Create or update one row; record what changed; raise `_Skip` if it is invalid.
+
+        ``created`` holds values given only to a new row (its place in a list)."""
+        model = shape.model(spec[0])
+        values = {**self.values_for(spec, item), **(extra or {})}
+        obj = model.objects.filter(**lookup).first()
+        name = next(
+            (str(v) for k, v in {**item, **lookup}.items() if k in ("slug", "code", "name")), ""
+        )
+        if obj is None:
+            fresh = {k: v for k, v in lookup.items() if k != "pk"}
+            obj = model(**{**values, **(created or {}), **fresh})
+            self.validate(path, obj, keys or {})
+            obj.save()
+            self.changes.append(f"create {what} {name}".rstrip())
+            return obj
+        diffs = []
+        for field_name, new in values.items():
+            setattr(obj, field_name, new)
+        self.validate(path, obj, keys or {})
+        # Compare after validation, which has turned the file's text into the field's type.
+        fresh = model.objects.get(pk=obj.pk)
+        for field_name in values:
+            old, new = getattr(fresh, field_name), getattr(obj, field_name)
+            if old != new:
+                diffs.append(f"{keys.get(field_name, field_name) if keys else field_name}: "
+                             f"{_short(old)} → {_short(new)}")  # fmt: skip
+        if diffs:
+            obj.save()
+            self.changes.append(f"update {what} {name}: " + "; ".join(diffs))
+        return obj
+
+    def reorder(self, what: str, objs: list, name: str) -> None:
+        """Keep the file's order: renumber only when the stored order differs from it."""
+        objs = [o for o in objs if o is not None]
+        stored = sorted(objs, key=lambda o: (o.order, getattr(o, name)))
+        if [o.pk for o in stored] != [o.pk for o in objs]:
+            for position, obj in enumerate(objs):
+                if obj.order != position:
+                    obj.order = position
+                    obj.save(update_fields=["order"])
+            self.changes.append(f"reorder {what}: " + ", ".join(o.slug for o in objs))
+
+    def validate(self, path: str, obj, keys: dict[str, str], exclude=None) -> None:
+        try:
+            obj.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                where = path if name == NON_FIELD_ERRORS else f"{path}.{keys.get(name, name)}"
+                for message in messages:
+                    self.problems.append(f"{where}: {message}")
+            raise _Skip from None
+
+    def replace_rows(self, path, what, current: dict, wanted: dict, make, same) -> None:
+        """Make a list that belongs to one thing exactly the file's list."""
+        removed = [k for k in current if k not in wanted]
+        added = [k for k in wanted if k not in current]
+        changed = [k for k in wanted if k in current and not same(current[k], wanted[k])]
+        for k in removed + changed:
+            current[k].delete()
+        for k in added + changed:
+            row = make(k, wanted[k])
+            try:
+                self.validate(path, row, {})
+            except _Skip:
+                continue
+            row.save()
+        if removed or added or changed:
+            parts = [f"{label} {', '.join(_key(k) for k in keys)}"
+                     for label, keys in (("added", added), ("changed", changed), ("removed", removed)) if keys]  # fmt: skip
+            self.changes.append(f"set {what}: " + "; ".join(parts))
+
+    def set_m2m(self, owner: str, what: str, manager, objs: list, attr: str) -> None:
+        wanted = {getattr(o, attr): o for o in objs if o is not None}
+        current = set(manager.values_list(attr, flat=True))
+        if set(wanted) != current:
+            manager.set(list(wanted.values()))
+            added, removed = sorted(set(wanted) - current), sorted(current - set(wanted))
+            parts = ([f"added {', '.join(added)}"] if added else []) + (
+                [f"removed {', '.join(removed)}"] if removed else []
+            )
+            self.changes.append(f"set {what} of {owner}: " + "; ".join(parts))
+
+    def period(self, path: str, value: Any):
+        from civicloop.results.models import Period
+        from civicloop.results.periods import PeriodError
+
+        if isinstance(value, dict):
+            self.mapping(path, value, ["label", "kind"])
+            label, kind = str(value.get("label")), value.get("kind")
+            found = Period.objects.filter(kind=kind, label=label).first()
+            if found is not None:
+                return found
+        else:
+            label, kind = str(value), None
+        try:
+            return Period.get(label, kind)
+        except PeriodError as exc:
+            self.problems.append(f"{path}: {exc}")
+            raise _Skip from None
+
+    def area(self, path: str, code: Any):
+        code = str(code)
+        found = self.areas.get(code) or self.collab.areas.filter(code=code).first()
+        if found is None:
+            self.problems.append(f"{path}: no area with code {code!r}")
+        return found
+
+    def organisation_named(self, path: str, slug: Any):
+        found = (
+            self.organisations.get(str(slug)) or self.collab.organisations.filter(slug=slug).first()
+        )
+        if found is None:
+            self.problems.append(f"{path}: no organisation {slug!r}")
+        return found
+
+    def indicator_named(self, path: str, slug: Any):
+        from civicloop.results.models import Indicator
+
+        found = (
+            self.indicators.get(str(slug))
+            or Indicator.objects.filter(result__collaborative=self.collab, slug=slug).first()
+        )
+        if found is None:
+            self.problems.append(f"{path}: no indicator {slug!r}")
+        return found
+
+    def left_as_is(self, section: str, items: list) -> None:
+        """Things of this section in the database that the file does not list."""
+        key, manager = {
+            "areas": ("code", lambda: self.collab.areas.all()),
+            "dimensions": ("slug", lambda: self.collab.dimensions.all()),
+            "organisations": ("slug", lambda: self.collab.organisations.all()),
+            "results": ("slug", lambda: self.collab.results.all()),
+            "strategies": ("slug", lambda: self.collab.strategies.all()),
+            "sources": ("name", lambda: self.collab.sources.all()),
+            "memberships": (None, lambda: self.collab.memberships.select_related("user")),
+        }[section]
+        if key is None:
+            listed = {(str(m.get("username")), m.get("role")) for m in items if isinstance(m, dict)}
+            for m in manager():
+                if (m.user.username, m.role) not in listed:
+                    self.notes.append(
+                        f"left as is: {m.role} role of {m.user.username} (not in the file)"
+                    )
+            return
+        listed = {str(item.get(key)) for item in items if isinstance(item, dict)}
+        for obj in manager():
+            if getattr(obj, key) not in listed:
+                self.notes.append(
+                    f"left as is: {section[:-1]} {getattr(obj, key)} (not in the file)"
+                )
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _short(value: Any) -> str:
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _key(key: Any) -> str:
+    return " ".join(str(k) for k in key if k is not None) if isinstance(key, tuple) else str(key)
