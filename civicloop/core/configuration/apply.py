@@ -571,7 +571,13 @@ class _Applier:
         values = {**self.values_for(spec, item), **(extra or {})}
         obj = model.objects.filter(**lookup).first()
         name = next(
-            (str(v) for k, v in {**item, **lookup}.items() if k in ("slug", "code", "name")), ""
+            (
+                str(d[k])
+                for d in (lookup, item)
+                for k in ("slug", "code", "name")
+                if d.get(k) is not None
+            ),
+            "",
         )
         if obj is None:
             fresh = {k: v for k, v in lookup.items() if k != "pk"}
