@@ -88,7 +88,9 @@ class _Applier:
             self.collaborative(data.get("collaborative"), slug)
         except _Skip:
             return
-        self.each(data, "areas", self.area_order)
+        areas = self.section_items(data, "areas")
+        if areas is not None:
+            self.area_order(areas)
         self.each(data, "dimensions", self.dimension)
         self.each(data, "organisations", self.organisation)
         self.each(data, "results", self.result)
@@ -96,16 +98,20 @@ class _Applier:
         self.each(data, "sources", self.source)
         self.each(data, "memberships", self.membership)
 
-    def each(self, data: dict, section: str, handle) -> None:
-        """A section absent from the file is left alone; a present one is applied item by item."""
+    def section_items(self, data: dict, section: str) -> list | None:
+        """A section's items; None for a section absent from the file, which is left alone."""
         if section not in data:
-            return
+            return None
         items = data[section] or []
         if not isinstance(items, list):
             self.problems.append(f"{section}: expected a list")
-            return
-        if handle == self.area_order:
-            handle(items)
+            return None
+        return items
+
+    def each(self, data: dict, section: str, handle) -> None:
+        """Apply a section item by item; a broken item is reported and the rest goes on."""
+        items = self.section_items(data, section)
+        if items is None:
             return
         done = []
         for i, item in enumerate(items):

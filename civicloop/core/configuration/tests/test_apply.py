@@ -15,7 +15,16 @@ from civicloop.results.models import Collaborative, Indicator
 SMALL = {
     "collaborative": {"slug": "lakeside", "name": "Lakeside Promise", "city": "Lakeside"},
     "areas": [
-        {"code": "east", "name": "East", "level": "district", "parent": "lakeside"},
+        {
+            "code": "east",
+            "name": "East",
+            "level": "district",
+            "parent": "lakeside",
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[-74.2, 40.7], [-74.1, 40.7], [-74.1, 40.8], [-74.2, 40.7]]],
+            },
+        },
         {"code": "lakeside", "name": "Lakeside", "level": "city"},
     ],
     "organisations": [{"slug": "schools", "name": "Lakeside Schools", "sector": "education_k12"}],
@@ -122,6 +131,7 @@ def test_secrets_never_leave_in_an_export_and_a_later_apply_keeps_them():
     warnings: list[str] = []
     exported = export_configuration(lakeside, warnings)
     assert exported["sources"][0]["settings"] == {"domain": "x.gov"}
+    assert exported["areas"][1]["geometry"] == SMALL["areas"][0]["geometry"]
     assert warnings == [
         "sources[0].settings.app_token: a secret, not exported; "
         "name an environment variable with app_token_env instead"

@@ -30,3 +30,10 @@ def test_a_taken_or_malformed_slug_is_refused_with_the_reason(cli):
     assert out.exit_code == 1 and "already exists" in str(out.exception)
     out = cli("collaborative", "new", "no spaces", "--name", "X", "--city", "Y")
     assert out.exit_code == 1 and "slug" in str(out.exception)
+
+
+def test_every_configuration_command_has_help_with_an_example(cli):
+    for command in (("collaborative", "new"), ("config", "export"), ("config", "apply"),
+                    ("config", "schema")):  # fmt: skip
+        out = cli(*command, "--help")
+        assert out.exit_code == 0 and "Example" in out.stdout, command

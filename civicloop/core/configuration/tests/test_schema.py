@@ -41,3 +41,9 @@ def test_the_schema_catches_a_target_without_its_period():
     assert [list(e.absolute_path) for e in errors] == [
         ["results", 0, "indicators", 0, "targets", 0]
     ]
+
+
+def test_the_command_prints_the_schema(cli):
+    out = cli("config", "schema")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == configuration_schema()
