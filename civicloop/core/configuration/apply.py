@@ -476,6 +476,15 @@ class _Applier:
             kept = {k: v for k, v in (current.settings or {}).items()
                     if shape.is_secret_setting(k) and k not in settings}  # fmt: skip
             settings = {**settings, **kept}
+            # Likewise a URL exported with its query's key shown as ***.
+            for key, value in settings.items():
+                stored = current.settings.get(key)
+                if (
+                    isinstance(stored, str)
+                    and value != stored
+                    and value == shape.redact_url(stored)
+                ):
+                    settings[key] = stored
         for key, value in settings.items():
             if (
                 shape.is_secret_setting(key)

@@ -160,6 +160,12 @@ def _source(source, path: str, warnings: list[str]) -> dict:
                 f"name an environment variable with {key}_env instead"
             )
             continue
+        if isinstance(value, str) and shape.redact_url(value) != value:
+            warnings.append(
+                f"{path}.settings.{key}: a key in the URL's query, exported as ***; "
+                "a later apply of this file keeps the stored one"
+            )
+            value = shape.redact_url(value)
         settings[key] = value
     out["settings"] = settings
     out["organisation"] = source.organisation.slug if source.organisation_id else None

@@ -117,3 +117,12 @@ def period_text(period) -> str | dict:
     if spec is not None and (spec.kind, spec.label) == (period.kind, period.label):
         return period.label
     return {"label": period.label, "kind": period.kind}
+
+
+def redact_url(value: str) -> str:
+    """A URL with the keys in its query string (``?api_key=...``) shown as ``***``."""
+    if not value.startswith(("http://", "https://")) or "?" not in value:
+        return value
+    from civicloop.measure.connectors.http import redact
+
+    return redact(value)

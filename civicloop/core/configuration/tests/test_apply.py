@@ -142,6 +142,24 @@ def test_secrets_never_leave_in_an_export_and_a_later_apply_keeps_them():
 
 
 @pytest.mark.django_db
+def test_a_key_in_a_source_url_is_exported_as_stars_and_kept_by_a_later_apply():
+    from civicloop.core.configuration import export_configuration
+
+    data = copy.deepcopy(SMALL)
+    url = "https://x.gov/data.csv?year=2024&api_key=s3cret"
+    data["sources"].append({"name": "Rates", "kind": "url", "settings": {"url": url}})
+    apply_configuration(data)
+    warnings: list[str] = []
+    exported = export_configuration(Collaborative.objects.get(slug="lakeside"), warnings)
+    assert (
+        exported["sources"][1]["settings"]["url"] == "https://x.gov/data.csv?year=2024&api_key=***"
+    )
+    assert any(w.startswith("sources[1].settings.url: a key in the URL") for w in warnings)
+    assert apply_configuration(exported).changes == []
+    assert Source.objects.get(name="Rates").settings["url"] == url
+
+
+@pytest.mark.django_db
 def test_what_the_file_leaves_out_is_left_as_is_and_said(riverton):
     from civicloop.core.configuration import export_configuration
 
