@@ -212,7 +212,7 @@ class _Applier:
         return dim
 
     def organisation(self, path: str, item: Any, i: int) -> None:
-        from civicloop.table.models import OrganisationArea, OrganisationPopulation, Population
+        from civicloop.table.models import Population
 
         keys = shape.ORGANISATION[1] + ["footprint", "populations", "programmes", "contacts"]
         item = self.mapping(path, item, keys)
@@ -224,37 +224,52 @@ class _Applier:
         footprint = {}
         for j, entry in enumerate(self.items(f"{path}.footprint", item.get("footprint"))):
             fpath = f"{path}.footprint[{j}]"
-            entry = self.mapping(fpath, entry, ["area", "client_share"], skip=False)
-            area = self.area(f"{fpath}.area", entry.get("area"))
-            if area is not None:
-                footprint[area.code] = (area, entry.get("client_share"))
+            try:
+                entry = self.mapping(fpath, entry, ["area"] + shape.FOOTPRINT[1])
+                area = self.area(f"{fpath}.area", entry.get("area"))
+                if area is None:
+                    continue
+                footprint[area.code] = self.build(
+                    fpath, shape.FOOTPRINT, entry, extra={"organisation": org, "area": area},
+                    exclude=["organisation", "area"],
+                )  # fmt: skip
+            except _Skip:
+                continue
         self.replace_rows(
             path + ".footprint",
             f"footprint of {org.slug}",
             {f.area.code: f for f in org.footprint.select_related("area")},
             footprint,
-            make=lambda code, v: OrganisationArea(organisation=org, area=v[0], client_share=v[1]),
-            same=lambda row, v: row.client_share == _number(v[1]),
+            make=lambda code, row: row,
+            same=lambda old, row: old.client_share == row.client_share,
         )
         wanted = {}
         for j, entry in enumerate(self.items(f"{path}.populations", item.get("populations"))):
             ppath = f"{path}.populations[{j}]"
-            entry = self.mapping(ppath, entry, ["population", "share"], skip=False)
-            pop = Population.objects.filter(slug=entry.get("population")).first()
-            if pop is None:
-                slugs = ", ".join(Population.objects.values_list("slug", flat=True))
-                self.problems.append(
-                    f"{ppath}.population: no population {entry.get('population')!r} (one of: {slugs})"
-                )
+            try:
+                entry = self.mapping(ppath, entry, ["population"] + shape.POPULATION_SERVED[1])
+                pop = Population.objects.filter(slug=entry.get("population")).first()
+                if pop is None:
+                    slugs = ", ".join(Population.objects.values_list("slug", flat=True))
+                    self.problems.append(
+                        f"{ppath}.population: no population {entry.get('population')!r} "
+                        f"(one of: {slugs})"
+                    )
+                    continue
+                wanted[pop.slug] = self.build(
+                    ppath, shape.POPULATION_SERVED, entry,
+                    extra={"organisation": org, "population": pop},
+                    exclude=["organisation", "population"],
+                )  # fmt: skip
+            except _Skip:
                 continue
-            wanted[pop.slug] = (pop, entry.get("share"))
         self.replace_rows(
             path + ".populations",
             f"populations served by {org.slug}",
             {p.population.slug: p for p in org.populations_served.select_related("population")},
             wanted,
-            make=lambda s, v: OrganisationPopulation(organisation=org, population=v[0], share=v[1]),
-            same=lambda row, v: row.share == _number(v[1]),
+            make=lambda slug, row: row,
+            same=lambda old, row: old.share == row.share,
         )
         for key, spec, what in (
             ("programmes", shape.PROGRAMME, "programme"),
@@ -508,6 +523,11 @@ class _Applier:
         if not username:
             self.problems.append(f"{path}.username: a role needs the username it is given to")
             raise _Skip
+        if item.get("role") == "partner_member" and not item.get("organisation"):
+            self.problems.append(
+                f"{path}.organisation: a partner member speaks for an organisation; name its slug"
+            )
+            raise _Skip
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -648,7 +668,7 @@ class _Applier:
         for k in added + changed:
             row = make(k, wanted[k])
             try:
-                self.validate(path, row, {})
+                self.validate(f"{path} ({_key(k)})", row, {})
             except _Skip:
                 continue
             row.save()
@@ -737,10 +757,6 @@ class _Applier:
                 self.notes.append(
                     f"left as is: {section[:-1]} {getattr(obj, key)} (not in the file)"
                 )
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def _short(value: Any) -> str:

@@ -104,12 +104,19 @@ def test_problems_are_named_by_their_path_and_nothing_is_written():
     indicator["targets"][1] = {"period": "sometime", "value": 60}
     bad["areas"][0]["level"] = "galaxy"
     bad["results"][0]["seats"] = [{"organisation": "nobody", "joined": "2020-01-01"}]
+    bad["organisations"][0]["footprint"] = [{"area": "lakeside", "client_share": 1.5}]
+    bad["memberships"][0]["role"] = "partner_member"
     with pytest.raises(ConfigurationError) as caught:
         apply_configuration(bad)
     problems = caught.value.problems
     assert any(p.startswith("areas[0].level: ") for p in problems), problems
     assert any(p.startswith("results[0].indicators[0].targets[1].period: ") for p in problems)
     assert "results[0].seats[0].organisation: no organisation 'nobody'" in problems
+    assert any(p.startswith("organisations[0].footprint[0]: ") for p in problems), problems
+    assert (
+        "memberships[0].organisation: a partner member speaks for an organisation; "
+        "name its slug" in problems
+    )
     assert not Collaborative.objects.filter(slug="lakeside").exists()
 
 
