@@ -6,7 +6,7 @@ observations, which come in through loads. The file is written by `export`, read
 `apply` (idempotent, in one transaction, validated by the models' own ``full_clean``) and
 described for editors by the JSON Schema `schema` generates (checked in as
 ``schema.json``). `shape` says once which fields each section carries, so the three cannot
-drift apart.
+drift apart; `rows` is apply's row-level machinery (validate, compare, write, account).
 """
 
 from __future__ import annotations

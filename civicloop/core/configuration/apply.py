@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from civicloop.core.configuration import shape
+from civicloop.core.configuration.rows import RowWriter, Skip
 
 
 class ConfigurationError(Exception):
@@ -29,10 +29,6 @@ class ConfigurationError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__(f"{len(problems)} problem(s) in the configuration")
         self.problems = problems
-
-
-class _Skip(Exception):
-    """One item could not be applied; its problem is recorded and the rest goes on."""
 
 
 @dataclass
@@ -59,10 +55,7 @@ def apply_configuration(data: Any, *, slug: str | None = None, dry_run: bool = F
 
 
 @dataclass
-class _Applier:
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+class _Applier(RowWriter):
     collab: Any = None
     areas: dict[str, Any] = field(default_factory=dict)
     organisations: dict[str, Any] = field(default_factory=dict)
@@ -86,7 +79,7 @@ class _Applier:
             return
         try:
             self.collaborative(data.get("collaborative"), slug)
-        except _Skip:
+        except Skip:
             return
         areas = self.section_items(data, "areas")
         if areas is not None:
@@ -117,7 +110,7 @@ class _Applier:
         for i, item in enumerate(items):
             try:
                 done.append(handle(f"{section}[{i}]", item, i))
-            except _Skip:
+            except Skip:
                 continue
         if section == "results":
             self.reorder("results", done, "title")
@@ -149,7 +142,7 @@ class _Applier:
         for i, item in enumerate(items):
             try:
                 item = self.mapping(f"areas[{i}]", item, shape.AREA[1] + ["parent"])
-            except _Skip:
+            except Skip:
                 continue
             by_code[str(item.get("code"))] = (i, item)
         existing = {a.code: a for a in self.collab.areas.all()}
@@ -184,7 +177,7 @@ class _Applier:
                     "area",
                     extra={"parent": parent_obj},
                 )
-            except _Skip:
+            except Skip:
                 pass
 
         for code in by_code:
@@ -206,7 +199,7 @@ class _Applier:
                     gpath, shape.GROUP, {"dimension": dim, "slug": group.get("slug")}, group,
                     f"group of {dim.slug}", created={"order": j},
                 ))  # fmt: skip
-            except _Skip:
+            except Skip:
                 continue
         self.reorder(f"groups of {dim.slug}", groups, "name")
         return dim
@@ -233,7 +226,7 @@ class _Applier:
                     fpath, shape.FOOTPRINT, entry, extra={"organisation": org, "area": area},
                     exclude=["organisation", "area"],
                 )  # fmt: skip
-            except _Skip:
+            except Skip:
                 continue
         self.replace_rows(
             path + ".footprint",
@@ -261,7 +254,7 @@ class _Applier:
                     extra={"organisation": org, "population": pop},
                     exclude=["organisation", "population"],
                 )  # fmt: skip
-            except _Skip:
+            except Skip:
                 continue
         self.replace_rows(
             path + ".populations",
@@ -283,7 +276,7 @@ class _Applier:
                         epath, spec, {"organisation": org, "name": entry.get("name")}, entry,
                         f"{what} of {org.slug}",
                     )  # fmt: skip
-                except _Skip:
+                except Skip:
                     continue
 
     def result(self, path: str, item: Any, i: int):
@@ -324,7 +317,7 @@ class _Applier:
                 seat = self.build(
                     spath, shape.SEAT, entry, extra={"organisation": org, "result": result}
                 )
-            except _Skip:
+            except Skip:
                 continue
             seats[(org.slug, seat.role, seat.joined, seat.left)] = seat
         self.replace_rows(
@@ -342,7 +335,7 @@ class _Applier:
         for j, ind in enumerate(self.items(f"{path}.indicators", item.get("indicators"))):
             try:
                 indicators.append(self.indicator(f"{path}.indicators[{j}]", ind, j, result))
-            except _Skip:
+            except Skip:
                 continue
         self.reorder(f"indicators of {result.slug}", indicators, "name")
         listed = {
@@ -406,7 +399,7 @@ class _Applier:
                     extra={"indicator": ind},
                     exclude=["indicator"],
                 )
-            except _Skip:
+            except Skip:
                 continue
             sectors[row.sector] = row
         self.replace_rows(
@@ -429,17 +422,17 @@ class _Applier:
                 entry = self.mapping(tpath, entry, ["period"] + shape.TARGET[1])
                 if entry.get("period") is None:
                     self.problems.append(f"{tpath}.period: a target needs the period it is due by")
-                    raise _Skip
+                    raise Skip
                 period = self.period(f"{tpath}.period", entry["period"])
                 if period.pk in seen:
                     self.problems.append(
                         f"{tpath}.period: {period.label} has a target already (targets[{seen[period.pk]}])"
                     )
-                    raise _Skip
+                    raise Skip
                 seen[period.pk] = j
                 target = self.build(tpath, shape.TARGET, entry, extra={"indicator": ind, "period": period},
                                     exclude=["indicator"])  # fmt: skip
-            except _Skip:
+            except Skip:
                 failed = True
                 continue
             wanted.append((period, target.value, target.note))
@@ -484,7 +477,7 @@ class _Applier:
         settings = item.get("settings") or {}
         if not isinstance(settings, dict):
             self.problems.append(f"{path}.settings: expected a mapping")
-            raise _Skip
+            raise Skip
         current = Source.objects.filter(collaborative=self.collab, name=item.get("name")).first()
         if current is not None:
             # Secrets never come out in an export, so a file without one keeps the one stored.
@@ -522,12 +515,12 @@ class _Applier:
         username = item.get("username")
         if not username:
             self.problems.append(f"{path}.username: a role needs the username it is given to")
-            raise _Skip
+            raise Skip
         if item.get("role") == "partner_member" and not item.get("organisation"):
             self.problems.append(
                 f"{path}.organisation: a partner member speaks for an organisation; name its slug"
             )
-            raise _Skip
+            raise Skip
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -547,146 +540,7 @@ class _Applier:
             item, f"{item.get('role')} role for {username}", extra={"organisation": org},
         )  # fmt: skip
 
-    # -- the machinery ---------------------------------------------------------------------
-
-    def mapping(self, path: str, item: Any, keys: list[str], skip: bool = True) -> dict:
-        if not isinstance(item, dict):
-            self.problems.append(f"{path}: expected a mapping with {', '.join(keys[:3])}...")
-            if skip:
-                raise _Skip
-            return {}
-        for key in item:
-            if key not in keys:
-                self.problems.append(
-                    f"{path}.{key}: unknown key (expected one of {', '.join(keys)})"
-                )
-        return item
-
-    def items(self, path: str, value: Any) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problems.append(f"{path}: expected a list")
-            return []
-        return value
-
-    def values_for(self, spec, item: dict) -> dict[str, Any]:
-        """The file's values for the spec's plain fields, each as its model field reads it;
-        a key left out means the field's default."""
-        model = shape.model(spec[0])
-        out = {}
-        for name in spec[1]:
-            f = model._meta.get_field(name)
-            if name in item and item[name] is not None:
-                value = item[name]
-                if f.get_internal_type() in ("CharField", "TextField", "SlugField", "URLField",
-                                             "EmailField") and isinstance(value, int | float):  # fmt: skip
-                    value = str(value)  # YAML reads 2030 as a number
-                out[name] = value
-            elif name in item and f.null:
-                out[name] = None
-            else:
-                out[name] = f.get_default()
-        return out
-
-    def build(self, path: str, spec, item: dict, extra: dict | None = None, exclude=None):
-        """A new, validated, unsaved row from the file's values."""
-        obj = shape.model(spec[0])(**self.values_for(spec, item), **(extra or {}))
-        self.validate(path, obj, {}, exclude=exclude)
-        return obj
-
-    def upsert(
-        self, path: str, spec, lookup: dict, item: dict, what: str, extra=None, keys=None,
-        created=None,
-    ):  # fmt: skip
-        """Create or update one row; record what changed; raise `_Skip` if it is invalid.
-
-        ``created`` holds values given only to a new row (its place in a list)."""
-        model = shape.model(spec[0])
-        values = {**self.values_for(spec, item), **(extra or {})}
-        obj = model.objects.filter(**lookup).first()
-        name = next(
-            (
-                str(d[k])
-                for d in (lookup, item)
-                for k in ("slug", "code", "name")
-                if d.get(k) is not None
-            ),
-            "",
-        )
-        if obj is None:
-            fresh = {k: v for k, v in lookup.items() if k != "pk"}
-            obj = model(**{**values, **(created or {}), **fresh})
-            self.validate(path, obj, keys or {})
-            obj.save()
-            self.changes.append(f"create {what} {name}".rstrip())
-            return obj
-        diffs = []
-        for field_name, new in values.items():
-            setattr(obj, field_name, new)
-        self.validate(path, obj, keys or {})
-        # Compare after validation, which has turned the file's text into the field's type.
-        fresh = model.objects.get(pk=obj.pk)
-        for field_name in values:
-            old, new = getattr(fresh, field_name), getattr(obj, field_name)
-            if old != new:
-                diffs.append(f"{keys.get(field_name, field_name) if keys else field_name}: "
-                             f"{_short(old)} → {_short(new)}")  # fmt: skip
-        if diffs:
-            obj.save()
-            self.changes.append(f"update {what} {name}: " + "; ".join(diffs))
-        return obj
-
-    def reorder(self, what: str, objs: list, name: str) -> None:
-        """Keep the file's order: renumber only when the stored order differs from it."""
-        objs = [o for o in objs if o is not None]
-        stored = sorted(objs, key=lambda o: (o.order, getattr(o, name)))
-        if [o.pk for o in stored] != [o.pk for o in objs]:
-            for position, obj in enumerate(objs):
-                if obj.order != position:
-                    obj.order = position
-                    obj.save(update_fields=["order"])
-            self.changes.append(f"reorder {what}: " + ", ".join(o.slug for o in objs))
-
-    def validate(self, path: str, obj, keys: dict[str, str], exclude=None) -> None:
-        try:
-            obj.full_clean(exclude=exclude)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                where = path if name == NON_FIELD_ERRORS else f"{path}.{keys.get(name, name)}"
-                for message in messages:
-                    self.problems.append(f"{where}: {message}")
-            raise _Skip from None
-
-    def replace_rows(self, path, what, current: dict, wanted: dict, make, same) -> None:
-        """Make a list that belongs to one thing exactly the file's list."""
-        removed = [k for k in current if k not in wanted]
-        added = [k for k in wanted if k not in current]
-        changed = [k for k in wanted if k in current and not same(current[k], wanted[k])]
-        for k in removed + changed:
-            current[k].delete()
-        for k in added + changed:
-            row = make(k, wanted[k])
-            try:
-                self.validate(f"{path} ({_key(k)})", row, {})
-            except _Skip:
-                continue
-            row.save()
-        if removed or added or changed:
-            parts = [f"{label} {', '.join(_key(k) for k in keys)}"
-                     for label, keys in (("added", added), ("changed", changed), ("removed", removed)) if keys]  # fmt: skip
-            self.changes.append(f"set {what}: " + "; ".join(parts))
-
-    def set_m2m(self, owner: str, what: str, manager, objs: list, attr: str) -> None:
-        wanted = {getattr(o, attr): o for o in objs if o is not None}
-        current = set(manager.values_list(attr, flat=True))
-        if set(wanted) != current:
-            manager.set(list(wanted.values()))
-            added, removed = sorted(set(wanted) - current), sorted(current - set(wanted))
-            parts = ([f"added {', '.join(added)}"] if added else []) + (
-                [f"removed {', '.join(removed)}"] if removed else []
-            )
-            self.changes.append(f"set {what} of {owner}: " + "; ".join(parts))
+    # -- references from one section to another -------------------------------------------
 
     def period(self, path: str, value: Any):
         from civicloop.results.models import Period
@@ -704,7 +558,7 @@ class _Applier:
             return Period.get(label, kind)
         except PeriodError as exc:
             self.problems.append(f"{path}: {exc}")
-            raise _Skip from None
+            raise Skip from None
 
     def area(self, path: str, code: Any):
         code = str(code)
@@ -757,12 +611,3 @@ class _Applier:
                 self.notes.append(
                     f"left as is: {section[:-1]} {getattr(obj, key)} (not in the file)"
                 )
-
-
-def _short(value: Any) -> str:
-    text = "—" if value in (None, "") else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _key(key: Any) -> str:
-    return " ".join(str(k) for k in key if k is not None) if isinstance(key, tuple) else str(key)
