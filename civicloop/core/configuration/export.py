@@ -38,13 +38,17 @@ def export_configuration(collab, warnings: list[str] | None = None) -> dict[str,
     data["dimensions"] = [
         {
             **_plain(d, shape.DIMENSION[1]),
-            "groups": [_plain(g, shape.GROUP[1]) for g in d.groups.all()],
+            "groups": [
+                _plain(g, shape.GROUP[1]) for g in d.groups.order_by("order", "name", "slug")
+            ],
         }
-        for d in collab.dimensions.prefetch_related("groups")
+        for d in collab.dimensions.order_by("name", "slug")
     ]
-    data["organisations"] = [_organisation(o) for o in collab.organisations.all()]
-    data["results"] = [_result(r) for r in collab.results.all()]
-    data["strategies"] = [_strategy(s) for s in collab.strategies.all()]
+    data["organisations"] = [
+        _organisation(o) for o in collab.organisations.order_by("name", "slug")
+    ]
+    data["results"] = [_result(r) for r in collab.results.order_by("order", "title", "slug")]
+    data["strategies"] = [_strategy(s) for s in collab.strategies.order_by("name", "slug")]
     data["sources"] = [
         _source(s, f"sources[{i}]", warnings)
         for i, s in enumerate(collab.sources.select_related("organisation").order_by("name"))
@@ -110,13 +114,16 @@ def _result(result) -> dict:
     out["seats"] = [
         {"organisation": s.organisation.slug, **_plain(s, shape.SEAT[1])}
         for s in result.seats.select_related("organisation").order_by(
-            "organisation__slug", "role", "joined"
+            "organisation__slug", "role", "joined", "left"
         )
     ]
     # Partners' performance measures are indicators too, but they belong to commitments,
     # which are the table's work rather than the collaborative's definition.
     out["indicators"] = [
-        _indicator(i) for i in result.indicators.population().select_related("baseline_period")
+        _indicator(i)
+        for i in result.indicators.population()
+        .select_related("baseline_period")
+        .order_by("order", "name", "slug")
     ]
     return out
 

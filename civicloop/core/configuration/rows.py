@@ -117,9 +117,10 @@ class RowWriter:
         return obj
 
     def reorder(self, what: str, objs: list, name: str) -> None:
-        """Keep the file's order: renumber only when the stored order differs from it."""
+        """Keep the file's order: renumber only when the stored order (as `export` sorts
+        it) differs from it."""
         objs = [o for o in objs if o is not None]
-        stored = sorted(objs, key=lambda o: (o.order, getattr(o, name)))
+        stored = sorted(objs, key=lambda o: (o.order, getattr(o, name), o.slug))
         if [o.pk for o in stored] != [o.pk for o in objs]:
             for position, obj in enumerate(objs):
                 if obj.order != position:
