@@ -52,6 +52,7 @@ from django.utils import timezone
 from civicloop.learn import words
 from civicloop.learn.equity import equity_gaps
 from civicloop.learn.models import SeriesAnalysis, StrategyEffect
+from civicloop.learn.store import opensdg
 from civicloop.learn.store.batches import (
     Loaded,
     collaborative_indicators,
@@ -75,7 +76,6 @@ from civicloop.learn.store.series import (
     entries_from_batches,
     family_verdicts,
     is_fresh,
-    open_sdg_progress_row,
     settings_hash,
     stored_analysis,
 )
@@ -196,24 +196,24 @@ def progress(
     """Each indicator's progress to its target, for the headline series of `area`.
 
     method: "civicloop" (Sen's slope and its interval projected to the target period) or
-    "open-sdg" (the Open SDG / Statistics Canada measure, as sdg-build computes it).
+    "open-sdg" (the Open SDG / Statistics Canada measure, as sdg-build computes it: one
+    row per Open SDG indicator, the mean of its components' scores, see `opensdg`;
+    computed from the observations as they are now, nothing stored).
 
     >>> [(p.indicator, p.status) for p in progress(riverton)][:1]  # doctest: +SKIP
     [('third-grade-reading', 'at_risk')]
     """
     if method not in ("civicloop", "open-sdg"):
         raise ValueError(f"unknown progress method {method!r}; use 'civicloop' or 'open-sdg'")
+    if method == "open-sdg":
+        top = top_area(collaborative)
+        return opensdg.progress_rows(collaborative, area, top) if top is not None else []
     analyse(collaborative)
     area = area or top_area(collaborative)
     out = []
     for ind, entry in _headline_entries(collaborative, area):
         units = words.Units.of(ind)
-        if method == "civicloop":
-            out.append(
-                civicloop_progress_row(ind, area, entry, words.progress_sentence(entry, units))
-            )
-        else:
-            out.append(open_sdg_progress_row(ind, area, entry))
+        out.append(civicloop_progress_row(ind, area, entry, words.progress_sentence(entry, units)))
     return out
 
 
