@@ -205,6 +205,8 @@ def progress(
             f"{_n(r.current_value)} ({r.current_period})" if r.current_value is not None else "—"
         )
         target = f"{_n(r.target)} by {r.target_period}" if r.target is not None else "—"
+        if r.target is not None and any("assumes 2030" in a for a in r.assumptions):
+            target += " (assumed)"
         if method is ProgressMethod.civicloop:
             projected = (
                 f"{_n(r.projected)} ({_n(r.projected_low)} to {_n(r.projected_high)})"

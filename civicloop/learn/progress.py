@@ -24,9 +24,34 @@ cannot tell, we say so ("too noisy") instead of picking a side. The tests show a
 end point flipping the Open SDG status while ours does not move.
 
 ``"open-sdg"`` reproduces the progress measure of Open SDG sites and Statistics Canada
-(sdg-build's ``ProgressMeasure``) exactly, so a national or city SDG team moving to
-civicloop gets identical statuses and scores. See `open_sdg_progress` for its rules and
-edge cases; `open_sdg_indicator` aggregates several series of one indicator.
+exactly, so a national or city SDG team moving to civicloop gets identical statuses and
+scores. The reference is sdg-build's ``sdg/ProgressMeasure.py`` (github.com/open-sdg/
+sdg-build: ``IndicatorProgress.get_indicator_progress``, ``SeriesProgress``,
+``growth_calculation``, ``get_progress_status``, ``get_progress_status_from_score``)
+and Open SDG's documentation of ``progress_calculation_options``:
+
+- An indicator's options list one entry per component: a ``series``, a ``unit``, a
+  ``disaggregation`` combination ([{field, value}...]), or none of them (the headline).
+  No options at all is one headline component with every default. Each component is
+  scored (`open_sdg_progress`); the indicator's score is the mean of the scores that
+  exist, and its status is read from that mean (>= 2.5 substantial, >= 0 moderate,
+  >= -2.5 limited, else deterioration), target_achieved only when every scored
+  component achieved its target; with no scored component it is not available
+  (`open_sdg_indicator_progress`). A ``group: [...]`` entry's members are averaged
+  first and count once, as the documentation describes (the group code itself was not
+  available to us; its rule is the documented one).
+- Defaults: base year 2015 (the next year with data when it has none), target year
+  2030, direction negative unless it says ``positive``, no target, no limit. Where the
+  2030 target year or the direction was assumed, the component says so
+  (`SdgComponentSpec.assumptions`): the published status rests on it.
+- Years: a ``Year`` label counts as its first four characters, so a span counts as its
+  first year (``2017/2019`` -> 2017, ``2015-16`` -> 2015); two values for one year stop
+  the component, as they stop sdg-build's build.
+- Base and current year: the base year's value (or the next year's) and the latest
+  year's; a single year of data, or base and current values of opposite signs, has no
+  progress value (not available), unless the target is already achieved (score 5).
+
+`open_sdg_indicator` aggregates an already-computed batch of series the same way.
 
 >>> import numpy as np
 >>> from civicloop.learn.batch import SeriesBatch
@@ -900,7 +925,7 @@ def _sdg_component(
     if not reason and row["progress_value"] is None:
         reason = "no progress value"
     if reason.startswith("not enough data"):
-        reason = "not enough data: one year of data from the base year on (needs two)"
+        reason = "one year of data from the base year on; two are needed"
     base_year, current_year = row["base_year"], row["current_year"]
     return SdgComponent(
         **{

@@ -13,8 +13,10 @@ the importer's representation when that changes. What it assumes of the importer
   (``auto_progress_calculation``, ``progress_calculation_options``, ``progress_status``)
   is kept there too.
 - A row's filled disaggregation columns are its series' group: one column is dimension
-  = column, group = value; several are one compound dimension "Age × Sex" with groups
-  "15-24 · Female" (`group_fields` splits them back). A headline row has no group.
+  = column, group = value; several are one compound dimension "Sex × Age" with groups
+  "Female · 15-24". The import keeps each group's exact cells on the Source
+  (``settings["cells"]``: group id -> [[column, cell]...]); without them `group_fields`
+  splits the names back. A headline row has no group.
 - ``GeoCode`` is an area, not a disaggregation: sdg-build drops it before selecting, so
   a component reads series of every area (unless a sub-area is asked for).
 
@@ -133,21 +135,28 @@ def select_series(selector: SdgSelector, candidates: Sequence[Candidate]) -> lis
     return [r[2] for r in rows]
 
 
-def open_sdg_records(collaborative: Collaborative) -> dict[str, dict[str, Any]]:
-    """{Open SDG id: {"meta": ..., "measures": {slug: selector}}} from every Open SDG
-    import of the collaborative."""
+def open_sdg_records(
+    collaborative: Collaborative,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+    """What every Open SDG import of the collaborative kept on its `Source`:
+    {Open SDG id: {"meta": ..., "measures": {slug: selector}, "name": ...}}, and each
+    group's exact cells {group id: {column: cell}} where the import kept them."""
     from civicloop.measure.models import Source
 
     records: dict[str, dict[str, Any]] = {}
-    for source in Source.objects.filter(collaborative=collaborative, kind=SOURCE_KIND).order_by(
-        "pk"
-    ):
-        kept = (source.settings or {}).get("indicators") or {}
+    cells: dict[str, dict[str, str]] = {}
+    sources = Source.objects.filter(collaborative=collaborative, kind=SOURCE_KIND)
+    for source in sources.order_by("pk"):
+        settings = source.settings or {}
+        kept = settings.get("indicators") or {}
         if isinstance(kept, Mapping):
             for sdg_id, record in kept.items():
                 if isinstance(record, Mapping):
                     records[str(sdg_id)] = dict(record)
-    return records
+        for pk, pairs in (settings.get("cells") or {}).items():
+            if isinstance(pairs, list):
+                cells[str(pk)] = {str(c): str(v) for c, v in pairs}
+    return records, cells
 
 
 def progress_rows(
@@ -163,7 +172,8 @@ def progress_rows(
         )
         if i.commitment_measure is None
     ]
-    units = _units(indicators, open_sdg_records(collaborative))
+    records, cells = open_sdg_records(collaborative)
+    units = _units(indicators, records)
     sub_area = area if area is not None and area.pk != top.pk else None
     where = area or top
     by_indicator: dict[int, _Unit] = {m.pk: u for u in units for m in u.members}
@@ -179,7 +189,7 @@ def progress_rows(
         unit.series.append(s)
     points = _observations([s.pk for u in units for s in u.series])
     frequency = {i.pk: i.frequency for i in indicators}
-    return [_row(unit, where, points, frequency) for unit in units]
+    return [_row(unit, where, points, frequency, cells) for unit in units]
 
 
 def _units(indicators: list[Indicator], records: dict[str, dict[str, Any]]) -> list[_Unit]:
@@ -208,7 +218,7 @@ def _units(indicators: list[Indicator], records: dict[str, dict[str, Any]]) -> l
         meta = record.get("meta") or {}
         measures = record.get("measures") or {}
         key = ind.slug if len(measures) == 1 else str(meta.get("civicloop_slug") or sdg_id)
-        name = meta.get("indicator_name")
+        name = record.get("name") or meta.get("indicator_name")
         unit = _Unit(
             key=key,
             name=ind.name if len(measures) == 1 or not isinstance(name, str) else name,
@@ -256,6 +266,7 @@ def _row(
     area: Area,
     points: dict[int, list[tuple[str, str, Any, float]]],
     frequency: dict[int, str],
+    cells: dict[str, dict[str, str]],
 ) -> IndicatorProgress:
     if not unit.automatic:
         return _manual_row(unit, area)
@@ -263,8 +274,10 @@ def _row(
     candidates = [
         (
             unit.selectors.get(s.indicator_id, {}),
-            group_fields(
-                s.group.dimension.name if s.group else None, s.group.name if s.group else None
+            (
+                cells.get(str(s.group_id)) or group_fields(s.group.dimension.name, s.group.name)
+                if s.group_id
+                else {}
             ),
             s,
         )
@@ -307,7 +320,7 @@ def _calendar_years(
 def _manual_row(unit: _Unit, area: Area) -> IndicatorProgress:
     status = unit.manual_status or "not_available"
     why = (
-        "set by hand in the metadata (automatic progress is off)"
+        "set by hand in the metadata: automatic progress is off"
         if unit.manual_status
         else "automatic progress is off and no status is set"
     )
