@@ -20,15 +20,18 @@ Analysed(series=368, effects=6)
 
 The parts: `batches` loads series into `SeriesBatch`es (one query, real time, seasons,
 margins of error); `series` analyses each series (trend, verdict, progress, survey
-changes); `strategies` estimates strategy effects; `results` holds what callers get.
+changes); `strategies` estimates strategy effects; `opensdg` finds the observations
+each Open SDG progress component names; `results` holds what callers get.
 
 What is stored. Per series (`SeriesAnalysis`): the trend (Mann-Kendall, Sen's slope with
-its interval), the verdict, progress to target by both methods, and for survey
+its interval), the verdict, progress to target by civicloop's method, and for survey
 indicators whether the first-to-last and the latest changes are significant given the
 margins of error. The verdict's p-value is adjusted by Benjamini-Hochberg across the
 collaborative's indicators in the same area and group (the "family" a review reads
 together, e.g. the citywide headlines), so a dozen indicators do not produce flags by
-chance; a commitment's performance measures are a family of their own. Per strategy x indicator (`StrategyEffect`): difference-in-differences of the
+chance; a commitment's performance measures are a family of their own. Open SDG
+progress is per Open SDG indicator, not per series, and is computed when asked (it is
+two values per component, cheap to read). Per strategy x indicator (`StrategyEffect`): difference-in-differences of the
 strategy's areas against the other areas at the same level, and an interrupted time
 series on the mean of the strategy's areas; the headline estimate (difference-in-
 differences when there are comparison areas) is adjusted across the collaborative's
