@@ -224,3 +224,45 @@ def test_status_from_score_boundaries():
         "deterioration",
     ]
     assert sdg_status_from_score(-1.0, target_achieved=True) == "target_achieved"
+
+
+# sdg-build's own worked example (tests/assets/progress-calculation: indicator 3-3-3,
+# ``direction: negative, target: 0``), its data file as published there.
+SDG_BUILD_3_3_3 = """Year,Sex,Value
+2010,,1.51
+2011,,1.51
+2012,,1.38
+2013,,1.4
+2014,,1.27
+2015,,1.55
+2016,,1.69
+2017,,1.65
+2018,,1.62
+2019,,1.82
+2010,Male,2.09
+2015,Male,1.94
+2019,Male,2.35
+2010,Female,0.93
+2015,Female,1.16
+2019,Female,1.28
+"""
+
+
+def test_sdg_builds_own_example_reads_the_headline_and_replaces_a_zero_target():
+    series: dict[str, list[tuple[str, float]]] = {}
+    for line in SDG_BUILD_3_3_3.splitlines()[1:]:
+        year, sex, value = line.split(",")
+        series.setdefault(sex, []).append((year, float(value)))
+    candidates = [({}, {"Sex": sex} if sex else {}, sex) for sex in series]
+    (spec,) = sdg_component_specs([{"direction": "negative", "target": 0}])
+    (chosen,) = select_series(spec.selector, candidates)
+    assert chosen == ""  # the headline
+    result = open_sdg_indicator_progress([spec], [series[chosen]], indicator_id="3-3-3")
+    (c,) = result.components
+    observed = (1.82 / 1.55) ** (1 / 4) - 1
+    required = (0.001 / 1.55) ** (1 / 15) - 1  # a target of 0 is read as 0.001
+    value = -1 * observed / abs(required)
+    assert (c.base_year, c.current_year, c.target) == (2015, 2019, 0.001)
+    assert c.progress_value == pytest.approx(value, abs=1e-12)
+    assert result.score == pytest.approx(max(4.1667 * value - 2.5, -5), abs=1e-12)
+    assert result.status == "deterioration"  # score -2.94
