@@ -239,9 +239,12 @@ def progress(
                     table.add_row(*_component_cells(c))
     console.print(table)
     if method is ProgressMethod.open_sdg:
-        assumed = [(r.name, a) for r in rows for a in r.assumptions]
-        for name, assumption in assumed:
-            console.print(f"[dim]Assumed for {name}: {assumption}.[/dim]")
+        assumed: dict[str, list[str]] = {}
+        for r in rows:
+            for assumption in r.assumptions:
+                assumed.setdefault(assumption, []).append(r.name)
+        for assumption, names in assumed.items():
+            console.print(f"[dim]Assumed ({assumption}) for: {', '.join(names)}.[/dim]")
         console.print(
             "[dim]An indicator with several components scores the mean of their scores; "
             "its status is read from that mean.[/dim]"

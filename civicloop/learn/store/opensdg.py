@@ -29,6 +29,7 @@ year, as they did before.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ import numpy as np
 
 from civicloop.learn.progress import (
     SDG_WORDS,
+    SdgComponentSpec,
     SdgIndicatorProgress,
     SdgSelector,
     open_sdg_indicator_progress,
@@ -284,6 +286,7 @@ def _row(
         for s in unit.series
     ]
     data: list[list[tuple[str, float]] | str] = []
+    specs = [_with_ignored_filters(spec, candidates) for spec in specs]
     for spec in specs:
         chosen = select_series(spec.selector, candidates)
         if isinstance(chosen, str):
@@ -297,6 +300,22 @@ def _row(
         data.append(pairs)
     result = open_sdg_indicator_progress(specs, data, indicator_id=unit.open_sdg_id or unit.key)
     return _progress_row(unit, area, result)
+
+
+def _with_ignored_filters(
+    spec: SdgComponentSpec, candidates: Sequence[Candidate]
+) -> SdgComponentSpec:
+    """The spec, saying which of its filters no row matches: sdg-build ignores such a
+    filter (with a warning in its build log), so the component may read other data."""
+    notes = []
+    named = [("Units", spec.selector.unit, 0), ("Series", spec.selector.series, 0)]
+    named += [(c, v, 1) for c, v in spec.selector.disaggregation]
+    for column, wanted, where in named:
+        if wanted is not None and not any(r[where].get(column) == wanted for r in candidates):
+            notes.append(f"no data has {column} {wanted!r}: Open SDG ignores that filter")
+    if not notes:
+        return spec
+    return dataclasses.replace(spec, assumptions=(*spec.assumptions, *notes))
 
 
 def _labelled(observed: list[tuple[str, str, Any, float]]) -> list[tuple[str, float]]:

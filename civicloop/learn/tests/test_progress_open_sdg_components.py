@@ -266,3 +266,13 @@ def test_sdg_builds_own_example_reads_the_headline_and_replaces_a_zero_target():
     assert c.progress_value == pytest.approx(value, abs=1e-12)
     assert result.score == pytest.approx(max(4.1667 * value - 2.5, -5), abs=1e-12)
     assert result.status == "deterioration"  # score -2.94
+
+
+def test_a_filter_no_row_matches_is_said():
+    from civicloop.learn.store.opensdg import _with_ignored_filters
+
+    (spec,) = sdg_component_specs([{"series": "Aged 5 to 11", "direction": "positive"}])
+    rows = [({"Series": "Aged 12 to 17 years"}, {}, "a")]
+    noted = _with_ignored_filters(spec, rows)
+    assert noted.assumptions == ("no data has Series 'Aged 5 to 11': Open SDG ignores that filter",)
+    assert select_series(noted.selector, rows) == ["a"]  # read anyway, as sdg-build does
