@@ -81,13 +81,21 @@ from civicloop.learn.trend import trend
 
 __all__ = [
     "CIVICLOOP_STATUS_WORDS",
+    "SDG_WORDS",
     "CivicloopProgress",
     "IndicatorProgress",
     "OpenSdgProgress",
+    "SdgComponent",
+    "SdgComponentSpec",
+    "SdgIndicatorProgress",
+    "SdgSelector",
     "civicloop_progress",
     "open_sdg_indicator",
+    "open_sdg_indicator_progress",
     "open_sdg_progress",
     "progress",
+    "sdg_component_specs",
+    "sdg_status_from_score",
     "sdg_years",
 ]
 
