@@ -33,7 +33,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -54,6 +54,17 @@ DIMENSION_JOIN, GROUP_JOIN = " × ", " · "  # the importer's compound names
 SELECTOR_COLUMNS = ("Units", "Series")  # sdg-build filters on the unit, then the series
 
 
+class _Series(NamedTuple):
+    """What matching needs of a series (read as plain values: thousands of them)."""
+
+    pk: int
+    indicator_id: int
+    area_id: int
+    group_id: int | None
+    dimension: str | None
+    group: str | None
+
+
 @dataclass
 class _Unit:
     """One Open SDG indicator: the civicloop indicators it covers and its settings."""
@@ -67,7 +78,7 @@ class _Unit:
     automatic: bool = True
     manual_status: str | None = None
     native: bool = False
-    series: list[Series] = field(default_factory=list)
+    series: list[_Series] = field(default_factory=list)
 
 
 def group_fields(dimension_name: str | None, group_name: str | None) -> dict[str, str]:
@@ -179,10 +190,10 @@ def progress_rows(
     sub_area = area if area is not None and area.pk != top.pk else None
     where = area or top
     by_indicator: dict[int, _Unit] = {m.pk: u for u in units for m in u.members}
-    series = Series.objects.filter(indicator__in=[i.pk for i in indicators]).select_related(
-        "group__dimension"
+    rows = Series.objects.filter(indicator__in=[i.pk for i in indicators]).values_list(
+        "pk", "indicator_id", "area_id", "group_id", "group__dimension__name", "group__name"
     )
-    for s in series:
+    for s in (_Series(*row) for row in rows.iterator(chunk_size=10_000)):
         unit = by_indicator.get(s.indicator_id)
         if unit is None:
             continue
@@ -277,7 +288,7 @@ def _row(
         (
             unit.selectors.get(s.indicator_id, {}),
             (
-                cells.get(str(s.group_id)) or group_fields(s.group.dimension.name, s.group.name)
+                cells.get(str(s.group_id)) or group_fields(s.dimension, s.group)
                 if s.group_id
                 else {}
             ),
