@@ -172,3 +172,36 @@ def test_the_command_lists_the_components(collab, workspace_dir, monkeypatch):
     assert out.exit_code == 0, out.output
     assert "Aged 12 to 17 years" in out.output
     assert "Open SDG assumes 2030" in out.output
+
+
+def test_a_civicloop_indicator_without_a_target_period(db):
+    """The same indicator, both methods: Open SDG assumes 2030 and says so; civicloop's
+    own method does not assume a deadline, so it is not available."""
+    from civicloop.results.models import Area, Indicator, Period, Result, Series
+
+    city = Collaborative.objects.create(slug="plain", name="Plain", city="Plain")
+    area = Area.objects.create(collaborative=city, name="Plain", code="plain", level="city")
+    result = Result.objects.create(collaborative=city, slug="r", title="R")
+    ind = Indicator.objects.create(
+        result=result,
+        slug="graduation",
+        name="Graduation rate",
+        unit="%",
+        unit_kind="percent",
+        direction="higher",
+        frequency="year",
+        target_value=80,
+    )
+    series = Series.objects.create(indicator=ind, area=area)
+    for year, value in ((2015, 50.0), (2017, 55.0), (2019, 58.0), (2020, 60.0)):
+        series.observations.create(period=Period.get(str(year)), value=value)
+
+    (sdg,) = store.progress(city, method="open-sdg")
+    assert sdg.target_year == 2030 and sdg.status != "not_available"
+    assert sdg.assumptions == ["no target year given: Open SDG assumes 2030"]
+    assert "Open SDG assumes 2030" in sdg.sentence
+    value = growth(60, 50, 5) / growth(80, 50, 15)
+    assert sdg.progress_value == pytest.approx(value)
+
+    (own,) = store.progress(city, method="civicloop")
+    assert own.status == "not_available"
