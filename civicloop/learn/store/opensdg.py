@@ -459,7 +459,14 @@ def sentence(result: SdgIndicatorProgress) -> str:
                 f"{c.tag.split(' / ', 1)[-1] if ' / ' in c.tag else c.tag} {c.score:+.2f}"
                 for c in scored
             )
-            text += f", the mean of {len(scored)} of {len(components)} components ({parts})."
+            grouped = (
+                " (a group's components averaged first)"
+                if any(c.group is not None for c in scored)
+                else ""
+            )
+            left_out = len(components) - len(scored)
+            text += f", the mean of {len(scored)} components' scores{grouped} ({parts})"
+            text += f"; {left_out} without a score left out." if left_out else "."
         else:
             text += "."
     if result.assumptions:
