@@ -697,6 +697,11 @@ def _sdg_spec(entry: Mapping[str, Any], *, group: int | None) -> SdgComponentSpe
         assumptions.append(f"no target year given: Open SDG assumes {SDG_TARGET_YEAR}")
     if entry.get("direction") in (None, ""):
         assumptions.append("no direction given: Open SDG reads lower as better")
+    elif entry["direction"] not in ("positive", "negative"):
+        assumptions.append(
+            f"direction {entry['direction']!r} read as lower is better: Open SDG reads "
+            "anything but 'positive' so"
+        )
     thresholds = entry.get("progress_thresholds")
     base_year = _year(entry.get("base_year"), SDG_BASE_YEAR)
     for name, year in (("base_year", base_year), ("target_year", target_year)):

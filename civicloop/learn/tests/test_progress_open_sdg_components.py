@@ -150,6 +150,8 @@ def test_a_missing_direction_is_read_as_lower_is_better_and_said():
     (spec,) = sdg_component_specs([{"target": 5}])
     assert spec.direction == -1
     assert "no direction given: Open SDG reads lower as better" in spec.assumptions
+    (spec,) = sdg_component_specs([{"direction": "Positive"}])
+    assert spec.direction == -1 and "'Positive' read as lower is better" in spec.assumptions[0]
 
 
 def test_a_span_counts_as_its_first_year():
