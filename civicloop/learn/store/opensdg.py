@@ -200,7 +200,7 @@ def progress_rows(
         if (unit.native or sub_area is not None) and s.area_id != where.pk:
             continue
         unit.series.append(s)
-    points = _observations([s.pk for u in units for s in u.series])
+    points = _observations({s.pk for u in units for s in u.series}, [i.pk for i in indicators])
     frequency = {i.pk: i.frequency for i in indicators}
     return [_row(unit, where, points, frequency, cells) for unit in units]
 
@@ -262,15 +262,20 @@ def _own_entry(ind: Indicator) -> dict[str, Any]:
     return entry
 
 
-def _observations(series_ids: list[int]) -> dict[int, list[tuple[str, str, Any, float]]]:
+def _observations(
+    series_ids: set[int], indicator_ids: list[int]
+) -> dict[int, list[tuple[str, str, Any, float]]]:
+    """The observations of `series_ids`, in one query by indicator (a repository's
+    series can outnumber what one SQL ``IN`` list may hold)."""
     out: dict[int, list[tuple[str, str, Any, float]]] = defaultdict(list)
     if not series_ids:
         return out
-    rows = Observation.objects.filter(series_id__in=series_ids).values_list(
+    rows = Observation.objects.filter(series__indicator_id__in=indicator_ids).values_list(
         "series_id", "period__kind", "period__label", "period__start", "value"
     )
     for sid, kind, label, start, value in rows.iterator(chunk_size=10_000):
-        out[sid].append((kind, label, start, value))
+        if sid in series_ids:
+            out[sid].append((kind, label, start, value))
     return out
 
 
