@@ -170,7 +170,11 @@ def progress(
     """Progress of every indicator to its target, with the components used.
 
     Status, score and progress value, and what they rest on: base and current year and
-    value, target, target year and direction.
+    value, target, target year and direction. With open-sdg, one row per Open SDG
+    indicator: one with several components (series, units or disaggregation
+    combinations in its progress_calculation_options) scores the mean of their scores,
+    each listed under it, and what the method assumed (a target year of 2030 where
+    none is given) is said.
 
     Examples: [bold]civicloop learn progress[/bold] ·
     [bold]civicloop learn progress --method open-sdg --json[/bold]
@@ -201,6 +205,8 @@ def progress(
             f"{_n(r.current_value)} ({r.current_period})" if r.current_value is not None else "—"
         )
         target = f"{_n(r.target)} by {r.target_period}" if r.target is not None else "—"
+        if r.target is not None and any("assumes 2030" in a for a in r.assumptions):
+            target += " (assumed)"
         if method is ProgressMethod.civicloop:
             projected = (
                 f"{_n(r.projected)} ({_n(r.projected_low)} to {_n(r.projected_high)})"
@@ -228,7 +234,52 @@ def progress(
                 target,
                 r.direction,
             )
+            if len(r.components) > 1:
+                for c in r.components:
+                    table.add_row(*_component_cells(c))
     console.print(table)
+    if method is ProgressMethod.open_sdg:
+        assumed: dict[str, list[str]] = {}
+        for r in rows:
+            for assumption in r.assumptions:
+                assumed.setdefault(assumption, []).append(r.name)
+        for assumption, names in assumed.items():
+            console.print(f"[dim]Assumed ({assumption}) for: {', '.join(names)}.[/dim]")
+        console.print(
+            "[dim]An indicator with several components scores the mean of their scores; "
+            "its status is read from that mean.[/dim]"
+        )
+
+
+def _component_cells(c: dict) -> tuple[str, ...]:
+    """One Open SDG component as table cells, indented under its indicator."""
+    selector = c["selector"]
+    parts = [
+        selector["series"],
+        selector["unit"],
+        *(d["value"] for d in selector["disaggregation"]),
+    ]
+    label = " / ".join(str(p) for p in parts if p) or "headline"
+
+    def at(value, label_, year) -> str:
+        if value is None:
+            return "—"
+        return f"{_n(value)} ({label_ or (int(year) if year is not None else '')})"
+
+    target = "—"
+    if c["target"] is not None:
+        target = f"{_n(c['target'])} by {int(c['target_year'])}"
+    words = c["words"] + (f" ({c['reason']})" if c["reason"] else "")
+    return (
+        f"  └ {label}",
+        _styled(c["status"], words),
+        _n(c["score"]),
+        _n(c["progress_value"], 3),
+        at(c["base_value"], c["base_period"], c["base_year"]),
+        at(c["current_value"], c["current_period"], c["current_year"]),
+        target,
+        c["direction"],
+    )
 
 
 def effects(

@@ -21,7 +21,7 @@ from django.db import models
 class SeriesAnalysis(models.Model):
     """Trend, verdict, progress to target and (for surveys) the latest change of one series.
 
-    `result` holds ``{"trend": ..., "verdict": ..., "progress": ..., "open_sdg": ...,
+    `result` holds ``{"trend": ..., "verdict": ..., "progress": ...,
     "latest_change": ...}``, each the engine's row dict for this series (see
     `civicloop.learn.store`). `status` and `p_adjusted` depend on the other indicators of
     the same area and group (the Benjamini-Hochberg family), so they are refreshed

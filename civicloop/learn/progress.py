@@ -24,9 +24,34 @@ cannot tell, we say so ("too noisy") instead of picking a side. The tests show a
 end point flipping the Open SDG status while ours does not move.
 
 ``"open-sdg"`` reproduces the progress measure of Open SDG sites and Statistics Canada
-(sdg-build's ``ProgressMeasure``) exactly, so a national or city SDG team moving to
-civicloop gets identical statuses and scores. See `open_sdg_progress` for its rules and
-edge cases; `open_sdg_indicator` aggregates several series of one indicator.
+exactly, so a national or city SDG team moving to civicloop gets identical statuses and
+scores. The reference is sdg-build's ``sdg/ProgressMeasure.py`` (github.com/open-sdg/
+sdg-build: ``IndicatorProgress.get_indicator_progress``, ``SeriesProgress``,
+``growth_calculation``, ``get_progress_status``, ``get_progress_status_from_score``)
+and Open SDG's documentation of ``progress_calculation_options``:
+
+- An indicator's options list one entry per component: a ``series``, a ``unit``, a
+  ``disaggregation`` combination ([{field, value}...]), or none of them (the headline).
+  No options at all is one headline component with every default. Each component is
+  scored (`open_sdg_progress`); the indicator's score is the mean of the scores that
+  exist, and its status is read from that mean (>= 2.5 substantial, >= 0 moderate,
+  >= -2.5 limited, else deterioration), target_achieved only when every scored
+  component achieved its target; with no scored component it is not available
+  (`open_sdg_indicator_progress`). A ``group: [...]`` entry's members are averaged
+  first and count once, as the documentation describes (the group code itself was not
+  available to us; its rule is the documented one).
+- Defaults: base year 2015 (the next year with data when it has none), target year
+  2030, direction negative unless it says ``positive``, no target, no limit. Where the
+  2030 target year or the direction was assumed, the component says so
+  (`SdgComponentSpec.assumptions`): the published status rests on it.
+- Years: a ``Year`` label counts as its first four characters, so a span counts as its
+  first year (``2017/2019`` -> 2017, ``2015-16`` -> 2015); two values for one year stop
+  the component, as they stop sdg-build's build.
+- Base and current year: the base year's value (or the next year's) and the latest
+  year's; a single year of data, or base and current values of opposite signs, has no
+  progress value (not available), unless the target is already achieved (score 5).
+
+`open_sdg_indicator` aggregates an already-computed batch of series the same way.
 
 >>> import numpy as np
 >>> from civicloop.learn.batch import SeriesBatch
@@ -42,6 +67,7 @@ edge cases; `open_sdg_indicator` aggregates several series of one indicator.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -55,13 +81,21 @@ from civicloop.learn.trend import trend
 
 __all__ = [
     "CIVICLOOP_STATUS_WORDS",
+    "SDG_WORDS",
     "CivicloopProgress",
     "IndicatorProgress",
     "OpenSdgProgress",
+    "SdgComponent",
+    "SdgComponentSpec",
+    "SdgIndicatorProgress",
+    "SdgSelector",
     "civicloop_progress",
     "open_sdg_indicator",
+    "open_sdg_indicator_progress",
     "open_sdg_progress",
     "progress",
+    "sdg_component_specs",
+    "sdg_status_from_score",
     "sdg_years",
 ]
 
@@ -556,4 +590,372 @@ def open_sdg_indicator(result: OpenSdgProgress, indicator: Sequence[Any]) -> Ind
         score=score,
         n_series=count.astype(np.int64),
         target_achieved=achieved,
+    )
+
+
+# == Open SDG indicators: their components and the mean of their scores =====================
+
+SDG_BASE_YEAR = 2015  # sdg-build's defaults for an entry that does not say
+SDG_TARGET_YEAR = 2030
+SDG_WORDS: dict[str, str] = {
+    "target_achieved": "target achieved",
+    "substantial_progress": "substantial progress",
+    "moderate_progress": "moderate progress",
+    "limited_progress": "limited progress",
+    "deterioration": "deterioration",
+    "not_available": "not available",
+}
+
+
+@dataclass(frozen=True)
+class SdgSelector:
+    """The time series one ``progress_calculation_options`` entry names: a ``Series``
+    value, a ``Units`` value and disaggregation (column, value) pairs; none of them means
+    the headline (every disaggregation column empty)."""
+
+    series: str | None = None
+    unit: str | None = None
+    disaggregation: tuple[tuple[str, str], ...] = ()
+
+    def tag(self, indicator_id: str) -> str:
+        """sdg-build's name for the component: "1-1-1 / series / unit / value / value"."""
+        parts = [indicator_id, self.series, self.unit, *(v for _f, v in self.disaggregation)]
+        return " / ".join(str(p) for p in parts if p not in (None, ""))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "series": self.series,
+            "unit": self.unit,
+            "disaggregation": [{"field": f, "value": v} for f, v in self.disaggregation],
+        }
+
+
+@dataclass(frozen=True)
+class SdgComponentSpec:
+    """One component's settings, read from its options entry with sdg-build's defaults.
+
+    group: the position of the ``group`` entry the component belongs to (its members'
+    mean counts once in the indicator's mean), None at the top level. assumptions: what
+    Open SDG assumed because the entry did not say (a target year of 2030 for a target
+    without one; lower is better when there is no direction), in words for a reader.
+    """
+
+    selector: SdgSelector = SdgSelector()
+    base_year: float = SDG_BASE_YEAR
+    target: float | None = None
+    target_year: float = SDG_TARGET_YEAR
+    direction: int = -1
+    limit: float | None = None
+    thresholds: Mapping[str, float] | None = None
+    group: int | None = None
+    assumptions: tuple[str, ...] = ()
+
+
+def sdg_component_specs(options: Any) -> list[SdgComponentSpec]:
+    """The components of an indicator's ``progress_calculation_options``, in order.
+
+    As sdg-build: no options (or an empty list) is one headline component with every
+    default; ``group: [...]`` entries contribute one component per member. Entries that
+    are not mappings cannot be read by sdg-build either and are skipped.
+
+    >>> specs = sdg_component_specs([{"series": "Aged 12 to 17 years", "target": 5},
+    ...                              {"disaggregation": [{"field": "Sex", "value": "Female"}]}])
+    >>> specs[0].selector.series, specs[0].target_year, specs[0].assumptions[0]
+    ('Aged 12 to 17 years', 2030.0, 'no target year given: Open SDG assumes 2030')
+    >>> specs[1].selector.disaggregation, specs[1].target
+    ((('Sex', 'Female'),), None)
+    """
+    entries = options if isinstance(options, list) and options else [{}]
+    specs: list[SdgComponentSpec] = []
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            continue
+        members = entry.get("group")
+        if isinstance(members, list):
+            specs.extend(
+                _sdg_spec(member, group=position)
+                for member in members
+                if isinstance(member, Mapping)
+            )
+        else:
+            specs.append(_sdg_spec(entry, group=None))
+    return specs
+
+
+def _sdg_spec(entry: Mapping[str, Any], *, group: int | None) -> SdgComponentSpec:
+    assumptions: list[str] = []
+    pairs = []
+    for item in entry.get("disaggregation") or []:
+        if isinstance(item, Mapping) and "field" in item:
+            pairs.append((str(item["field"]), _text(item.get("value")) or ""))
+    selector = SdgSelector(_text(entry.get("series")), _text(entry.get("unit")), tuple(pairs))
+    target = _number(entry.get("target"))
+    if entry.get("target") not in (None, "") and target is None:
+        assumptions.append(f"target {entry['target']!r} is not a number: read as no target")
+    target_year = _year(entry.get("target_year"), SDG_TARGET_YEAR)
+    if target is not None and entry.get("target_year") in (None, ""):
+        assumptions.append(f"no target year given: Open SDG assumes {SDG_TARGET_YEAR}")
+    if entry.get("direction") in (None, ""):
+        assumptions.append("no direction given: Open SDG reads lower as better")
+    elif entry["direction"] not in ("positive", "negative"):
+        assumptions.append(
+            f"direction {entry['direction']!r} read as lower is better: Open SDG reads "
+            "anything but 'positive' so"
+        )
+    thresholds = entry.get("progress_thresholds")
+    base_year = _year(entry.get("base_year"), SDG_BASE_YEAR)
+    for name, year in (("base_year", base_year), ("target_year", target_year)):
+        if np.isnan(year):
+            assumptions.append(f"{name} {entry[name]!r} is not a year")
+    return SdgComponentSpec(
+        selector=selector,
+        base_year=base_year,
+        target=target,
+        target_year=target_year,
+        direction=1 if entry.get("direction") == "positive" else -1,
+        limit=_number(entry.get("limit")),
+        thresholds=(
+            {k: float(v) for k, v in thresholds.items() if k in ("high", "med", "low")}
+            if isinstance(thresholds, Mapping)
+            else None
+        ),
+        group=group,
+        assumptions=tuple(assumptions),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value).strip()
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _year(value: Any, default: int) -> float:
+    if value in (None, ""):
+        return float(default)
+    try:
+        return float(sdg_years([value])[0])
+    except ValueError:
+        return float("nan")  # an unreadable year: the component cannot be computed
+
+
+@dataclass(frozen=True)
+class SdgComponent:
+    """One component's progress, with what it rests on (sdg-build's calculation
+    components, plus the period labels read and any assumption)."""
+
+    tag: str
+    selector: SdgSelector
+    group: int | None
+    status: str
+    score: float | None
+    progress_value: float | None
+    target_achieved: bool
+    base_year: float | None
+    base_period: str | None
+    base_value: float | None
+    current_year: float | None
+    current_period: str | None
+    current_value: float | None
+    target: float | None
+    target_year: float | None
+    direction: int
+    sign: int | None
+    limit: float | None
+    coefficient: float | None
+    assumptions: tuple[str, ...]
+    reason: str  # why there is no progress value, when there is none
+
+    @property
+    def words(self) -> str:
+        return SDG_WORDS.get(self.status, self.status)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out.update(
+            selector=self.selector.as_dict(),
+            words=self.words,
+            assumptions=list(self.assumptions),
+            direction="positive" if self.direction == 1 else "negative",
+        )
+        return out
+
+
+@dataclass(frozen=True)
+class SdgIndicatorProgress:
+    """An Open SDG indicator's progress: the mean score of its components and the status
+    read from it, and every component."""
+
+    status: str
+    score: float | None
+    target_achieved: bool
+    components: tuple[SdgComponent, ...]
+
+    @property
+    def words(self) -> str:
+        return SDG_WORDS.get(self.status, self.status)
+
+    @property
+    def assumptions(self) -> list[str]:
+        return list(dict.fromkeys(a for c in self.components for a in c.assumptions))
+
+
+def open_sdg_indicator_progress(
+    specs: Sequence[SdgComponentSpec],
+    data: Sequence[Sequence[tuple[str, float]] | str],
+    *,
+    indicator_id: str = "",
+) -> SdgIndicatorProgress:
+    """An indicator's Open SDG progress from its components, as sdg-build computes it.
+
+    data: per component, its observations as (period label, value) pairs, or a string
+    saying why none could be selected. Each label is read as Open SDG reads a ``Year``
+    (its first four characters: ``2017/2019`` counts as 2017, ``2015-16`` as 2015);
+    two values for one year stop the component, as they stop sdg-build's build.
+
+    The indicator's score is the mean of its components' scores (a ``group`` entry's
+    members first averaged into one), leaving out components without one; its status
+    is read from that mean (``get_progress_status_from_score``), and is target_achieved
+    only if every scored component achieved its target. No scored component: not
+    available.
+
+    >>> specs = sdg_component_specs([{"series": "A", "direction": "positive"},
+    ...                              {"series": "B", "direction": "positive"}])
+    >>> r = open_sdg_indicator_progress(specs, [[("2015", 10.0), ("2020", 12.0)],
+    ...                                         [("2015", 10.0), ("2020", 9.0)]])
+    >>> r.status, round(r.score, 4), [c.status for c in r.components]
+    ('moderate_progress', 0.0, ['substantial_progress', 'deterioration'])
+    """
+    if len(specs) != len(data):
+        raise ValueError(f"{len(data)} data given for {len(specs)} components")
+    components = tuple(
+        _sdg_component(spec, points, indicator_id) for spec, points in zip(specs, data, strict=True)
+    )
+    items: dict[Any, list[SdgComponent]] = {}
+    for k, component in enumerate(components):
+        key = ("group", component.group) if component.group is not None else ("one", k)
+        items.setdefault(key, []).append(component)
+    scores = []
+    achieved = []
+    for members in items.values():
+        scored = [c for c in members if c.score is not None]
+        if scored:
+            scores.append(float(np.mean([c.score for c in scored])))
+            achieved.extend(c.target_achieved for c in scored)
+    if not scores:
+        return SdgIndicatorProgress("not_available", None, False, components)
+    score = float(np.mean(scores))
+    all_achieved = all(achieved)
+    return SdgIndicatorProgress(
+        sdg_status_from_score(score, all_achieved), score, all_achieved, components
+    )
+
+
+def sdg_status_from_score(score: float | None, target_achieved: bool = False) -> str:
+    """sdg-build's ``get_progress_status_from_score``.
+
+    >>> sdg_status_from_score(-3.78), sdg_status_from_score(0.0), sdg_status_from_score(None)
+    ('deterioration', 'moderate_progress', 'not_available')
+    """
+    if target_achieved:
+        return "target_achieved"
+    if score is None or not np.isfinite(score):
+        return "not_available"
+    if score >= 2.5:
+        return "substantial_progress"
+    if score >= 0:
+        return "moderate_progress"
+    if score >= -2.5:
+        return "limited_progress"
+    return "deterioration"
+
+
+def _sdg_component(
+    spec: SdgComponentSpec, points: Sequence[tuple[str, float]] | str, indicator_id: str
+) -> SdgComponent:
+    tag = spec.selector.tag(indicator_id)
+    empty = {
+        "tag": tag,
+        "selector": spec.selector,
+        "group": spec.group,
+        "status": "not_available",
+        "score": None,
+        "progress_value": None,
+        "target_achieved": False,
+        "base_year": None,
+        "base_period": None,
+        "base_value": None,
+        "current_year": None,
+        "current_period": None,
+        "current_value": None,
+        "target": spec.target,
+        "target_year": spec.target_year if spec.target is not None else None,
+        "direction": spec.direction,
+        "sign": None,
+        "limit": spec.limit,
+        "coefficient": None,
+        "assumptions": spec.assumptions,
+    }
+    if isinstance(points, str):
+        return SdgComponent(**empty, reason=points)
+    by_year: dict[float, tuple[str, float]] = {}
+    for label, value in points:
+        if value is None or not np.isfinite(value):
+            continue  # sdg-build drops empty values before anything else
+        try:
+            year = float(sdg_years([label])[0])
+        except ValueError:
+            return SdgComponent(**empty, reason=f"the period {label!r} does not start with a year")
+        if year in by_year:
+            first = by_year[year][0]
+            return SdgComponent(
+                **empty,
+                reason=f"two values for the year {int(year)} ({first} and {label}); "
+                "Open SDG stops on them",
+            )
+        by_year[year] = (str(label), float(value))
+    if not by_year:
+        return SdgComponent(**empty, reason="no data found for this component")
+    years = sorted(by_year)
+    batch = SeriesBatch([[by_year[y][1] for y in years]], np.array(years), keys=[tag])
+    result = open_sdg_progress(
+        batch,
+        base_year=spec.base_year,
+        target=spec.target,
+        target_year=spec.target_year,
+        direction=spec.direction,
+        limit=spec.limit,
+        thresholds=spec.thresholds,
+    )
+    row = result.row(0)
+    reason = row["reason"] or ""
+    if not reason and row["progress_value"] is None:
+        reason = "no progress value"
+    if reason.startswith("not enough data"):
+        reason = "one year of data from the base year on; two are needed"
+    base_year, current_year = row["base_year"], row["current_year"]
+    return SdgComponent(
+        **{
+            **empty,
+            "status": row["status"],
+            "score": row["score"],
+            "progress_value": row["progress_value"],
+            "target_achieved": bool(row["target_achieved"]),
+            "base_year": base_year,
+            "base_period": by_year[base_year][0] if base_year in by_year else None,
+            "base_value": row["base_value"],
+            "current_year": current_year,
+            "current_period": by_year[current_year][0] if current_year in by_year else None,
+            "current_value": row["current_value"],
+            "target": row["target"],
+            "sign": row["sign"] if row["base_value"] is not None else None,
+            "coefficient": row["coefficient"],
+        },
+        reason="" if row["score"] is not None and row["progress_value"] is not None else reason,
     )

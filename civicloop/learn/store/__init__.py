@@ -20,15 +20,18 @@ Analysed(series=368, effects=6)
 
 The parts: `batches` loads series into `SeriesBatch`es (one query, real time, seasons,
 margins of error); `series` analyses each series (trend, verdict, progress, survey
-changes); `strategies` estimates strategy effects; `results` holds what callers get.
+changes); `strategies` estimates strategy effects; `opensdg` finds the observations
+each Open SDG progress component names; `results` holds what callers get.
 
 What is stored. Per series (`SeriesAnalysis`): the trend (Mann-Kendall, Sen's slope with
-its interval), the verdict, progress to target by both methods, and for survey
+its interval), the verdict, progress to target by civicloop's method, and for survey
 indicators whether the first-to-last and the latest changes are significant given the
 margins of error. The verdict's p-value is adjusted by Benjamini-Hochberg across the
 collaborative's indicators in the same area and group (the "family" a review reads
 together, e.g. the citywide headlines), so a dozen indicators do not produce flags by
-chance; a commitment's performance measures are a family of their own. Per strategy x indicator (`StrategyEffect`): difference-in-differences of the
+chance; a commitment's performance measures are a family of their own. Open SDG
+progress is per Open SDG indicator, not per series, and is computed when asked (it is
+two values per component, cheap to read). Per strategy x indicator (`StrategyEffect`): difference-in-differences of the
 strategy's areas against the other areas at the same level, and an interrupted time
 series on the mean of the strategy's areas; the headline estimate (difference-in-
 differences when there are comparison areas) is adjusted across the collaborative's
@@ -52,6 +55,7 @@ from django.utils import timezone
 from civicloop.learn import words
 from civicloop.learn.equity import equity_gaps
 from civicloop.learn.models import SeriesAnalysis, StrategyEffect
+from civicloop.learn.store import opensdg
 from civicloop.learn.store.batches import (
     Loaded,
     collaborative_indicators,
@@ -75,7 +79,6 @@ from civicloop.learn.store.series import (
     entries_from_batches,
     family_verdicts,
     is_fresh,
-    open_sdg_progress_row,
     settings_hash,
     stored_analysis,
 )
@@ -196,24 +199,24 @@ def progress(
     """Each indicator's progress to its target, for the headline series of `area`.
 
     method: "civicloop" (Sen's slope and its interval projected to the target period) or
-    "open-sdg" (the Open SDG / Statistics Canada measure, as sdg-build computes it).
+    "open-sdg" (the Open SDG / Statistics Canada measure, as sdg-build computes it: one
+    row per Open SDG indicator, the mean of its components' scores, see `opensdg`;
+    computed from the observations as they are now, nothing stored).
 
     >>> [(p.indicator, p.status) for p in progress(riverton)][:1]  # doctest: +SKIP
     [('third-grade-reading', 'at_risk')]
     """
     if method not in ("civicloop", "open-sdg"):
         raise ValueError(f"unknown progress method {method!r}; use 'civicloop' or 'open-sdg'")
+    if method == "open-sdg":
+        top = top_area(collaborative)
+        return opensdg.progress_rows(collaborative, area, top) if top is not None else []
     analyse(collaborative)
     area = area or top_area(collaborative)
     out = []
     for ind, entry in _headline_entries(collaborative, area):
         units = words.Units.of(ind)
-        if method == "civicloop":
-            out.append(
-                civicloop_progress_row(ind, area, entry, words.progress_sentence(entry, units))
-            )
-        else:
-            out.append(open_sdg_progress_row(ind, area, entry))
+        out.append(civicloop_progress_row(ind, area, entry, words.progress_sentence(entry, units)))
     return out
 
 

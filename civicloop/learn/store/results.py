@@ -83,6 +83,15 @@ class IndicatorProgress(_Plain):
     projected_low: float | None = None
     projected_high: float | None = None
     sentence: str = ""
+    # Open SDG only: the indicator as Open SDG knows it, the civicloop indicators it
+    # covers, whether its progress is computed (else set by hand in its metadata), each
+    # component (`SdgComponent.as_dict`), and what the method assumed where data or
+    # settings did not say (e.g. a target year of 2030).
+    open_sdg_id: str | None = None
+    indicators: list[str] = field(default_factory=list)
+    automatic: bool = True
+    components: list[dict[str, Any]] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from civicloop.learn.batch import SeriesBatch
 from civicloop.learn.direction import enough_data, parse_direction, verdict_from_trend
 from civicloop.learn.margins import change_significance
 from civicloop.learn.models import SeriesAnalysis
-from civicloop.learn.progress import civicloop_progress, open_sdg_progress, sdg_years
+from civicloop.learn.progress import civicloop_progress
 from civicloop.learn.store.batches import (
     MOE_LEVEL,
-    SEASONS,
     Loaded,
     load_batches,
-    mean_observed,
     period_time,
 )
 from civicloop.learn.store.results import IndicatorProgress, as_float, json_number, jsonable
@@ -89,7 +86,6 @@ def entries_from_batches(
         trends = trend(loaded.batch, method=method, alpha=ALPHA)
         change_ok, latest_change = _survey_changes(loaded)
         prog = _civicloop_progress(loaded, inds)
-        sdg = _open_sdg(loaded, inds)
         first = _at(loaded, last=False)
         latest = _at(loaded, last=True)
         for i, s in enumerate(members):
@@ -101,7 +97,6 @@ def entries_from_batches(
                 "change_significant": bool(change_ok[i]),
                 "latest_change": latest_change[i],
                 "progress": prog[i],
-                "open_sdg": sdg[i],
             }
     return out
 
@@ -215,55 +210,6 @@ def _civicloop_progress(loaded: Loaded, inds: list[Indicator]) -> list[dict]:
     return out
 
 
-def _open_sdg(loaded: Loaded, inds: list[Indicator]) -> list[dict]:
-    """Open SDG reads whole years: school years by their first year, and monthly or
-    quarterly series as the mean of each complete calendar year."""
-    batch = loaded.batch
-    if loaded.frequency in SEASONS:
-        per_year = SEASONS[loaded.frequency]
-        years = np.floor(batch.times).astype(int)
-        unique = sorted(set(years.tolist()))
-        values = np.full((batch.n_series, len(unique)), np.nan)
-        for j, y in enumerate(unique):
-            cols = years == y
-            count = np.count_nonzero(batch.observed[:, cols], axis=1)
-            mean = mean_observed(batch.values[:, cols].T)
-            values[:, j] = np.where(count == per_year, mean, np.nan)
-        annual = SeriesBatch(values, np.array(unique, dtype=float), keys=batch.keys)
-    else:
-        try:
-            annual = SeriesBatch(batch.values, sdg_years(loaded.labels), keys=batch.keys)
-        except (ValueError, IndexError):
-            annual = None
-    if annual is None:
-        return [{"status": "not_available", "reason": "periods are not whole years"}] * len(inds)
-    options = [_open_sdg_options(i) for i in inds]
-    result = open_sdg_progress(
-        annual,
-        base_year=[o["base_year"] for o in options],
-        target=[o["target"] for o in options],
-        target_year=[o["target_year"] for o in options],
-        direction=[o["direction"] for o in options],
-        limit=[o["limit"] for o in options],
-    )
-    return result.rows()
-
-
-def _open_sdg_options(ind: Indicator) -> dict[str, Any]:
-    """The Open SDG settings of an indicator: its headline ``progress_calculation_options``
-    entry (kept by an Open SDG import) where it says, else the indicator's own fields."""
-    kept = getattr(ind, "progress_options", None) or []
-    entry = next((e for e in kept if isinstance(e, dict) and not e.get("disaggregation")), {})
-    own = {
-        "base_year": sdg_years([ind.baseline_period.label])[0] if ind.baseline_period else 2015,
-        "target": ind.target_value,
-        "target_year": sdg_years([ind.target_period.label])[0] if ind.target_period else 2030,
-        "direction": "positive" if ind.direction == "higher" else "negative",
-        "limit": ind.limit,
-    }
-    return {key: entry.get(key, value) for key, value in own.items()}
-
-
 def family_key(s: Series, indicator: Indicator) -> tuple:
     """The family a series is judged in: its area and group, and, for a commitment's
     performance measure, that commitment. A partner's programme measures are read
@@ -370,49 +316,3 @@ def civicloop_progress_row(
         projected_high=p["projected_high"],
         sentence=sentence,
     )
-
-
-_SDG_WORDS = {
-    "target_achieved": "target achieved",
-    "substantial_progress": "substantial progress",
-    "moderate_progress": "moderate progress",
-    "limited_progress": "limited progress",
-    "deterioration": "deterioration",
-    "not_available": "not available",
-}
-
-
-def open_sdg_progress_row(ind: Indicator, area: Area, entry: dict) -> IndicatorProgress:
-    p = entry["open_sdg"]
-    status = p.get("status", "not_available")
-    reason = p.get("reason") or ""
-    return IndicatorProgress(
-        indicator=ind.slug,
-        name=ind.name,
-        area=area.name,
-        method="open-sdg",
-        status=status,
-        words=_SDG_WORDS.get(status, status) + (f" ({reason})" if reason else ""),
-        score=p.get("score"),
-        progress_value=p.get("progress_value"),
-        base_period=None if p.get("base_year") is None else str(int(p["base_year"])),
-        base_year=p.get("base_year"),
-        base_value=p.get("base_value"),
-        current_period=None if p.get("current_year") is None else str(int(p["current_year"])),
-        current_year=p.get("current_year"),
-        current_value=p.get("current_value"),
-        target=p.get("target"),
-        target_period=None if p.get("target") is None else str(int(p["target_year"])),
-        target_year=p.get("target_year"),
-        direction="positive" if ind.direction == "higher" else "negative",
-        sentence=_open_sdg_sentence(status, p.get("score"), p.get("progress_value"), reason),
-    )
-
-
-def _open_sdg_sentence(status: str, score, value, reason: str) -> str:
-    lead = _SDG_WORDS.get(status, status).capitalize()
-    if reason:
-        return f"{lead}: {reason}."
-    if score is None:
-        return f"{lead}."
-    return f"{lead}: score {score:+.1f} on the Open SDG scale from -5 to +5 (progress value {value:.2f})."
