@@ -77,9 +77,9 @@ def result(request, slug: str, result_slug: str):
 def indicator(request, slug: str, indicator_slug: str):
     collab = _collaborative(request, slug)
     ind = get_object_or_404(
-        access.visible_indicators(request.user, collab).select_related(
-            "result", "baseline_period", "target_period"
-        ).prefetch_related("targets__period"),
+        access.visible_indicators(request.user, collab)
+        .select_related("result", "baseline_period", "target_period")
+        .prefetch_related("targets__period"),
         slug=indicator_slug,
     )
     series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")

@@ -59,6 +59,12 @@ class SetupForm(forms.ModelForm):
                     )
         super()._update_errors(errors)
 
+    def say_when_empty(self, field: str, where: str) -> None:
+        """A list of choices with nothing in it yet says where its choices come from."""
+        choices = self.fields[field]
+        if not choices.queryset.exists():
+            choices.help_text = f"{choices.help_text} None yet: add them under {where}.".strip()
+
     # The field a blank slug is made from, and what a slug must be unique within: model
     # constraints that include the collaborative are skipped by ModelForm, which does not
     # show the collaborative, so the form checks them itself.

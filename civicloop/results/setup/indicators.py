@@ -97,6 +97,8 @@ class IndicatorForm(SetupForm):
             collaborative=collaborative
         ).order_by("name")
         self.fields["dimensions"].queryset = Dimension.objects.filter(collaborative=collaborative)
+        self.say_when_empty("stewards", "Organisations")
+        self.say_when_empty("dimensions", "Disaggregations")
         if self.instance.baseline_period_id:
             self.initial["baseline_period"] = self.instance.baseline_period.label
 

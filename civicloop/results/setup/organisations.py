@@ -50,6 +50,7 @@ class OrganisationForm(SetupForm):
         self.fields["footprint"].queryset = Area.objects.filter(
             collaborative=self.instance.collaborative
         )
+        self.say_when_empty("footprint", "Areas")
         if self.instance.pk:
             self.initial["footprint"] = list(
                 self.instance.footprint.values_list("area_id", flat=True)

@@ -63,6 +63,9 @@ class StrategyForm(SetupForm):
             result__collaborative=collab
         ).population()
         self.fields["areas"].queryset = Area.objects.filter(collaborative=collab)
+        self.say_when_empty("owners", "Organisations")
+        self.say_when_empty("indicators", "Results and indicators")
+        self.say_when_empty("areas", "Areas")
         if self.instance.start_period_id:
             self.initial["start_period"] = self.instance.start_period.label
 

@@ -7,6 +7,7 @@ from django.urls import path
 from civicloop.results.setup import (
     areas,
     collaborative,
+    dimensions,
     indicators,
     organisations,
     overview,
@@ -21,6 +22,13 @@ urlpatterns = [
     path("results/<slug:result_slug>/", results.result_edit, name="setup_result"),
     path("indicators/new/", indicators.indicator_new, name="setup_indicator_new"),
     path("indicators/<slug:indicator_slug>/", indicators.indicator_edit, name="setup_indicator"),
+    path("disaggregations/", dimensions.dimensions, name="setup_dimensions"),
+    path("disaggregations/new/", dimensions.dimension_new, name="setup_dimension_new"),
+    path(
+        "disaggregations/<slug:dimension_slug>/",
+        dimensions.dimension_edit,
+        name="setup_dimension",
+    ),
     path("areas/", areas.areas, name="setup_areas"),
     path("areas/new/", areas.area_new, name="setup_area_new"),
     path("areas/import/", areas.areas_import, name="setup_areas_import"),

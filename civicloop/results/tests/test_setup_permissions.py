@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from civicloop.core.tests.people import login
-from civicloop.results.models import Area, Collaborative, Indicator, Result
+from civicloop.results.models import Area, Collaborative, Dimension, Indicator, Result
 from civicloop.results.tests.setup_helpers import backbone_admin, fresh_collaborative
 from civicloop.table.models import Organisation, Strategy
 
@@ -25,6 +25,7 @@ def setup_urls(collab: Collaborative) -> list[str]:
     area = Area.objects.filter(collaborative=collab).first()
     strategy = Strategy.objects.filter(collaborative=collab).first()
     org = Organisation.objects.filter(collaborative=collab).first()
+    dimension = Dimension.objects.filter(collaborative=collab).first()
     return [
         f"{base}/",
         f"{base}/collaborative/",
@@ -32,6 +33,9 @@ def setup_urls(collab: Collaborative) -> list[str]:
         f"{base}/results/{result.slug}/",
         f"{base}/indicators/new/",
         f"{base}/indicators/{indicator.slug}/",
+        f"{base}/disaggregations/",
+        f"{base}/disaggregations/new/",
+        f"{base}/disaggregations/{dimension.slug}/",
         f"{base}/areas/",
         f"{base}/areas/new/",
         f"{base}/areas/import/",
@@ -58,6 +62,7 @@ def _unchanged(riverton) -> tuple:
         Area.objects.filter(collaborative=riverton).count(),
         Organisation.objects.filter(collaborative=riverton).count(),
         Strategy.objects.filter(collaborative=riverton).count(),
+        Dimension.objects.filter(collaborative=riverton).count(),
     )
 
 
