@@ -176,6 +176,24 @@ def test_gina_sets_up_a_fresh_collaborative_in_the_browser(page, fresh_server, t
     page.get_by_role("button", name="Load 28 rows").click()
     page.wait_for_url("**/loads/*/")
 
+    # The collaborative's logo and public site.
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (640, 320), (11, 92, 173)).save(logo)
+    page.goto(f"{server}/c/lakeside/setup/")
+    page.get_by_role("link", name="The collaborative").click()
+    page.locator("#id_description").fill("Lakeside's schools, clinics and banks, at one table.")
+    page.locator("#id_logo_file").set_input_files(str(logo))
+    page.locator("#id_is_public").check()
+    screenshot(page, "setup-6-collaborative")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{server}/c/lakeside/setup/")
+    page.goto(f"{server}/c/lakeside/")
+    shown = page.locator("img.logo")
+    assert shown.evaluate("img => img.complete && img.naturalWidth") == 512
+    screenshot(page, "setup-7-collaborative-page")
+
     # The trend, on the indicator page.
     page.goto(f"{server}/c/lakeside/indicators/third-grade-reading/")
     page.wait_for_selector(".vega[data-rendered='true'] svg", timeout=30000)
@@ -183,6 +201,6 @@ def test_gina_sets_up_a_fresh_collaborative_in_the_browser(page, fresh_server, t
     assert "50.0 by 2026; 60.0 by 2030" in facts and "None" not in facts
     evidence = page.locator("main").inner_text().lower()
     assert "improving" in evidence or "getting better" in evidence, evidence[:1500]
-    screenshot(page, "setup-6-indicator-trend")
+    screenshot(page, "setup-8-indicator-trend")
     assert outside == []
     assert scripts_blocked == []

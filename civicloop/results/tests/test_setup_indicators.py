@@ -187,3 +187,17 @@ def test_a_slug_is_unique_across_the_collaborative_not_only_the_result(client, a
     response = client.post(f"{BASE}/indicators/new/", indicator_post(result, slug=other.slug))
     assert response.status_code == 200
     assert "already used here" in response.content.decode()
+
+
+def test_every_demo_indicator_keeps_the_rules_the_forms_apply(riverton):
+    for ind in Indicator.objects.filter(result__collaborative=riverton):
+        ind.full_clean()
+        for target in ind.targets.all():
+            target.full_clean()
+
+
+def test_a_target_without_a_period_never_reads_by_none(riverton):
+    ind = Indicator.objects.filter(result__collaborative=riverton).population().first()
+    ind.target_period = None
+    ind.target_value = 60.0
+    assert ind.target_text == ind.format_value(60.0)
