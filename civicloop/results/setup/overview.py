@@ -17,7 +17,7 @@ def overview(request, collab: Collaborative):
         "collaborative": collab,
         "results": results,
         "areas": collab.areas.annotate(n_children=Count("children")),
-        "with_boundary": collab.areas.exclude(geometry=None).count(),
+        "with_boundary": collab.areas.filter(geometry__isnull=False).count(),
         "strategies": collab.strategies.count(),
         "organisations": collab.organisations.count(),
     }
