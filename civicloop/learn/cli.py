@@ -200,7 +200,9 @@ def progress(
         current = (
             f"{_n(r.current_value)} ({r.current_period})" if r.current_value is not None else "—"
         )
-        target = f"{_n(r.target)} by {r.target_period}" if r.target is not None else "—"
+        target = "—" if r.target is None else _n(r.target)
+        if r.target is not None and r.target_period:  # never "by None"
+            target += f" by {r.target_period}"
         if method is ProgressMethod.civicloop:
             projected = (
                 f"{_n(r.projected)} ({_n(r.projected_low)} to {_n(r.projected_high)})"
