@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.utils.text import slugify
 
 from civicloop.core import access
@@ -52,7 +57,10 @@ class SetupForm(forms.ModelForm):
         if hasattr(errors, "error_dict"):
             for key in [k for k in errors.error_dict if k != NON_FIELD_ERRORS]:
                 if key not in self.fields:
-                    label = self._meta.model._meta.get_field(key).verbose_name.capitalize()
+                    try:
+                        label = self._meta.model._meta.get_field(key).verbose_name.capitalize()
+                    except FieldDoesNotExist:
+                        label = key
                     moved = [f"{label}: {m}" for e in errors.error_dict.pop(key) for m in e]
                     errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(
                         ValidationError(m) for m in moved

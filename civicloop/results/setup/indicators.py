@@ -186,8 +186,10 @@ class ProgressForm(forms.Form):
         return data
 
     def options(self, kept: list) -> list:
-        """``kept`` with its headline entry replaced by this form's (none when empty)."""
-        entry = {
+        """``kept`` with its headline entry's fields set from this form (an entry left
+        with nothing in it goes); options the form does not show are kept as they were."""
+        entry = {k: v for k, v in _headline(kept).items() if k not in self.KEYS}
+        entry |= {
             k: self.cleaned_data[k] for k in self.KEYS if self.cleaned_data.get(k) not in (None, "")
         }
         others = [e for e in kept or [] if isinstance(e, dict) and e.get("disaggregation")]

@@ -167,17 +167,31 @@ def test_a_rate_needs_its_n(client, alice, riverton):
     assert "A rate per N needs its N" in response.content.decode()
 
 
-def test_editing_keeps_the_open_sdg_disaggregated_entries(client, alice, riverton):
+def test_editing_keeps_the_open_sdg_options_the_form_does_not_show(client, alice, riverton):
     login(client, alice)
     ind = Indicator.objects.filter(result__collaborative=riverton).population().first()
     kept = {"disaggregation": {"Sex": "Female"}, "direction": "positive"}
-    ind.progress_options = [{"direction": "negative"}, kept]
+    ind.progress_options = [{"direction": "negative", "custom_key": 1}, kept]
     ind.save()
     page = client.get(f"{BASE}/indicators/{ind.slug}/").content.decode()
     assert 'value="negative" selected' in page
-    form = client.get(f"{BASE}/indicators/{ind.slug}/").context
-    data = {k: v for k, v in form["form"].initial.items()}
-    assert data  # the form shows the indicator as it is
+    data = indicator_post(
+        ind.result,
+        name=ind.name,
+        slug=ind.slug,
+        baseline_period="",
+        baseline_value="",
+        lower_bound="",
+        upper_bound="",
+        **{"progress-direction": "positive", "progress-target_year": "2035"},
+    )
+    response = client.post(f"{BASE}/indicators/{ind.slug}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ind.refresh_from_db()
+    assert ind.progress_options == [
+        {"custom_key": 1, "direction": "positive", "target_year": 2035},
+        kept,
+    ]
 
 
 def test_a_slug_is_unique_across_the_collaborative_not_only_the_result(client, alice, riverton):
