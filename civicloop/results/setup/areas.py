@@ -144,6 +144,10 @@ def _upload_path(token: str):
 
 
 def _keep(request, collab: Collaborative, data: bytes) -> str:
+    # One pending file per person: an upload abandoned at step two goes when the next comes.
+    previous = (request.session.get(SESSION_KEY) or {}).get("token", "")
+    if TOKEN.match(previous):
+        _upload_path(previous).unlink(missing_ok=True)
     token = secrets.token_hex(16)
     path = _upload_path(token)
     path.parent.mkdir(parents=True, exist_ok=True)

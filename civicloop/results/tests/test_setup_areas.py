@@ -195,3 +195,13 @@ def test_computing_by_point_with_no_boundary_anywhere_says_what_to_do(lakeside, 
     register_table(path, lakeside, "streetlights")
     with pytest.raises(ComputeError, match="no area has a boundary"):
         compute_indicators(lakeside, only=[ind.slug])
+
+
+def test_an_abandoned_upload_is_removed_when_the_next_one_comes(client, gina, settings):
+    login(client, gina)
+    first = upload(client, "lakeside", WARDS).context["choose"].initial["token"]
+    folder = settings.WORKSPACE.media_dir / "uploads"
+    assert (folder / f"{first}.geojson").is_file()
+    second = upload(client, "lakeside", WARDS).context["choose"].initial["token"]
+    assert not (folder / f"{first}.geojson").exists()
+    assert (folder / f"{second}.geojson").is_file()
