@@ -204,3 +204,17 @@ def test_gina_sets_up_a_fresh_collaborative_in_the_browser(page, fresh_server, t
     screenshot(page, "setup-8-indicator-trend")
     assert outside == []
     assert scripts_blocked == []
+
+
+def test_the_indicator_form_on_a_phone(browser, fresh_server):
+    server, _ = fresh_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    phone = context.new_page()
+    phone.goto(f"{server}/accounts/login/?next=/c/lakeside/setup/indicators/new/")
+    phone.fill("#id_username", "gina")
+    phone.fill("#id_password", PASSWORD)
+    phone.click("form button[type=submit]")
+    phone.wait_for_url(f"{server}/c/lakeside/setup/indicators/new/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "setup-indicator-form-phone")
+    context.close()
