@@ -4,6 +4,7 @@
   indicators.
 - Members of a collaborative (any role) see all of its results and indicators.
 - Backbone admins and chairs manage the collaborative; analysts read everything.
+- Only backbone admins set it up: its profile, results, indicators, areas, strategies.
 - A partner member changes only its own organisation's things.
 """
 
@@ -60,6 +61,13 @@ def visible_indicators(user, collaborative):
 def can_manage(user, collaborative) -> bool:
     """Set up results and indicators, seat organisations, open rounds: backbone and chairs."""
     return bool(roles(user, collaborative) & {Role.BACKBONE_ADMIN, Role.CHAIR})
+
+
+def can_set_up(user, collaborative) -> bool:
+    """Build and maintain the collaborative itself (its profile, results, indicators, areas,
+    strategies, organisations): its backbone admins only, not chairs. A chair runs the table
+    with what the backbone set up; changing its definition is staff work."""
+    return Role.BACKBONE_ADMIN in roles(user, collaborative)
 
 
 def can_edit_organisation(user, organisation) -> bool:

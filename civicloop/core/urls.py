@@ -11,6 +11,7 @@ from django.urls import include, path
 from civicloop.core.api import api
 from civicloop.core.signin import SignInView
 from civicloop.results import views as results
+from civicloop.results.setup import logo
 
 urlpatterns = [
     path("", results.home, name="home"),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
+    path("c/<slug:slug>/logo.png", logo.logo, name="collaborative_logo"),
+    # The backbone's set-up pages (results.setup): the collaborative built in the browser.
+    path("c/<slug:slug>/setup/", include("civicloop.results.setup.urls")),
 ]
 
 # Stages register their pages here, in one place, in the order of the loop.

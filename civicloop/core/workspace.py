@@ -6,6 +6,7 @@ A workspace contains
 - ``civicloop.sqlite3``: the embedded database (unless ``CIVICLOOP_DATABASE_URL`` says otherwise),
 - ``archive/``: every source file ever loaded, kept by content hash,
 - ``public/``: the last static public site built by ``civicloop declare build``.
+- ``media/``: images uploaded in the browser (a collaborative's logo), re-encoded on upload.
 
 Nothing here imports Django: settings are derived from it.
 """
@@ -45,6 +46,10 @@ class Workspace:
     @property
     def archive_dir(self) -> Path:
         return self.path / "archive"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.path / "media"
 
     @property
     def public_dir(self) -> Path:

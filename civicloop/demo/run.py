@@ -72,11 +72,7 @@ def _summary(collab, console: Console, stages: dict) -> None:
         table.add_column("Trend" if verdicts else "Better when")
         for row in summary_rows(collab, result.indicators.population()):
             ind = row["indicator"]
-            target = (
-                f"{ind.format_value(ind.target_value)} by {ind.target_period.label}"
-                if ind.target_value is not None
-                else "—"
-            )
+            target = ind.target_text or "—"
             trend = verdicts.get(ind.pk) or ("higher" if ind.direction == "higher" else "lower")
             table.add_row(
                 ind.name,

@@ -204,7 +204,9 @@ def progress(
         current = (
             f"{_n(r.current_value)} ({r.current_period})" if r.current_value is not None else "—"
         )
-        target = f"{_n(r.target)} by {r.target_period}" if r.target is not None else "—"
+        target = "—" if r.target is None else _n(r.target)
+        if r.target is not None and r.target_period:  # never "by None"
+            target += f" by {r.target_period}"
         if r.target is not None and any("assumes 2030" in a for a in r.assumptions):
             target += " (assumed)"
         if method is ProgressMethod.civicloop:

@@ -24,7 +24,7 @@ from django.db import connection
 
 from civicloop.measure.loads import LoadError, LoadReport, archive, load_file, sha256_of
 from civicloop.measure.models import RecordTable, Source
-from civicloop.results.models import Collaborative, Indicator
+from civicloop.results.models import Area, Collaborative, Indicator
 from civicloop.results.queries import top_area
 
 ENGINE_NAMES = ("duckdb", "postgres", "spark")
@@ -129,7 +129,10 @@ def compute_indicators(
             raise ComputeError(
                 f"{names}: no raw record table named {table_name!r} (civicloop records load)"
             )
-        definitions = [{**ind.computation, "name": ind.slug} for ind in group]
+        definitions = [
+            _with_stored_boundaries({**ind.computation, "name": ind.slug}, collaborative)
+            for ind in group
+        ]
         try:
             results = compute_many(
                 definitions, settings.WORKSPACE.path / table.archive_path, runner
@@ -153,6 +156,31 @@ def compute_indicators(
             )
             done.append(Computed(ind, report, rows, skipped))
     return done
+
+
+def _with_stored_boundaries(definition: dict, collaborative: Collaborative) -> dict:
+    """A definition that places points but names no polygons gets the areas' boundaries.
+
+    The areas used are those with a boundary and no sub-area with one (the neighbourhoods,
+    not the city around them), so each point goes to the finest area that holds it; each
+    is named by its code, which `load_file` maps back to the area.
+    """
+    area = definition.get("area")
+    if not isinstance(area, dict) or area.get("column") or area.get("polygons"):
+        return definition
+    with_boundary = Area.objects.filter(collaborative=collaborative, geometry__isnull=False)
+    parents = set(with_boundary.exclude(parent=None).values_list("parent_id", flat=True))
+    leaves = [a for a in with_boundary.order_by("code") if a.pk not in parents]
+    if not leaves:
+        raise ComputeError(
+            f"{definition['name']}: places records by latitude/longitude but names no polygons, "
+            "and no area has a boundary yet (import them on the set-up pages' Areas)"
+        )
+    features = [
+        {"type": "Feature", "properties": {"code": a.code}, "geometry": a.geometry} for a in leaves
+    ]
+    polygons = {"type": "FeatureCollection", "features": features}
+    return {**definition, "area": {**area, "polygons": polygons, "name_property": "code"}}
 
 
 def _write_long_csv(indicator: Indicator, observations, collaborative) -> tuple[Path, int, int]:

@@ -8,6 +8,7 @@ An observation is never overwritten silently: every change leaves a `Revision`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -39,6 +40,9 @@ class Collaborative(models.Model):
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated demo data, labelled as such on every page."
     )
+    # A path inside the workspace's media folder, never a URL: the logo is served by
+    # civicloop itself (see results.setup.logo), re-encoded as PNG when it was uploaded.
+    logo = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +88,17 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.parent.collaborative_id != self.collaborative_id:
+            raise ValidationError({"parent": "The parent area belongs to another collaborative."})
+        if self.geometry is not None:
+            kind = self.geometry.get("type") if isinstance(self.geometry, dict) else None
+            if kind not in ("Polygon", "MultiPolygon"):
+                raise ValidationError(
+                    {"geometry": "A boundary is a GeoJSON Polygon or MultiPolygon."}
+                )
 
 
 class Period(models.Model):
@@ -259,6 +274,12 @@ class Indicator(models.Model):
         related_name="stewarded_indicators",
         help_text="The organisations that own this indicator's numbers and alone write them.",
     )
+    dimensions = models.ManyToManyField(
+        Dimension,
+        blank=True,
+        related_name="indicators",
+        help_text="The disaggregations its numbers are broken down by (race/ethnicity, age...).",
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -281,6 +302,54 @@ class Indicator(models.Model):
         """The partner's ``PerformanceMeasure`` this indicator is, or None for a population
         indicator (see `IndicatorQuerySet.population`); no query once select_related."""
         return getattr(self, "performance_measure", None)
+
+    def clean(self) -> None:
+        """The rules every way of setting up an indicator shares (forms, files, admin)."""
+        super().clean()
+        problems: dict[str, str] = {}
+        if self.result_id and self.slug:
+            # Indicator pages are addressed by slug within the collaborative, not the result.
+            same = Indicator.objects.filter(
+                result__collaborative_id=self.result.collaborative_id, slug=self.slug
+            ).exclude(pk=self.pk)
+            if same.exists():
+                problems["slug"] = f"Another indicator of this collaborative is '{self.slug}'."
+        if self.unit_kind == UnitKind.RATE and not self.rate_per:
+            problems["rate_per"] = "A rate per N needs its N (e.g. 1000)."
+        if self.unit_kind != UnitKind.RATE and self.rate_per:
+            problems["rate_per"] = "Only a rate has a 'per N'."
+        if self.decimals is not None and self.decimals > 6:
+            problems["decimals"] = "At most 6 decimals."
+        low, high = self.lower_bound, self.upper_bound
+        if low is not None and high is not None and low >= high:
+            problems["upper_bound"] = "The upper limit must be above the lower limit."
+        if (self.baseline_value is None) != (self.baseline_period_id is None):
+            key = "baseline_period" if self.baseline_period_id is None else "baseline_value"
+            problems[key] = "A baseline needs both its period and its value."
+        for field in ("baseline_value", "target_value", "limit"):
+            message = self.outside_limits(getattr(self, field))
+            if message and field not in problems:
+                problems[field] = message
+        if problems:
+            raise ValidationError(problems)
+
+    def outside_limits(self, value: float | None) -> str:
+        """Why ``value`` breaks the hard limits, or '' when it does not."""
+        if value is None:
+            return ""
+        if self.lower_bound is not None and value < self.lower_bound:
+            return f"{value:g} is below the lower limit {self.lower_bound:g}."
+        if self.upper_bound is not None and value > self.upper_bound:
+            return f"{value:g} is above the upper limit {self.upper_bound:g}."
+        return ""
+
+    @property
+    def target_text(self) -> str:
+        """'60.0% by 2030'; a target with no period says no 'by' rather than 'by None'."""
+        if self.target_value is None:
+            return ""
+        value = self.format_value(self.target_value)
+        return f"{value} by {self.target_period.label}" if self.target_period_id else value
 
     def set_targets(self, targets: list[tuple[Period, float, str]]) -> None:
         """Replace this indicator's targets with ``(period, value, note)`` triples, and mirror
@@ -323,6 +392,15 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} by {self.period}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.indicator.format_value(self.value)} by {self.period.label}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.indicator_id and (message := self.indicator.outside_limits(self.value)):
+            raise ValidationError({"value": message})
 
 
 class Series(models.Model):

@@ -44,6 +44,7 @@ def collaborative(request, slug: str):
             "results": results,
             "chairs": collab.chairs,
             "is_member": access.is_member(request.user, collab),
+            "can_set_up": access.can_set_up(request.user, collab),
         },
     )
 
@@ -76,9 +77,9 @@ def result(request, slug: str, result_slug: str):
 def indicator(request, slug: str, indicator_slug: str):
     collab = _collaborative(request, slug)
     ind = get_object_or_404(
-        access.visible_indicators(request.user, collab).select_related(
-            "result", "baseline_period", "target_period"
-        ),
+        access.visible_indicators(request.user, collab)
+        .select_related("result", "baseline_period", "target_period")
+        .prefetch_related("targets__period"),
         slug=indicator_slug,
     )
     series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -391,6 +392,14 @@ class Strategy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.smallest_effect is not None and self.smallest_effect <= 0:
+            # A size, not a direction: the indicator's direction says which way is better.
+            raise ValidationError(
+                {"smallest_effect": "The smallest effect worth having is a positive size."}
+            )
 
 
 class CommitmentStatus(models.TextChoices):

@@ -56,7 +56,10 @@ class Area:
     """Where a record is: an area column, or latitude/longitude placed in polygons.
 
     ``polygons`` is a GeoJSON FeatureCollection; each feature's ``name_property`` names
-    its area. A point on a shared border goes to the first feature that holds it.
+    its area. A point on a shared border goes to the first feature that holds it. A
+    definition may leave ``polygons`` out: civicloop then uses the boundaries stored on
+    the collaborative's areas (see ``civicloop.measure.records``), so they are drawn
+    once, not pasted into every definition; ``compute`` itself needs them given.
 
     >>> Area(column="neighbourhood").by_point
     False
@@ -349,7 +352,7 @@ def _area_problems(area: Area) -> dict[str, str]:
     if area.column and has_point:
         problems["area"] = "give either an area column or latitude/longitude/polygons, not both"
     elif not area.column:
-        for attr in ("latitude", "longitude", "polygons"):
+        for attr in ("latitude", "longitude"):
             if not getattr(area, attr):
                 problems[f"area.{attr}"] = "is required to place records by point"
         if area.polygons:

@@ -14,6 +14,7 @@ from typing import Any
 
 from civicloop.measure.compute.definition import IndicatorDefinition, as_definition
 from civicloop.measure.compute.engines import Engine, get_engine
+from civicloop.measure.compute.errors import DefinitionError
 from civicloop.measure.compute.observations import Observations, finish
 from civicloop.measure.compute.query import build_query
 from civicloop.measure.compute.sources import ArrowSource, as_source
@@ -41,6 +42,15 @@ def compute_many(
     definitions = [as_definition(d) for d in definitions]
     if not definitions:
         return []
+    for definition in definitions:
+        area = definition.area
+        if area is not None and area.by_point and not area.polygons:
+            raise DefinitionError(
+                {
+                    "area.polygons": "is required to place records by point (civicloop fills it "
+                    "from the areas' stored boundaries)"
+                }
+            )
     runner = get_engine(engine)
     try:
         records = runner.load(as_source(source, definitions[0].table))

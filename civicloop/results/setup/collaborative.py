@@ -1,0 +1,74 @@
+"""The collaborative itself: its name, city, description, logo and public site."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from civicloop.results.models import Collaborative, Indicator
+from civicloop.results.setup.common import SetupForm, setup_view
+from civicloop.results.setup.logo import MAX_BYTES, check_logo, remove_logo, store_logo
+
+
+class CollaborativeForm(SetupForm):
+    logo_file = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text=f"A PNG, JPEG or WebP image of at most {MAX_BYTES // 1024:,} KB. "
+        "It is shown at up to 512 pixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    public_indicators = forms.ModelMultipleChoiceField(
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Declared indicators",
+        help_text="The indicators the public may see on the public site.",
+    )
+
+    class Meta:
+        model = Collaborative
+        fields = ["name", "city", "description", "is_public"]
+        labels = {"is_public": "Publish the public site"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        indicators = Indicator.objects.filter(result__collaborative=self.instance).select_related(
+            "result"
+        )
+        self.fields["public_indicators"].queryset = indicators
+        self.fields["public_indicators"].label_from_instance = lambda i: (
+            f"{i.name} ({i.result.title})"
+        )
+        self.initial.setdefault("public_indicators", [i.pk for i in indicators if i.is_public])
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        return check_logo(upload) if upload else None
+
+
+@setup_view
+@require_http_methods(["GET", "POST"])
+def collaborative(request, collab: Collaborative):
+    form = CollaborativeForm(request.POST or None, request.FILES or None, instance=collab)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            chosen = {i.pk for i in form.cleaned_data["public_indicators"]}
+            every = form.fields["public_indicators"].queryset
+            every.filter(pk__in=chosen).update(is_public=True)
+            every.exclude(pk__in=chosen).update(is_public=False)
+            if form.cleaned_data.get("remove_logo"):
+                remove_logo(collab)
+            elif form.cleaned_data.get("logo_file"):
+                store_logo(collab, form.cleaned_data["logo_file"])
+        messages.success(request, f"{collab.name} is saved.")
+        return redirect("setup", collab.slug)
+    return render(
+        request, "results/setup/collaborative.html", {"collaborative": collab, "form": form}
+    )

@@ -1,0 +1,93 @@
+"""What every set-up page needs: the collaborative, for its backbone admins only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.utils.text import slugify
+
+from civicloop.core import access
+from civicloop.results.models import Collaborative
+
+
+class SignInFirst(Exception):
+    """Raised for anonymous visitors; `setup_view` turns it into the sign-in redirect."""
+
+
+def setup_collaborative(request, slug: str) -> Collaborative:
+    """The collaborative, if the person asking may set it up.
+
+    Anyone signed in without the right gets 403 (even for a collaborative that does not
+    exist, so the answer tells nothing); the public is sent to sign in.
+    """
+    if not request.user.is_authenticated:
+        raise SignInFirst
+    collab = Collaborative.objects.filter(slug=slug).first()
+    if collab is None or not access.can_set_up(request.user, collab):
+        raise PermissionDenied("Only this collaborative's backbone admins set it up.")
+    return collab
+
+
+def setup_view(view):
+    """Wrap a set-up view: sign-in redirect for the public, before any work is done."""
+
+    def wrapped(request, slug: str, *args, **kwargs):
+        try:
+            collab = setup_collaborative(request, slug)
+        except SignInFirst:
+            return redirect_to_login(request.get_full_path())
+        return view(request, collab, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+class SetupForm(forms.ModelForm):
+    """A model form whose model rules (``full_clean``) never crash it: an error the model
+    puts on a field the form does not show is shown on top of the form, named."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            for key in [k for k in errors.error_dict if k != NON_FIELD_ERRORS]:
+                if key not in self.fields:
+                    try:
+                        label = self._meta.model._meta.get_field(key).verbose_name.capitalize()
+                    except FieldDoesNotExist:
+                        label = key
+                    moved = [f"{label}: {m}" for e in errors.error_dict.pop(key) for m in e]
+                    errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(
+                        ValidationError(m) for m in moved
+                    )
+        super()._update_errors(errors)
+
+    def say_when_empty(self, field: str, where: str) -> None:
+        """A list of choices with nothing in it yet says where its choices come from."""
+        choices = self.fields[field]
+        if not choices.queryset.exists():
+            choices.help_text = f"{choices.help_text} None yet: add them under {where}.".strip()
+
+    # The field a blank slug is made from, and what a slug must be unique within: model
+    # constraints that include the collaborative are skipped by ModelForm, which does not
+    # show the collaborative, so the form checks them itself.
+    slug_from = "name"
+
+    def unique_scope(self) -> dict:
+        return {"collaborative": self.instance.collaborative}
+
+    def clean_slug(self) -> str:
+        typed = self.data.get(self.add_prefix(self.slug_from), "")
+        slug = self.cleaned_data.get("slug") or slugify(typed)[:50]
+        if not slug:
+            raise ValidationError("Give a short name for the address (letters, digits, -).")
+        model = self._meta.model
+        taken = model.objects.filter(slug=slug, **self.unique_scope()).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(f"'{slug}' is already used here; choose another.")
+        return slug

@@ -1,0 +1,62 @@
+"""Results: the population-level conditions of well-being the collaborative works for."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from civicloop.results.models import Area, Collaborative, Result
+from civicloop.results.setup.common import SetupForm, setup_view
+
+
+class ResultForm(SetupForm):
+    slug_from = "title"
+
+    class Meta:
+        model = Result
+        fields = ["title", "slug", "statement", "population", "focus_areas", "order"]
+        labels = {"slug": "Short name (in addresses)", "order": "Position in lists"}
+        help_texts = {
+            "slug": "Letters, digits and hyphens; made from the title when left empty.",
+            "statement": "In plain words, e.g. Every child in the South Ward reads at grade "
+            "level by 3rd grade.",
+            "population": "Whom it is about, e.g. children under 9 in the South Ward.",
+        }
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "focus_areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["focus_areas"].queryset = Area.objects.filter(
+            collaborative=self.instance.collaborative
+        )
+
+
+def _edit(request, collab: Collaborative, result: Result):
+    form = ResultForm(request.POST or None, instance=result)
+    if request.method == "POST" and form.is_valid():
+        result = form.save()
+        messages.success(request, f"The result “{result.title}” is saved.")
+        return redirect("setup", collab.slug)
+    return render(
+        request,
+        "results/setup/result_form.html",
+        {"collaborative": collab, "form": form, "result": result},
+    )
+
+
+@setup_view
+@require_http_methods(["GET", "POST"])
+def result_new(request, collab: Collaborative):
+    return _edit(request, collab, Result(collaborative=collab))
+
+
+@setup_view
+@require_http_methods(["GET", "POST"])
+def result_edit(request, collab: Collaborative, result_slug: str):
+    return _edit(request, collab, get_object_or_404(Result, collaborative=collab, slug=result_slug))
