@@ -349,7 +349,13 @@ class _Applier(RowWriter):
         from civicloop.results.models import Indicator
         from civicloop.table.models import IndicatorSector
 
-        keys = shape.INDICATOR[1] + ["stewards", "baseline", "targets", "sectors_needed"]
+        keys = shape.INDICATOR[1] + [
+            "stewards",
+            "dimensions",
+            "baseline",
+            "targets",
+            "sectors_needed",
+        ]
         item = self.mapping(path, item, keys)
         baseline = item.get("baseline")
         baseline_period = baseline_value = None
@@ -386,6 +392,11 @@ class _Applier(RowWriter):
             for j, s in enumerate(self.items(f"{path}.stewards", item.get("stewards")))
         ]
         self.set_m2m(f"indicator {ind.slug}", "stewards", ind.stewards, stewards, "slug")
+        dimensions = [
+            self.dimension_named(f"{path}.dimensions[{j}]", s)
+            for j, s in enumerate(self.items(f"{path}.dimensions", item.get("dimensions")))
+        ]
+        self.set_m2m(f"indicator {ind.slug}", "dimensions", ind.dimensions, dimensions, "slug")
         self.targets(path, item, ind)
         sectors = {}
         for j, entry in enumerate(self.items(f"{path}.sectors_needed", item.get("sectors_needed"))):
@@ -573,6 +584,12 @@ class _Applier(RowWriter):
         )
         if found is None:
             self.problems.append(f"{path}: no organisation {slug!r}")
+        return found
+
+    def dimension_named(self, path: str, slug: Any):
+        found = self.collab.dimensions.filter(slug=slug).first()
+        if found is None:
+            self.problems.append(f"{path}: no dimension {slug!r}")
         return found
 
     def indicator_named(self, path: str, slug: Any):

@@ -131,6 +131,7 @@ def _result(result) -> dict:
 def _indicator(ind) -> dict:
     out = _plain(ind, shape.INDICATOR[1])
     out["stewards"] = sorted(ind.stewards.values_list("slug", flat=True))
+    out["dimensions"] = sorted(ind.dimensions.values_list("slug", flat=True))
     out["baseline"] = (
         {"period": period_text(ind.baseline_period), "value": ind.baseline_value}
         if ind.baseline_period_id is not None or ind.baseline_value is not None

@@ -107,6 +107,7 @@ def configuration_schema() -> dict[str, Any]:
             "stewards": _refs(
                 "Slugs of the organisations that own its numbers and alone write them."
             ),
+            "dimensions": _refs("Slugs of the dimensions it is disaggregated by."),
             "baseline": {
                 "description": "The baseline: a period and the value then, or null.",
                 "type": ["object", "null"],
