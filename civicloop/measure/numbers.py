@@ -77,8 +77,7 @@ def declared(decimal: str | None) -> str | None:
     return decimal
 
 
-def _clean(arr: pa.Array) -> pa.Array:
-    text = pc.utf8_trim_whitespace(arr)
+def _clean(text: pa.Array) -> pa.Array:
     if pc.any(pc.match_substring(text, "\u2212")).as_py():
         text = pc.replace_substring(text, "\u2212", "-")
     if pc.any(pc.match_substring_regex(text, SEPARATORS)).as_py():
@@ -103,11 +102,12 @@ class _Column:
 
     @classmethod
     def of(cls, arr: pa.Array) -> _Column:
-        text = _clean(arr)
+        text = pc.utf8_trim_whitespace(arr)
         col = cls(text, _mask(text, POINT))
-        n = len(text)
-        if col.simple.all() or not n:
-            return col
+        if col.simple.all() or not len(text):
+            return col  # the common case: one pass of one expression
+        col.text = text = _clean(text)
+        col.simple = _mask(text, POINT)
         col.comma = _mask(text, COMMA)
         col.lone_comma = _mask(text, LONE_COMMA)
         col.comma_sure = (col.comma & ~col.lone_comma) | _mask(text, POINT_GROUPS)
@@ -198,7 +198,11 @@ def parse(col: _Column, conv: Convention) -> Parsed:
     if as_comma.any():
         comma_text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
         point_text = pc.if_else(pa.array(as_comma), comma_text, point_text)
-    chosen = pc.if_else(pa.array(valid), point_text, pa.scalar(None, pa.string()))
+    chosen = (
+        point_text
+        if valid.all()
+        else pc.if_else(pa.array(valid), point_text, pa.scalar(None, pa.string()))
+    )
     values = np.asarray(
         pc.cast(chosen, pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False),
         dtype=np.float64,
