@@ -107,30 +107,40 @@ def observation_columns(table: str) -> list[str]:
     return [c.name for c in found if c.name != "id"]
 
 
-def sqlite_limit(db_file: Path, table: str, columns: list[str], emptied: list[str]) -> tuple:
-    """The rows as stored, the table emptied, then one executemany in one transaction."""
+TRIES = 2  # the limit is the best of its runs: it is what the engine can do at its best
+
+
+def sqlite_limit(db_file: Path, table: str, columns: list[str], emptied: list[str]) -> dict:
+    """The rows as stored; then, each try, the table emptied and one executemany in one
+    transaction."""
     import sqlite3
 
     con = sqlite3.connect(db_file, isolation_level=None)
     con.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
     cols = ", ".join(columns)
     rows = con.execute(f"SELECT {cols} FROM {table} ORDER BY id").fetchall()
-    for name in emptied:
-        con.execute(f"DELETE FROM {name}")
-    con.execute("VACUUM")  # the file shrinks back: the limit grows it as civicloop did
     marks = ", ".join("?" for _ in columns)
-    start = time.perf_counter()
-    con.execute("BEGIN")
-    con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-    con.execute("COMMIT")
-    seconds = time.perf_counter() - start
-    count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    best: dict = {}
+    for _ in range(TRIES):
+        for name in emptied:
+            con.execute(f"DELETE FROM {name}")
+        con.execute("VACUUM")  # the file shrinks back: the limit grows it as civicloop did
+        start = time.perf_counter()
+        con.execute("BEGIN")
+        con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+        inserted = time.perf_counter()
+        con.execute("COMMIT")
+        done = time.perf_counter()
+        if not best or done - start < best["seconds"]:
+            best = {"seconds": done - start, "insert": inserted - start, "commit": done - inserted}
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == len(rows)
     con.close()
-    return seconds, count, len(rows)
+    return best | {"rows": len(rows)}
 
 
-def postgres_limit(url: str, table: str, columns: list[str], emptied: list[str]) -> tuple:
-    """The rows as COPY text, the table emptied, then one COPY in one transaction."""
+def postgres_limit(url: str, table: str, columns: list[str], emptied: list[str]) -> dict:
+    """The rows as COPY text; then, each try, the table emptied and one COPY in one
+    transaction (its commit runs the deferred foreign-key checks, as civicloop's does)."""
     import psycopg
 
     cols = ", ".join(columns)
@@ -139,19 +149,24 @@ def postgres_limit(url: str, table: str, columns: list[str], emptied: list[str])
         with conn.cursor().copy(f"COPY (SELECT {cols} FROM {table} ORDER BY id) TO STDOUT") as out:
             for block in out:
                 payload += block
-        conn.execute(f"TRUNCATE {', '.join(emptied)} CASCADE")
-        conn.commit()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"VACUUM ANALYZE {table}")
-    with psycopg.connect(url) as conn:
-        start = time.perf_counter()
-        with conn.cursor().copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for at in range(0, len(payload), 1 << 20):
-                copy.write(payload[at : at + (1 << 20)])
-        conn.commit()
-        seconds = time.perf_counter() - start
-        count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    return seconds, count, payload.count(b"\n")
+    rows = payload.count(b"\n")
+    best: dict = {}
+    for _ in range(TRIES):
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"TRUNCATE {', '.join(emptied)} CASCADE")
+            conn.execute(f"VACUUM ANALYZE {table}")
+        with psycopg.connect(url) as conn:
+            start = time.perf_counter()
+            with conn.cursor().copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for at in range(0, len(payload), 1 << 20):
+                    copy.write(payload[at : at + (1 << 20)])
+            inserted = time.perf_counter()
+            conn.commit()
+            done = time.perf_counter()
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == rows
+        if not best or done - start < best["seconds"]:
+            best = {"seconds": done - start, "insert": inserted - start, "commit": done - inserted}
+    return best | {"rows": rows}
 
 
 def run_engine(engine: str, n_rows: int) -> None:
@@ -168,9 +183,9 @@ def run_engine(engine: str, n_rows: int) -> None:
         import psycopg
 
         with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS civicloop_bench")
-            conn.execute("CREATE DATABASE civicloop_bench")
-        url = base.rsplit("/", 1)[0] + "/civicloop_bench"
+            conn.execute("DROP DATABASE IF EXISTS civicloop_bench_load")
+            conn.execute("CREATE DATABASE civicloop_bench_load")
+        url = base.rsplit("/", 1)[0] + "/civicloop_bench_load"
     setup_django(tmp, url)
     from django.db import connection
 
@@ -195,17 +210,18 @@ def run_engine(engine: str, n_rows: int) -> None:
     emptied = [Revision._meta.db_table, table]
     connection.close()  # the limit has the database to itself
     if engine == "postgres":
-        limit, count, copied = postgres_limit(url, table, columns, emptied)
+        best = postgres_limit(url, table, columns, emptied)
     else:
-        db_file = tmp / "civicloop.sqlite3"
-        limit, count, copied = sqlite_limit(db_file, table, columns, emptied)
-    assert count == copied == rows, (count, copied, rows)
+        best = sqlite_limit(tmp / "civicloop.sqlite3", table, columns, emptied)
+    assert best["rows"] == rows, (best, rows)
+    limit = best["seconds"]
     bulk = "psycopg COPY" if engine == "postgres" else "sqlite3 executemany, one transaction"
     print(
         f"[{engine}] civicloop load_file, full validation: {ours:6.2f} s  {rows / ours:>10,.0f} rows/s"
     )
     print(
         f"[{engine}] limit, {bulk}, no civicloop code: {limit:6.2f} s  {rows / limit:>10,.0f} rows/s"
+        f"  (insert {best['insert']:.2f} s, commit {best['commit']:.2f} s; best of {TRIES})"
     )
     print(f"[{engine}] ratio civicloop / limit: {limit / ours:.2f} of the limit (goal >= 0.5)")
     print(f"[{engine}] peak memory during civicloop's load: {peak:.2f} GiB (goal < 1.5 GiB)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+LONE_GROUP = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
 
 
 class ReadError(Exception):
@@ -207,6 +210,11 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        text = repr(value)
+        # A typed number is never a thousands group: 1.234 is written 1.2340, so a decimal
+        # comma typed as text elsewhere in the sheet cannot make it 1234 (measure.numbers).
+        return text + "0" if LONE_GROUP.match(text) else text
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value)

@@ -155,3 +155,18 @@ def test_validating_no_rows_does_not_crash(riverton):
     )
     checked = validate(table, Catalogue(riverton))
     assert len(checked) == 0 and not checked.problems and not checked.warnings
+
+
+def test_typed_numbers_in_a_workbook_are_never_read_as_thousands(tmp_path, riverton):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "area", "period", "value"])
+    sheet.append(["small-business-loans", "riverton", 2024, 1.234])  # a typed number
+    sheet.append(["small-business-loans", "n-harbor", 2024, "41,5"])  # typed as text
+    book.save(tmp_path / "w.xlsx")
+    report = load_file(tmp_path / "w.xlsx", riverton)
+    assert report.status == LoadStatus.APPLIED, report.problems
+    assert value_of(riverton, "small-business-loans", "riverton", "2024") == 1.234
+    assert value_of(riverton, "small-business-loans", "n-harbor", "2024") == 41.5
