@@ -80,8 +80,11 @@ def _sniff_delimiter(sample: bytes) -> str:
     """
     import csv
 
-    lines = sample.decode("utf-8", "replace").splitlines()[:20]
-    lines = [line for line in lines if line.strip()][:-1] or lines[:1]  # last may be cut
+    text = sample.decode("utf-8", "replace")
+    lines = [line for line in text.splitlines() if line]
+    if not text.endswith(("\n", "\r")) and len(lines) > 1:
+        lines.pop()  # cut short where the sample ends
+    lines = lines[:20]
     best, best_key = ",", (False, 0)
     for delimiter in (",", ";", "\t", "|"):
         try:

@@ -111,6 +111,23 @@ ALIASES = {
     "organization": "name",
 }
 MAX_PROBLEMS = 1000
+# Columns only the IRS extract has: where they are, ORGANIZATION is its organisation-type code.
+IRS_ONLY = {
+    "ico",
+    "subsection",
+    "affiliation",
+    "classification",
+    "ruling",
+    "deductibility",
+    "foundation",
+    "activity",
+    "filing_req_cd",
+    "pf_filing_req_cd",
+    "acct_pd",
+    "asset_cd",
+    "income_cd",
+    "sort_name",
+}
 
 
 class RegistryError(Exception):
@@ -194,13 +211,15 @@ def canonical_header(cells: list[str]) -> list[str]:
 
     An alias stands in for a column only when the file lacks the column itself: the IRS
     extract has both ``NAME`` and ``ORGANIZATION`` (a code, 1 = corporation), and the name is
-    ``NAME``. Of two aliases of one column, the first wins; the other keeps its own name.
+    ``NAME``, so in a file with the IRS's own columns ``ORGANIZATION`` is never the name. Of
+    two aliases of one column, the first wins; the other keeps its own name.
     """
     cleaned = [re.sub(r"[\s\-]+", "_", h.replace("\ufeff", "").strip().lower()) for h in cells]
     taken = set(cleaned)
+    irs = bool(taken & IRS_ONLY)
     out = []
     for h in cleaned:
-        target = ALIASES.get(h)
+        target = ALIASES.get(h) if not (irs and h == "organization") else None
         if target and target not in taken:
             taken.add(target)
             out.append(target)

@@ -6,10 +6,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from civicloop.results.models import Area
 from civicloop.table.models import Organisation, OrganisationArea, RegistryImport, Sector
-from civicloop.table.registry import import_registry, import_zip_areas, sector_for_ntee
+from civicloop.table.registry import (
+    IRS_ONLY,
+    canonical_header,
+    import_registry,
+    import_zip_areas,
+    sector_for_ntee,
+)
 from civicloop.table.tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +249,23 @@ def test_who_is_missing_ranks_the_imported_names_and_never_a_code(tmp_path, rive
     assert "RIVERTON CHILD CARE ASSOCIATION INC" in names
     assert "IRONBOUND FAMILY HEALTH CENTER" in names
     assert not [n for n in names if n.strip().isdigit()]
+
+
+@given(
+    st.lists(st.sampled_from(BMF_HEADER.split(",")), min_size=1, unique=True),
+    st.sampled_from(["", "\ufeff"]),
+    st.sampled_from([str.lower, str.upper, str.title]),
+    st.sampled_from(["", " ", "  "]),
+)
+@hypothesis_settings(max_examples=100, deadline=None)
+def test_an_irs_header_in_any_order_case_or_spacing_names_the_same_columns(names, bom, case, pad):
+    cells = [pad + case(n) + pad for n in names]
+    cells[0] = bom + cells[0]
+    header = canonical_header(cells)
+    assert len(header) == len(names)
+    irs_only = {n.upper() for n in IRS_ONLY}
+    named = "NAME" in names or ("ORGANIZATION" in names and not irs_only & set(names))
+    assert ("name" in header) == named
+    if "NAME" in names:
+        assert header.index("name") == names.index("NAME")  # never ORGANIZATION's code
+    assert ("ntee_code" in header) == ("NTEE_CD" in names)
