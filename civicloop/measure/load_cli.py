@@ -40,6 +40,13 @@ def load(
         Path | None, typer.Option(help="Write the problems to this CSV file.")
     ] = None,
     user: Annotated[str | None, typer.Option(help="Record the load as this user.")] = None,
+    decimal: Annotated[
+        str | None,
+        typer.Option(
+            help="The file's decimal mark, '.' or ',' (default: the source's setting, else "
+            "read from the file's numbers)."
+        ),
+    ] = None,
 ) -> None:
     """Load observations from a file: archived, every row validated, all or nothing.
 
@@ -93,6 +100,7 @@ def load(
                 on_problems="quarantine" if quarantine else "reject",
                 dry_run=dry_run,
                 progress=progress,
+                decimal=decimal,
             )
         except LoadError as exc:
             raise CliError(str(exc)) from None
@@ -117,6 +125,20 @@ def print_report(report) -> None:
         console.print(table)
         if report.problem_count > 50:
             console.print(f"… and {report.problem_count - 50:,} more (use --errors FILE for all)")
+    warnings = report.warnings
+    if warnings:
+        table = Table(
+            title=f"{report.warning_count:,} unusual value(s), loaded all the same: check them",
+            title_justify="left",
+        )
+        table.add_column("Row", justify="right")
+        table.add_column("Column")
+        table.add_column("Warning")
+        for p in warnings[:20]:
+            table.add_row(str(p.row), p.column, p.message)
+        console.print(table)
+        if report.warning_count > 20:
+            console.print(f"… and {report.warning_count - 20:,} more")
     verdict = {
         "applied": "[green]Loaded[/green]",
         "partial": "[yellow]Loaded the sound rows[/yellow]",

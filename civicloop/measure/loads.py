@@ -25,6 +25,10 @@ denominator           optional
 status                provisional or final (default final)
 unit                  optional; checked against the indicator's unit
 ====================  =========================================================
+
+Numbers may be written as people write them (``41,5``, ``1.234,5``, ``1,234.5``): see
+`civicloop.measure.numbers`. A source whose files use a decimal comma says so in its
+settings (``{"decimal": ","}``), or a load says it (``decimal=","``).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from django.db import transaction
 from civicloop.measure import write
 from civicloop.measure.mapping import Mapping, MappingError, apply
 from civicloop.measure.models import Load, LoadStatus, QuarantinedRow, Source
+from civicloop.measure.numbers import NumberSettingError, declared
 from civicloop.measure.readers import RawTable, ReadError, read_table
 from civicloop.measure.signals import announce
 from civicloop.measure.validate import Catalogue, Problem, validate
@@ -73,6 +78,9 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+    # Unusual values that were loaded all the same (a percent over 100): never blocking.
+    warnings: list[Problem] = field(default_factory=list)
+    warning_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -141,11 +149,14 @@ def load_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     original_name: str | None = None,
+    decimal: str | None = None,
 ) -> LoadReport:
     """Archive, validate every row, and apply in one transaction.
 
     ``on_problems``: ``"reject"`` writes nothing when any row has a problem;
     ``"quarantine"`` applies the sound rows and keeps the others in quarantine.
+    ``decimal``: the file's decimal mark (``"."`` or ``","``); default the source's
+    ``settings["decimal"]``, else read from the file's own numbers.
     """
     if on_problems not in ("reject", "quarantine"):
         raise ValueError("on_problems is 'reject' or 'quarantine'")
@@ -166,13 +177,27 @@ def load_file(
     _archive_companions(path, stored)
     the_mapping = _mapping(mapping, source)
     name = original_name or path.name
+    if decimal is None and source is not None and isinstance(source.settings, dict):
+        decimal = source.settings.get("decimal")
+    try:
+        decimal = declared(decimal)
+    except NumberSettingError as exc:
+        raise LoadError(f"{source or 'load'}: {exc}") from None
     try:
         raw = read_table(stored if path.suffix.lower() != ".json" else path, name)
         table = apply(raw.header, raw.columns, the_mapping, raw.lines)
     except (ReadError, MappingError) as exc:
         raise LoadError(str(exc)) from None
+    if not len(table) and not raw.shape_problems:
+        raise LoadError(f"{name}: no observations: the file has a header but no rows")
     lap("archive and read")
-    checked = validate(table, Catalogue(collaborative), raw.shape_problems)
+    checked = validate(
+        table,
+        Catalogue(collaborative),
+        raw.shape_problems,
+        decimal=decimal,
+        semicolons=raw.delimiter == ";",
+    )
     report = LoadReport(
         None,
         "",
@@ -182,6 +207,8 @@ def load_file(
         problems=checked.problems,
         problem_count=checked.problem_count,
         timings=timings,
+        warnings=checked.warnings,
+        warning_count=checked.warning_count,
     )
     lap("validate")
     if dry_run:

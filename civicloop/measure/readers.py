@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+LONE_GROUP = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
 
 
 class ReadError(Exception):
@@ -32,6 +35,8 @@ class RawTable:
     lines: np.ndarray | None = None
     # Rows whose shape is wrong (too many or too few cells): (line, message).
     shape_problems: list[tuple[int, str]] = field(default_factory=list)
+    # A text file's delimiter: a ``;`` says decimal commas are likely (see measure.numbers).
+    delimiter: str = ","
 
     @property
     def nrows(self) -> int:
@@ -68,10 +73,30 @@ def _dedupe(header: list[str]) -> list[str]:
 
 
 def _sniff_delimiter(sample: bytes) -> str:
-    first = sample.split(b"\n", 1)[0]
-    counts = {d: first.count(d.encode()) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    """The delimiter that splits the first lines into the same number of cells.
+
+    Counting on the header alone is fooled by a ``;`` file whose header has a comma in a
+    name, and decimal commas in the rows (``41,5``) must not look like cells.
+    """
+    import csv
+
+    text = sample.decode("utf-8", "replace")
+    lines = [line for line in text.splitlines() if line]
+    if not text.endswith(("\n", "\r")) and len(lines) > 1:
+        lines.pop()  # cut short where the sample ends
+    lines = lines[:20]
+    best, best_key = ",", (False, 0)
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        if not widths or widths[0] < 2:
+            continue
+        key = (all(w == widths[0] for w in widths), widths[0])
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
 
 
 def read_csv_bytes(raw: bytes, name: str = "file") -> RawTable:
@@ -115,7 +140,7 @@ def read_csv_bytes(raw: bytes, name: str = "file") -> RawTable:
         # against its own line, and the lines after it keep their numbers.
         return _read_csv_slowly(data, name, delimiter, encoding, notes)
     columns = {h: table.column(h).combine_chunks() for h in header}
-    return RawTable(header, columns, encoding, notes)
+    return RawTable(header, columns, encoding, notes, delimiter=delimiter)
 
 
 def _read_csv_slowly(
@@ -149,7 +174,9 @@ def _read_csv_slowly(
             f"{name}: not a readable CSV file (line {reader.line_num}: {exc})"
         ) from None
     columns = {h: pa.array(c, type=pa.string()) for h, c in zip(header, cols, strict=True)}
-    return RawTable(header, columns, encoding, notes, np.array(lines, dtype=np.int64), shape)
+    return RawTable(
+        header, columns, encoding, notes, np.array(lines, dtype=np.int64), shape, delimiter
+    )
 
 
 def read_csv(path: Path) -> RawTable:
@@ -186,6 +213,11 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        text = repr(value)
+        # A typed number is never a thousands group: 1.234 is written 1.2340, so a decimal
+        # comma typed as text elsewhere in the sheet cannot make it 1234 (measure.numbers).
+        return text + "0" if LONE_GROUP.match(text) else text
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value)

@@ -5,11 +5,18 @@ looked up once, numbers are parsed by pyarrow, and duplicates are found by sorti
 So a two-million-row file is checked in about the time it takes to read it.
 
 What is checked, per row: the indicator, area, dimension and group exist (with "did you
-mean"); the period parses and is of the indicator's frequency; the value is a number, within
-0-100 for a percent and not negative for a count or rate; a margin of error is not negative
-and comes with its confidence level; the status is provisional or final; the unit, when a
-file gives one, is the indicator's; and no two rows give the same indicator × area × group ×
-period.
+mean"); the period parses and is of the indicator's frequency; the value is a number, read
+as the file writes numbers (`civicloop.measure.numbers`: a decimal comma is never a tenfold
+value, and a number only the convention could decide is refused), finite, of a plausible
+magnitude for the indicator's kind of unit (`ABSURD`), and within the indicator's own hard
+limits (``lower_bound``, ``upper_bound``); a margin of error is not negative and comes with
+its confidence level; the status is provisional or final; the unit, when a file gives one,
+is the indicator's; and no two rows give the same indicator × area × group × period.
+
+A value that is only unusual is loaded and named in the report's warnings, never refused:
+a percent outside 0-100 (a cumulative change of -16.94 %, 104 % of a budget spent) or a
+negative count or rate. Hard limits come from the indicator's settings alone, never from
+the name of its unit.
 """
 
 from __future__ import annotations
@@ -21,13 +28,28 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from civicloop.measure import numbers as numbers_
 from civicloop.measure.mapping import LongTable
 from civicloop.results.models import Area, Collaborative, Group, Indicator, UnitKind
 from civicloop.results.periods import PeriodError, PeriodSpec, parse_period
 
 MAX_PROBLEMS = 100_000
-NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+MAX_WARNINGS = 10_000
 STATUSES = ("final", "provisional")
+NUMBER_FIELDS = ("value", "margin_of_error", "confidence_level", "numerator", "denominator")
+# Magnitudes nobody measured, by kind of unit: beyond them a value is a typing or decimal-mark
+# slip (or an overflow), never a finding. Generous on purpose: a percent change of a million
+# percent, a count of a trillion (over a hundred times the world's people), a rate or index
+# of a billion, ten quadrillion in any currency (above the largest national budget in the
+# currency with the smallest unit). Numerators, denominators and anything else: 1e15.
+ABSURD = {
+    UnitKind.PERCENT: 1e6,
+    UnitKind.COUNT: 1e12,
+    UnitKind.RATE: 1e9,
+    UnitKind.INDEX: 1e9,
+    UnitKind.CURRENCY: 1e16,
+}
+ABSURD_OTHER = 1e15
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,9 @@ class Validated:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     bad_lines: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    # Unusual but loaded: shown in the report, never blocking.
+    warnings: list[Problem] = field(default_factory=list)
+    warning_count: int = 0
 
     def __len__(self) -> int:
         return len(self.line)
@@ -110,22 +135,10 @@ def _codes(arr: pa.Array | None, n: int) -> tuple[np.ndarray, list[str]]:
     return codes, [str(v) for v in encoded.dictionary.to_pylist()]
 
 
-def _numbers(arr: pa.Array | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Floats (NaN where empty), and masks of empty and unparseable cells."""
-    if arr is None:
-        return np.full(n, np.nan), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    text = pc.replace_substring(pc.utf8_trim_whitespace(arr), ",", "")
-    empty = np.asarray(pc.fill_null(pc.equal(text, ""), True))
-    ok = np.asarray(pc.fill_null(pc.match_substring_regex(text, NUMBER), False))
-    valid = pa.array(ok)
-    values = pc.cast(pc.if_else(valid, text, pa.scalar(None, pa.string())), pa.float64())
-    out = np.asarray(values.fill_null(np.nan), dtype=np.float64)
-    return out, empty, ~empty & ~ok
-
-
 class _Problems:
-    def __init__(self, table: LongTable):
+    def __init__(self, table: LongTable, limit: int = MAX_PROBLEMS):
         self.table = table
+        self.limit = limit
         self.items: list[Problem] = []
         self.count = 0
         self.bad = np.zeros(len(table), dtype=bool)
@@ -148,7 +161,7 @@ class _Problems:
             return
         self.bad[idx] = True
         self.count += len(idx)
-        room = MAX_PROBLEMS - len(self.items)
+        room = self.limit - len(self.items)
         if room <= 0:
             return
         idx = idx[:room]
@@ -166,8 +179,15 @@ class _Problems:
 
 
 def validate(
-    table: LongTable, catalogue: Catalogue, shape_problems: list[tuple[int, str]] = ()
+    table: LongTable,
+    catalogue: Catalogue,
+    shape_problems: list[tuple[int, str]] = (),
+    *,
+    decimal: str | None = None,
+    semicolons: bool = False,
 ) -> Validated:
+    """Check every row. ``decimal``: the source's decimal mark, when it declares one;
+    ``semicolons``: the file is ``;``-delimited (see `civicloop.measure.numbers`)."""
     n = len(table)
     f = table.fields
     problems = _Problems(table)
@@ -188,7 +208,7 @@ def validate(
         ],
         dtype=object,
     )
-    ind_known = np.array([i is not None for i in inds])
+    ind_known = np.array([i is not None for i in inds], dtype=bool)
     problems.add(~ind_known[ind_codes], "indicator", ind_msg[ind_codes])
 
     area_codes, area_names = _codes(f.get("area"), n)
@@ -201,7 +221,9 @@ def validate(
         dtype=object,
     )
     problems.add(
-        ~np.array([a is not None for a in areas])[area_codes], "area", area_msg[area_codes]
+        ~np.array([a is not None for a in areas], dtype=bool)[area_codes],
+        "area",
+        area_msg[area_codes],
     )
 
     # Disaggregation: each distinct (dimension, group) pair once.
@@ -263,29 +285,71 @@ def validate(
     problems.add((key_msg != "")[key_inv], "period", key_msg[key_inv])
     period = key_period[key_inv]
 
-    # Numbers.
-    value, value_empty, value_bad = _numbers(f.get("value"), n)
-    raw_value = f.get("value")
-    problems.add(value_bad, "value", _not_a_number(raw_value))
-    problems.add(value_empty, "value", "value is empty")
+    # Numbers, read as the file writes them.
+    present = [name for name in NUMBER_FIELDS if name in f]
+    conv, columns = numbers_.convention(
+        [f[name] for name in present], decimal=decimal, semicolons=semicolons
+    )
+    parsed = dict(zip(present, (numbers_.parse(c, conv) for c in columns), strict=True))
     kinds = np.array([i.unit_kind if i else "" for i in inds], dtype=object)[ind_codes]
+    absurd = np.array(
+        [ABSURD.get(i.unit_kind, ABSURD_OTHER) if i else ABSURD_OTHER for i in inds] or [0.0]
+    )[ind_codes]
+    numbers: dict[str, np.ndarray] = {}
+    for name in NUMBER_FIELDS:
+        if name not in parsed:
+            numbers[name] = np.full(n, np.nan)
+            if name == "value":
+                problems.add(np.ones(n, dtype=bool), "value", "value is empty")
+            continue
+        got, raw = parsed[name], f[name]
+        numbers[name] = got.values
+        problems.add(got.bad, name, _not_a_number(raw))
+        problems.add(got.ambiguous, name, _ambiguous(raw, conv))
+        if name == "value":
+            problems.add(got.empty, "value", "value is empty")
+        problems.add(
+            ~got.empty & ~got.bad & ~got.ambiguous & ~np.isfinite(got.values),
+            name,
+            _text(raw, "{!r} is not a finite number"),
+        )
+        limit = absurd if name in ("value", "margin_of_error") else ABSURD_OTHER
+        with np.errstate(invalid="ignore"):
+            huge = np.isfinite(got.values) & (np.abs(got.values) > limit)
+        problems.add(
+            huge,
+            name,
+            lambda idx, raw=raw, limit=limit, name=name: [
+                f"{v!r} is beyond ±{_limit_at(limit, i):g}, not a plausible "
+                f"{_what(kinds[i], name)}: check the decimal mark and the unit"
+                for v, i in zip(raw.take(pa.array(idx)).to_pylist(), idx, strict=True)
+            ],
+        )
+    value = numbers["value"]
+    # Hard limits: the indicator's own, never its unit's name.
+    lower = np.array([i.lower_bound if i and i.lower_bound is not None else -np.inf for i in inds])[
+        ind_codes
+    ]
+    upper = np.array([i.upper_bound if i and i.upper_bound is not None else np.inf for i in inds])[
+        ind_codes
+    ]
     with np.errstate(invalid="ignore"):
-        out_of_range = (kinds == UnitKind.PERCENT) & ((value < 0) | (value > 100))
         problems.add(
-            out_of_range,
+            value < lower,
             "value",
-            lambda idx: [f"{value[i]:g} is outside 0-100 for a percent" for i in idx],
+            lambda idx: [
+                f"{value[i]:g} is below {inds[ind_codes[i]].slug}'s lower limit {lower[i]:g}"
+                for i in idx
+            ],
         )
-        negative = np.isin(kinds, [UnitKind.COUNT, UnitKind.RATE]) & (value < 0)
         problems.add(
-            negative,
+            value > upper,
             "value",
-            lambda idx: [f"{value[i]:g} is negative for a {kinds[i]}" for i in idx],
+            lambda idx: [
+                f"{value[i]:g} is above {inds[ind_codes[i]].slug}'s upper limit {upper[i]:g}"
+                for i in idx
+            ],
         )
-    numbers = {}
-    for name in ("margin_of_error", "confidence_level", "numerator", "denominator"):
-        numbers[name], _empty, bad = _numbers(f.get(name), n)
-        problems.add(bad, name, _not_a_number(f.get(name)))
     moe, level = numbers["margin_of_error"], numbers["confidence_level"]
     with np.errstate(invalid="ignore"):
         problems.add(moe < 0, "margin_of_error", "a margin of error cannot be negative")
@@ -307,7 +371,8 @@ def validate(
         [
             STATUSES.index(s.lower()) if s.lower() in STATUSES else (0 if s == "" else -1)
             for s in st_names
-        ]
+        ],
+        dtype=np.int64,
     )
     st_msg = np.array(
         [f"status {s!r} is neither provisional nor final" for s in st_names], dtype=object
@@ -357,6 +422,7 @@ def validate(
     area_pk = np.array([a.pk if a else -1 for a in areas], dtype=np.int64)[area_codes]
     status = np.maximum(st_index[st_codes], 0)
     problems.items.sort(key=lambda p: (p.row, p.column))
+    warnings = _unusual(table, value, kinds, problems.bad)
     return Validated(
         line=table.line[clean],
         indicator=ind_pk[clean],
@@ -373,7 +439,52 @@ def validate(
         problems=problems.items,
         problem_count=problems.count,
         bad_lines=np.unique(table.line[problems.bad]),
+        warnings=warnings.items,
+        warning_count=warnings.count,
     )
+
+
+def _unusual(table: LongTable, value: np.ndarray, kinds: np.ndarray, bad: np.ndarray):
+    """Values worth a second look, on rows that are otherwise sound: loaded all the same."""
+    warnings = _Problems(table, MAX_WARNINGS)
+    warnings.silenced = bad
+    with np.errstate(invalid="ignore"):
+        warnings.add(
+            (kinds == UnitKind.PERCENT) & ((value < 0) | (value > 100)),
+            "value",
+            lambda idx: [f"{value[i]:g} is outside 0-100 for a percent" for i in idx],
+        )
+        warnings.add(
+            np.isin(kinds, [UnitKind.COUNT, UnitKind.RATE]) & (value < 0),
+            "value",
+            lambda idx: [f"{value[i]:g} is negative for a {kinds[i]}" for i in idx],
+        )
+    warnings.items.sort(key=lambda p: (p.row, p.column))
+    return warnings
+
+
+def _limit_at(limit: float | np.ndarray, i: int) -> float:
+    return float(limit[i]) if isinstance(limit, np.ndarray) else limit
+
+
+def _what(kind: str, name: str) -> str:
+    if name in ("value", "margin_of_error") and kind:
+        return f"{kind.replace('_', ' ')} {'value' if name == 'value' else 'margin of error'}"
+    return name.replace("_", " ")
+
+
+def _text(raw: pa.Array, template: str):
+    def messages(idx: np.ndarray) -> list[str]:
+        return [template.format(v) for v in raw.take(pa.array(idx)).to_pylist()]
+
+    return messages
+
+
+def _ambiguous(raw: pa.Array, conv: numbers_.Convention):
+    def messages(idx: np.ndarray) -> list[str]:
+        return [numbers_.ambiguity(v, conv) for v in raw.take(pa.array(idx)).to_pylist()]
+
+    return messages
 
 
 def _not_a_number(raw: pa.Array | None):

@@ -169,6 +169,7 @@ def _check(request, collab, source, path: Path, name: str, mapping: dict | None)
             "source": source,
             "mapping_json": json.dumps(chosen) if chosen else "",
             "problems": report.problems[:500],
+            "warnings": report.warnings[:500],
         },
     )
 
@@ -242,6 +243,11 @@ def confirm(request, slug: str):
                 f", {report.rows_quarantined} rows kept in quarantine."
                 if report.rows_quarantined
                 else "."
+            )
+            + (
+                f" {report.warning_count} unusual value(s) loaded all the same: check them."
+                if report.warning_count
+                else ""
             ),
         )
     return redirect("load", collab.slug, report.load.pk)

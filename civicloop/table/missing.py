@@ -16,6 +16,7 @@ from django.utils import timezone
 from civicloop.results.models import Indicator, Result
 from civicloop.table import footprints, network, overlap
 from civicloop.table.models import IndicatorSector, Organisation, PopulationKind, Seat, Sector
+from civicloop.table.registry import named_by_code
 
 # "no ___ sits at this table"
 SECTOR_NOUNS = {
@@ -119,7 +120,9 @@ def who_is_missing(
         )
     )
     seated_here = {s.organisation_id for s in seats if s.result_id == result.pk and s.is_active(on)}
-    exclude = np.array([o.pk in seated_here for o in reg.organisations])
+    # An organisation "named" by a code (a registry read from the wrong column before the
+    # importer knew better) is not someone a chair can invite.
+    exclude = np.array([o.pk in seated_here or named_by_code(o.name) for o in reg.organisations])
     top = scores.top(limit, exclude)
     table_rows = np.array([reg.position(pk) for pk in sorted(seated_here)], dtype=np.int64)
     ties = (

@@ -1,6 +1,8 @@
 """Importing organisations from a registry file: archive, validate every row, apply all or none.
 
-Two column layouts are read (header names are case-insensitive):
+Two column layouts are read (header names are matched whatever their case, spacing or
+byte-order mark; an alias such as ``organization`` stands for ``name`` only in a file with no
+``name`` column, because in the IRS extract ``ORGANIZATION`` is a code):
 
 - **IRS Exempt Organizations Business Master File** extract (``eo_xx.csv``): ``EIN, NAME,
   ICO, STREET, CITY, STATE, ZIP, ..., INCOME_AMT, ..., NTEE_CD, ...``. The sector comes from
@@ -92,6 +94,8 @@ NTEE_SECTORS: dict[str, str | None] = {
 }
 NTEE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]?$")
 ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+# A "name" made of digits and punctuation alone is a code read from the wrong column.
+CODE_RE = re.compile(r"^[\d\W_]+$")
 ALIASES = {
     "ntee_cd": "ntee_code",
     "ntee": "ntee_code",
@@ -107,10 +111,32 @@ ALIASES = {
     "organization": "name",
 }
 MAX_PROBLEMS = 1000
+# Columns only the IRS extract has: where they are, ORGANIZATION is its organisation-type code.
+IRS_ONLY = {
+    "ico",
+    "subsection",
+    "affiliation",
+    "classification",
+    "ruling",
+    "deductibility",
+    "foundation",
+    "activity",
+    "filing_req_cd",
+    "pf_filing_req_cd",
+    "acct_pd",
+    "asset_cd",
+    "income_cd",
+    "sort_name",
+}
 
 
 class RegistryError(Exception):
     """The file cannot be read at all; the message says why, for the user."""
+
+
+def named_by_code(name: str) -> bool:
+    """True for a "name" such as ``1`` or ``03-1``: a code read from the wrong column."""
+    return bool(CODE_RE.match(name.strip()))
 
 
 def sector_for_ntee(code: str) -> str | None:
@@ -171,14 +197,35 @@ def read(path: Path) -> tuple[list[str], list[list[str]], str]:
     rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if not rows:
         raise RegistryError(f"{path.name}: the file is empty")
-    header = [h.strip().lower().replace(" ", "_") for h in rows[0]]
-    header = [ALIASES.get(h, h) for h in header]
+    header = canonical_header(rows[0])
     if "name" not in header:
         raise RegistryError(
             f"{path.name}: no NAME column; found {', '.join(header) or 'none'} "
             "(expected the IRS EO BMF layout or civicloop's: name, sector, ntee_code, ...)"
         )
     return header, rows[1:], ("irs_bmf" if {"ein", "ntee_code"} <= set(header) else "civicloop")
+
+
+def canonical_header(cells: list[str]) -> list[str]:
+    """Column names as civicloop knows them, whatever the case, spacing or byte-order mark.
+
+    An alias stands in for a column only when the file lacks the column itself: the IRS
+    extract has both ``NAME`` and ``ORGANIZATION`` (a code, 1 = corporation), and the name is
+    ``NAME``, so in a file with the IRS's own columns ``ORGANIZATION`` is never the name. Of
+    two aliases of one column, the first wins; the other keeps its own name.
+    """
+    cleaned = [re.sub(r"[\s\-]+", "_", h.replace("\ufeff", "").strip().lower()) for h in cells]
+    taken = set(cleaned)
+    irs = bool(taken & IRS_ONLY)
+    out = []
+    for h in cleaned:
+        target = ALIASES.get(h) if not (irs and h == "organization") else None
+        if target and target not in taken:
+            taken.add(target)
+            out.append(target)
+        else:
+            out.append(h)
+    return out
 
 
 class Places:
@@ -248,6 +295,8 @@ def validate(
         name = " ".join(cell(values, "name").split())
         if not name:
             problem("name", "name is empty")
+        elif named_by_code(name):
+            problem("name", f"{name!r} is a code, not a name: is the right column called NAME?")
         ein = cell(values, "ein").replace("-", "")
         if ein and not (ein.isdigit() and len(ein) == 9):
             problem("ein", f"{ein!r} is not a 9-digit EIN")
@@ -561,7 +610,7 @@ def import_zip_areas(path: Path | str, collaborative: Collaborative) -> int:
     rows = list(csv.reader(io.StringIO(text_bytes.decode("utf-8"), newline="")))
     if not rows:
         raise RegistryError(f"{path.name}: the file is empty")
-    header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]]
+    header = canonical_header(rows[0])
     if not {"zip", "area"} <= set(header):
         raise RegistryError(f"{path.name}: needs columns zip and area (and optionally share)")
     col = {h: i for i, h in enumerate(header)}

@@ -57,6 +57,28 @@ def test_a_messy_file_gets_a_precise_report_and_nothing_is_written(demo_workspac
     assert out.returncode == 0 and "Loaded" in out.stdout
 
 
+def test_decimal_commas_ambiguity_and_unusual_values_from_the_terminal(demo_workspace, tmp_path):
+    semi = tmp_path / "semi.csv"
+    semi.write_text(
+        "indicator;area;period;value\nchild-poverty;riverton;2025;41,5\n"
+        "child-poverty;Harbor Point;2025;104\n"
+    )
+    out = civicloop_cmd(
+        "load", str(semi), "--dry-run", workspace=demo_workspace, env={"COLUMNS": "200"}
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 unusual value(s), loaded all the same" in out.stdout
+    assert "104 is outside 0-100 for a percent" in out.stdout
+    lone = tmp_path / "lone.csv"
+    lone.write_text('indicator,area,period,value\nchild-poverty,riverton,2025,"1,234"\n')
+    out = civicloop_cmd(
+        "load", str(lone), "--dry-run", workspace=demo_workspace, env={"COLUMNS": "200"}
+    )
+    assert out.returncode == 2 and "'1,234' could be 1234 or 1.234" in out.stdout
+    out = civicloop_cmd("load", str(lone), "--dry-run", "--decimal", ",", workspace=demo_workspace)
+    assert out.returncode == 0, out.stdout
+
+
 def test_a_load_killed_half_way_leaves_the_database_as_it_was(demo_workspace, tmp_path):
     big = tmp_path / "big.csv"
     with big.open("w") as fh:

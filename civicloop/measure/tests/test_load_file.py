@@ -39,8 +39,8 @@ def test_every_problem_is_reported_with_its_row_and_column_and_nothing_is_writte
         + "third-grade-readng,riverton,,,2024-25,40,,,\n"  # row 2: typo in indicator
         + "third-grade-reading,atlantis,,,2024-25,40,,,\n"  # row 3: unknown area
         + "third-grade-reading,riverton,,,2024-13,40,,,\n"  # row 4: not a period
-        + "third-grade-reading,riverton,,,2024-25,140,,,\n"  # row 5: percent over 100
-        + "small-business-loans,riverton,,,2024,-3,,,\n"  # row 6: negative count
+        + "third-grade-reading,riverton,,,2024-25,140,,,\n"  # row 5: percent over 100 (warned)
+        + "small-business-loans,riverton,,,2024,-3,,,\n"  # row 6: negative count (warned)
         + "emergency-savings,riverton,,,2024,40,3.1,,\n"  # row 7: MOE without level
         + "third-grade-reading,riverton,,,2023-24,abc,,,\n"  # row 8: value not a number
         + "third-grade-reading,riverton,,,2022-23,41,,,\n"  # row 9: fine
@@ -53,8 +53,6 @@ def test_every_problem_is_reported_with_its_row_and_column_and_nothing_is_writte
         (2, "indicator"),
         (3, "area"),
         (4, "period"),
-        (5, "value"),
-        (6, "value"),
         (7, "confidence_level"),
         (8, "value"),
         (10, "period"),
@@ -62,6 +60,11 @@ def test_every_problem_is_reported_with_its_row_and_column_and_nothing_is_writte
     }
     messages = " ".join(p.message for p in report.problems)
     assert "did you mean 'third-grade-reading'" in messages
+    # Unusual is not wrong: no hard limit is declared, so these are warnings only.
+    assert [(w.row, w.column, w.message) for w in report.warnings] == [
+        (5, "value", "140 is outside 0-100 for a percent"),
+        (6, "value", "-3 is negative for a count"),
+    ]
     assert report.status == LoadStatus.REJECTED
     assert Observation.objects.count() == before
     assert report.load.problems[0]["row"] == 2
@@ -163,5 +166,6 @@ def test_a_row_with_the_wrong_number_of_cells_is_reported_on_its_own_line(tmp_pa
         + "third-grade-reading,riverton,,,2023-24,101,,,\n",  # row 3: still numbered 3
     )
     report = load_file(path, riverton, dry_run=True)
-    assert [(p.row, p.column) for p in report.problems] == [(2, "(row)"), (3, "value")]
+    assert [(p.row, p.column) for p in report.problems] == [(2, "(row)")]
     assert "6 cells; the header has 9" in report.problems[0].message
+    assert [(w.row, w.column) for w in report.warnings] == [(3, "value")]

@@ -9,7 +9,7 @@ import pytest
 
 from civicloop.measure.loads import LoadError, RollbackError, load_file, rollback
 from civicloop.measure.models import LoadStatus, QuarantinedRow, Source
-from civicloop.results.models import Observation, Revision, Series
+from civicloop.results.models import Indicator, Observation, Revision, Series
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,10 @@ def test_a_unit_that_does_not_match_the_indicator_is_refused(tmp_path, riverton)
 
 
 def test_quarantine_applies_the_sound_rows_and_keeps_the_others(tmp_path, riverton):
+    # A negative share is refused by the indicator's own lower limit, not by its unit.
+    Indicator.objects.filter(result__collaborative=riverton, slug="child-poverty").update(
+        lower_bound=0
+    )
     (tmp_path / "q.csv").write_text(
         "indicator,area,period,value\n"
         "child-poverty,n-harbor,2025,21.5\n"

@@ -6,10 +6,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from civicloop.results.models import Area
 from civicloop.table.models import Organisation, OrganisationArea, RegistryImport, Sector
-from civicloop.table.registry import import_registry, import_zip_areas, sector_for_ntee
+from civicloop.table.registry import (
+    IRS_ONLY,
+    canonical_header,
+    import_registry,
+    import_zip_areas,
+    sector_for_ntee,
+)
 from civicloop.table.tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +179,93 @@ def test_bob_the_chair_imports_from_the_web_but_carol_cannot(client, bob, carol,
         page = client.post("/c/riverton/table/import/", {"file": fh}).content.decode()
     assert "Imported" in page and "1 new" in page
     assert Organisation.objects.filter(slug="web-org").exists()
+
+
+# Rows as the IRS publishes them: ICO "in care of", ZIP+4, ORGANIZATION is a code (1 =
+# corporation, 5 = association), EINs with leading zeros, SORT_NAME sometimes filled.
+REAL_BMF = [
+    BMF_HEADER,
+    "010345678,RIVERTON CHILD CARE ASSOCIATION INC,% JANE DOE,12 ELM ST,RIVERTON,NJ,"
+    "07105-1234,0000,03,3,1200,199001,1,15,000000000,1,01,202306,4,4,01,0,6,512345,401234,"
+    "398765,P33,",
+    "003456789,IRONBOUND FAMILY HEALTH CENTER,,200 FERRY ST,RIVERTON,NJ,07106-0001,3125,03,"
+    "9,1000,201512,1,15,000000000,5,01,202312,6,6,01,0,12,2400000,3100000,3000000,E32,"
+    "IRONBOUND CLINIC",
+    "221234567,CLINTON PARK HOUSING CORP,,5 PARK AVE,RIVERTON,NJ,07105-9876,0000,03,3,1000,"
+    "201001,1,15,000000000,1,01,202312,3,4,01,0,12,250000,125000,120000,L21,",
+]
+
+
+def test_the_real_irs_layout_imports_names_eins_sectors_and_zip_plus_four(tmp_path, riverton):
+    report = import_registry(write(tmp_path, "eo_nj.csv", REAL_BMF), riverton)
+    assert report.ok and report.layout == "irs_bmf" and report.rows_created == 3
+    found = {
+        o.ein: (o.name, o.sector, o.ntee_code, o.zip_code)
+        for o in Organisation.objects.filter(
+            collaborative=riverton, ein__in=["010345678", "003456789", "221234567"]
+        )
+    }
+    assert found == {
+        "010345678": (
+            "RIVERTON CHILD CARE ASSOCIATION INC",
+            Sector.CHILD_CARE,
+            "P33",
+            "07105-1234",
+        ),
+        "003456789": ("IRONBOUND FAMILY HEALTH CENTER", Sector.HEALTH_SYSTEM, "E32", "07106-0001"),
+        "221234567": ("CLINTON PARK HOUSING CORP", Sector.HOUSING, "L21", "07105-9876"),
+    }
+    assert Organisation.objects.get(ein="003456789").income == 3100000
+
+
+def test_the_header_is_found_whatever_its_case_spacing_or_byte_order_mark(tmp_path, riverton):
+    header = "\ufeff" + ", ".join(f" {h.lower()} " for h in BMF_HEADER.split(","))
+    path = tmp_path / "eo_excel.csv"
+    path.write_bytes(("\r\n".join([header, *REAL_BMF[1:]]) + "\r\n").encode("utf-8-sig"))
+    report = import_registry(path, riverton, dry_run=True)
+    assert report.ok and report.layout == "irs_bmf", report.problems
+
+
+def test_a_name_column_holding_codes_is_refused(tmp_path, riverton):
+    path = write(tmp_path, "codes.csv", ["organization,sector,areas", "1,housing,s-clinton"])
+    report = import_registry(path, riverton, dry_run=True)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "name")]
+    assert "'1' is a code, not a name" in report.problems[0].message
+
+
+def test_who_is_missing_ranks_the_imported_names_and_never_a_code(tmp_path, riverton):
+    from civicloop.table.missing import who_is_missing
+
+    import_registry(write(tmp_path, "eo_nj.csv", REAL_BMF), riverton)
+    # An organisation imported by an older civicloop, named by the ORGANIZATION code.
+    coded = Organisation.objects.create(
+        collaborative=riverton, slug="1", name="1", sector=Sector.HOUSING, ein="221234599"
+    )
+    OrganisationArea.objects.create(
+        organisation=coded, area=Area.objects.get(collaborative=riverton, code="s-clinton")
+    )
+    result = riverton.results.get(slug="early-literacy")
+    names = [s.organisation.name for s in who_is_missing(result, limit=500)]
+    assert "RIVERTON CHILD CARE ASSOCIATION INC" in names
+    assert "IRONBOUND FAMILY HEALTH CENTER" in names
+    assert not [n for n in names if n.strip().isdigit()]
+
+
+@given(
+    st.lists(st.sampled_from(BMF_HEADER.split(",")), min_size=1, unique=True),
+    st.sampled_from(["", "\ufeff"]),
+    st.sampled_from([str.lower, str.upper, str.title]),
+    st.sampled_from(["", " ", "  "]),
+)
+@hypothesis_settings(max_examples=100, deadline=None)
+def test_an_irs_header_in_any_order_case_or_spacing_names_the_same_columns(names, bom, case, pad):
+    cells = [pad + case(n) + pad for n in names]
+    cells[0] = bom + cells[0]
+    header = canonical_header(cells)
+    assert len(header) == len(names)
+    irs_only = {n.upper() for n in IRS_ONLY}
+    named = "NAME" in names or ("ORGANIZATION" in names and not irs_only & set(names))
+    assert ("name" in header) == named
+    if "NAME" in names:
+        assert header.index("name") == names.index("NAME")  # never ORGANIZATION's code
+    assert ("ntee_code" in header) == ("NTEE_CD" in names)
