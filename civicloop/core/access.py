@@ -5,6 +5,8 @@
 - Members of a collaborative (any role) see all of its results and indicators.
 - Backbone admins and chairs manage the collaborative; analysts read everything.
 - A partner member changes only its own organisation's things.
+- Only a collaborative's own backbone admins manage its people and its connector sources.
+- Django's admin is for platform staff (superusers); backbone admins use the set-up pages.
 """
 
 from __future__ import annotations
@@ -102,3 +104,23 @@ def can_roll_back(user, load) -> bool:
     if can_manage(user, load.collaborative):
         return True
     return user.is_authenticated and load.created_by_id == user.pk
+
+
+def can_manage_people(user, collaborative) -> bool:
+    """Invite, change roles, revoke: the collaborative's own backbone admins (and platform
+    staff), never a chair, and never a backbone admin of another collaborative."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return is_backbone_admin(user, collaborative)
+
+
+def can_manage_sources(user, collaborative) -> bool:
+    """Create, edit and test connector sources: the backbone, who connect the data."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return is_backbone_admin(user, collaborative)
+
+
+def can_open_admin(user) -> bool:
+    """Django's admin edits every collaborative at once, so it is for platform staff only."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)

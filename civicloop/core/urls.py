@@ -20,6 +20,7 @@ urlpatterns = [
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
+    path("c/<slug:slug>/", include("civicloop.core.people_urls")),
 ]
 
 # Stages register their pages here, in one place, in the order of the loop.
