@@ -35,6 +35,7 @@ def test_platform_staff_open_the_admin(client, riverton):
     client.login(username="root", password="correct horse battery staple")
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/results/indicator/").status_code == 200
+    assert client.get("/admin/core/invitation/").status_code == 200
 
 
 def test_carol_a_partner_member_cannot_open_the_admin(client, carol):
