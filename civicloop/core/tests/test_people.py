@@ -208,6 +208,8 @@ def test_a_revoked_member_loses_access_at_once(client, alice, carol):
     carols_browser = client.__class__()
     login(carols_browser, carol)
     assert carols_browser.get("/c/riverton/organisations/").status_code == 200
+    api = "/api/collaboratives/riverton/organisations"
+    assert carols_browser.get(api).status_code == 200
     login(client, alice)
     carols = Membership.objects.get(user=carol)
     assert client.post(f"{PEOPLE}{carols.pk}/revoke/").status_code == 302
@@ -215,6 +217,7 @@ def test_a_revoked_member_loses_access_at_once(client, alice, carol):
     # Carol's session is still open; her access is not.
     assert carols_browser.get("/c/riverton/organisations/").status_code == 404
     assert carols_browser.get("/c/riverton/loads/new/").status_code == 404
+    assert carols_browser.get(api).status_code == 404
 
 
 def only_alice_is_backbone_admin(riverton, alice) -> None:
