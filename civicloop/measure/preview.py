@@ -71,11 +71,10 @@ def preview(source: Source, *, policy: RetryPolicy | None = None) -> Preview:
 
 
 def _map(shown: Preview, header: list[str], rows: list[list[str]], mapping: Mapping) -> None:
-    width = len(header)
+    # A short row has empty cells at its end, as a CSV reader gives them.
     columns = {
         name: pa.array([(row[i] if i < len(row) else None) for row in rows], type=pa.string())
         for i, name in enumerate(header)
-        if i < width
     }
     table = apply(header, columns, mapping)
     shown.mapped_fields = [f for f in FIELDS if f in table.fields]

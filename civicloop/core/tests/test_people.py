@@ -253,3 +253,14 @@ def test_with_a_second_backbone_admin_alice_may_step_down(client, alice, riverto
     client.post(f"{PEOPLE}{hers.pk}/revoke/")
     assert not Membership.objects.filter(pk=hers.pk).exists()
     assert client.get(PEOPLE).status_code == 404  # and her access ended with it
+
+
+def test_a_taken_username_is_refused_and_the_link_still_works(client, alice, carol):
+    login(client, alice)
+    invite(client)
+    link = link_in(mail.outbox[0])
+    client.logout()
+    response = sign_up(client, link, username="CAROL")
+    assert response.status_code == 400 and b"already exists" in response.content
+    assert Invitation.objects.get().accepted_at is None
+    assert sign_up(client, link).status_code == 302
