@@ -42,27 +42,6 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        """The rules every path that saves a source shares: a known kind, the settings its
-        connector requires, and an organisation at the same table."""
-        from django.core.exceptions import ValidationError
-
-        from civicloop.measure.connectors import CONNECTORS
-
-        if self.kind != "file" and self.kind not in CONNECTORS:
-            kinds = ", ".join(["file", *CONNECTORS])
-            raise ValidationError({"kind": f"{self.kind!r} is not a kind of source ({kinds})."})
-        if self.kind in CONNECTORS:
-            missing = [k for k in CONNECTORS[self.kind].required if not self.settings.get(k)]
-            if missing:
-                raise ValidationError(
-                    {"settings": f"a {self.kind} source needs setting(s): {', '.join(missing)}"}
-                )
-        if self.organisation and self.organisation.collaborative_id != self.collaborative_id:
-            raise ValidationError(
-                {"organisation": "The organisation must be at the same collaborative's table."}
-            )
-
 
 class LoadStatus(models.TextChoices):
     APPLIED = "applied", "Applied"

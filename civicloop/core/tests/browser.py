@@ -71,9 +71,8 @@ def demo_server():
     shutil.rmtree(workspace, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def demo_workspace(demo_server) -> Path:
-    """The demo server's workspace folder: its ``outbox/`` holds the emails it sent."""
+def demo_workspace() -> Path:
+    """The running demo server's workspace folder: its ``outbox/`` holds the emails it sent."""
     return _shared["demo_server"][2]
 
 

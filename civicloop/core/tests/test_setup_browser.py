@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from civicloop.core.tests.browser import screenshot, sign_in
+from civicloop.core.tests.browser import demo_workspace, screenshot, sign_in
 from civicloop.measure.tests.portals import FilePortal, serving
 
 pytestmark = pytest.mark.browser
@@ -53,9 +53,7 @@ def watch_errors(page) -> list[str]:
     return errors
 
 
-def test_the_backbone_invites_a_partner_who_signs_up_and_signs_in(
-    browser, page, demo_server, demo_workspace
-):
+def test_the_backbone_invites_a_partner_who_signs_up_and_signs_in(browser, page, demo_server):
     errors = watch_errors(page)
     who = uuid.uuid4().hex[:8]
     address = f"gwen-{who}@littlesteps.example"
@@ -74,7 +72,7 @@ def test_the_backbone_invites_a_partner_who_signs_up_and_signs_in(
     )
     screenshot(page, "setup-people-invited")
 
-    link = emailed_link(demo_workspace / "outbox", address, demo_server)
+    link = emailed_link(demo_workspace() / "outbox", address, demo_server)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     gwen = context.new_page()
     gwen.goto(link)
