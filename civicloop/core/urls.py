@@ -17,10 +17,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # People at a collaborative: its set-up page and the emailed invitation links.
+    path("c/<slug:slug>/", include("civicloop.core.people_urls")),
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
-    path("c/<slug:slug>/", include("civicloop.core.people_urls")),
 ]
 
 # Stages register their pages here, in one place, in the order of the loop.
