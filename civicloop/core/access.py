@@ -124,4 +124,3 @@ def can_roll_back(user, load) -> bool:
     if can_manage(user, load.collaborative):
         return True
     return user.is_authenticated and load.created_by_id == user.pk
-
