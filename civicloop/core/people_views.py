@@ -57,6 +57,11 @@ class InviteForm(RoleFields):
     email = forms.EmailField(help_text="The sign-up link goes to this address.")
     field_order = ["email", "role", "organisation"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No role is chosen for the inviter: a slip must not make someone a backbone admin.
+        self.fields["role"].choices = [("", "Choose a role"), *Role.choices]
+
 
 def _people_page(request, collab: Collaborative, invite_form: InviteForm, status: int = 200):
     members = (

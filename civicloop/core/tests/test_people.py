@@ -184,6 +184,14 @@ def test_a_partner_member_invitation_needs_an_organisation(client, alice):
     assert not Invitation.objects.exists() and not mail.outbox
 
 
+def test_the_role_must_be_chosen(client, alice):
+    login(client, alice)
+    page = client.get(PEOPLE)
+    assert b'<option value="" selected>Choose a role</option>' in page.content
+    response = client.post(PEOPLE, {"email": "x@example.org", "role": "", "organisation": ""})
+    assert response.status_code == 400 and not Invitation.objects.exists()
+
+
 def test_an_organisation_of_another_collaborative_is_refused(client, alice):
     other = Collaborative.objects.create(name="Elsewhere", slug="elsewhere")
     theirs = Organisation.objects.create(
