@@ -133,3 +133,20 @@ def test_the_backbone_tests_a_url_source_before_saving_it(page, demo_server):
         assert page.locator("td", has_text=name).count() == 1
         screenshot(page, "setup-sources")
     assert errors == []
+
+
+def test_the_people_and_source_pages_have_no_serious_accessibility_violations(
+    browser, demo_server
+):
+    from civicloop.declare.tests.test_browser import serious_violations
+
+    # axe is injected as a script of its own, which the Content-Security-Policy would refuse.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, demo_server, "backbone")
+    found = {}
+    for path in ("setup/people/", "setup/sources/", "setup/sources/new/"):
+        page.goto(f"{demo_server}/c/riverton/{path}")
+        found[path] = serious_violations(page)
+    context.close()
+    assert found == {path: [] for path in found}
