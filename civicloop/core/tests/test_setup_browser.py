@@ -135,9 +135,7 @@ def test_the_backbone_tests_a_url_source_before_saving_it(page, demo_server):
     assert errors == []
 
 
-def test_the_people_and_source_pages_have_no_serious_accessibility_violations(
-    browser, demo_server
-):
+def test_the_people_and_source_pages_have_no_serious_accessibility_violations(browser, demo_server):
     from civicloop.declare.tests.test_browser import serious_violations
 
     # axe is injected as a script of its own, which the Content-Security-Policy would refuse.
