@@ -1,5 +1,7 @@
 """Who may see and change what. Every view asks here; nothing is decided in templates.
 
+- Django's admin is for platform staff (superusers); backbone admins use the set-up pages.
+- Only a collaborative's own backbone admins manage its people and its connector sources.
 - The public (anonymous) sees only public collaboratives and their declared (public)
   indicators.
 - Members of a collaborative (any role) see all of its results and indicators.
@@ -26,6 +28,26 @@ def is_backbone_admin(user, collaborative=None) -> bool:
     if collaborative is not None:
         qs = qs.filter(collaborative=collaborative)
     return qs.exists()
+
+
+def can_manage_people(user, collaborative) -> bool:
+    """Invite, change roles, revoke: the collaborative's own backbone admins (and platform
+    staff), never a chair, and never a backbone admin of another collaborative."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return is_backbone_admin(user, collaborative)
+
+
+def can_manage_sources(user, collaborative) -> bool:
+    """Create, edit and test connector sources: the backbone, who connect the data."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return is_backbone_admin(user, collaborative)
+
+
+def can_open_admin(user) -> bool:
+    """Django's admin edits every collaborative at once, so it is for platform staff only."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
 def roles(user, collaborative) -> set[str]:

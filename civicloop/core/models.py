@@ -57,3 +57,68 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.collaborative}"
+
+    def clean(self) -> None:
+        check_role(self.role, self.organisation, self.collaborative_id)
+
+
+class Invitation(models.Model):
+    """A one-time sign-up link sent by email: whoever opens it sets their own password and
+    joins one collaborative with the role given here.
+
+    Only a SHA-256 of the token is stored, so a copy of the database (a backup, an export)
+    opens no door; the token itself exists only in the email. A link works once
+    (``accepted_at``), until ``expires_at``, and only on its own collaborative.
+    """
+
+    collaborative = models.ForeignKey(
+        "results.Collaborative", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "table.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation a partner member speaks for.",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="partner_member") | models.Q(organisation__isnull=False),
+                name="invited_partner_member_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.get_role_display()} · {self.collaborative}"
+
+    def clean(self) -> None:
+        check_role(self.role, self.organisation, self.collaborative_id)
+
+
+def check_role(role: str, organisation, collaborative_id: int | None) -> None:
+    """The one rule for a role and its organisation, for memberships and invitations alike:
+    a partner member speaks for an organisation of the same collaborative."""
+    from django.core.exceptions import ValidationError
+
+    if role == Role.PARTNER_MEMBER and organisation is None:
+        raise ValidationError({"organisation": "A partner member speaks for an organisation."})
+    if organisation is not None and organisation.collaborative_id != collaborative_id:
+        raise ValidationError(
+            {"organisation": "The organisation must be at the same collaborative's table."}
+        )

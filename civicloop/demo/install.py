@@ -294,7 +294,6 @@ def _structure() -> Collaborative:
         user, _ = User.objects.get_or_create(username=username)
         user.display_name = display
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = role == Role.BACKBONE_ADMIN
         user.save()
         Membership.objects.create(
             user=user,

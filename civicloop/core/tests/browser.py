@@ -71,11 +71,19 @@ def demo_server():
     shutil.rmtree(workspace, ignore_errors=True)
 
 
+def demo_workspace() -> Path:
+    """The running demo server's workspace folder: its ``outbox/`` holds the emails it sent."""
+    return _shared["demo_server"][2]
+
+
 def _start_demo_server():
     port = free_port()
     workspace = Path(tempfile.mkdtemp(prefix="civicloop-demo-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Connectors refuse internal addresses; this server is a deployment that lets them
+    # read the tests' local portals, which listen on 127.0.0.1.
+    env["CIVICLOOP_ALLOWED_INTERNAL_HOSTS"] = "127.0.0.1"
     proc = subprocess.Popen(
         [
             sys.executable,

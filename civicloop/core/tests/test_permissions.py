@@ -11,8 +11,31 @@ from civicloop.table.models import Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_alice_the_backbone_admin_can_open_the_admin(client, alice):
-    assert login(client, alice).get("/admin/").status_code == 200
+def test_alice_the_backbone_admin_is_sent_from_the_admin_to_the_set_up_pages(client, alice):
+    # Django's admin is for platform staff (issue 11): Alice sets Riverton up on its own
+    # pages instead of meeting "You don't have permission to view or edit anything".
+    response = login(client, alice).get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/c/riverton/setup/")
+    assert b"You don't have permission" not in response.content
+    assert b"Django&#x27;s admin is for platform staff" in response.content
+
+
+def test_a_stray_staff_flag_does_not_open_the_admin_to_alice(client, alice):
+    alice.is_staff = True
+    alice.save()
+    response = login(client, alice).get("/admin/results/indicator/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.get(response["Location"])["Location"].startswith("/c/riverton/setup/")
+
+
+def test_platform_staff_open_the_admin(client, riverton):
+    from civicloop.core.models import User
+
+    User.objects.create_superuser("root", password="correct horse battery staple")
+    client.login(username="root", password="correct horse battery staple")
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/results/indicator/").status_code == 200
+    assert client.get("/admin/core/invitation/").status_code == 200
 
 
 def test_carol_a_partner_member_cannot_open_the_admin(client, carol):

@@ -2,7 +2,8 @@
 
 A connector knows one kind of portal. ``fetch`` reads the source's ``settings``, asks the
 portal for every page through `Http` (which retries), and returns the whole table in a
-`FetchResult`; it writes nothing. ``measure.refresh`` turns that table into a file and
+`FetchResult`; it writes nothing. With ``first_page=True`` it stops after the first page:
+the set-up page's "test" button previews a source that way, through the same requests. ``measure.refresh`` turns that table into a file and
 hands it to ``load_file``, so a refresh is archived, validated and applied like an upload.
 """
 
@@ -47,7 +48,7 @@ class Connector:
     label: ClassVar[str] = ""
     required: ClassVar[tuple[str, ...]] = ()  # settings that must be present
 
-    def fetch(self, source: Source, http: Http) -> FetchResult:
+    def fetch(self, source: Source, http: Http, *, first_page: bool = False) -> FetchResult:
         raise NotImplementedError
 
     def explain(self, error: HttpError) -> str:
@@ -55,7 +56,7 @@ class Connector:
         detail = error.text()
         return f"{error}: {detail}" if detail else str(error)
 
-    def run(self, source: Source, http: Http) -> FetchResult:
+    def run(self, source: Source, http: Http, *, first_page: bool = False) -> FetchResult:
         """Check the settings, fetch, and turn the portal's errors into `FetchError`."""
         missing = [name for name in self.required if not source.settings.get(name)]
         if missing:
@@ -63,7 +64,7 @@ class Connector:
                 f"{self.kind} source {source.name!r} needs setting(s): {', '.join(missing)}"
             )
         try:
-            return self.fetch(source, http)
+            return self.fetch(source, http, first_page=first_page)
         except HttpError as exc:
             raise FetchError(self.explain(exc)) from None
 

@@ -69,7 +69,8 @@ class Census(Connector):
     label = "US Census Data API (ACS)"
     required = ("year", "geography", "variables")
 
-    def fetch(self, source: Source, http: Http) -> FetchResult:
+    def fetch(self, source: Source, http: Http, *, first_page: bool = False) -> FetchResult:
+        # One request fetches everything, so the first page is the whole table.
         settings = source.settings
         variables = _variables(settings["variables"])
         table = self._get(settings, variables, http)

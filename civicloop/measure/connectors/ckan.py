@@ -42,7 +42,7 @@ class Ckan(Connector):
     label = "CKAN DataStore"
     required = ("base_url",)
 
-    def fetch(self, source: Source, http: Http) -> FetchResult:
+    def fetch(self, source: Source, http: Http, *, first_page: bool = False) -> FetchResult:
         settings = source.settings
         if not (settings.get("resource_id") or settings.get("sql")):
             raise FetchError(f"ckan source {source.name!r} needs setting resource_id or sql")
@@ -50,14 +50,14 @@ class Ckan(Connector):
         headers = {"Authorization": key} if key else {}
         size = positive_int(settings, "page_size", 1000)
         if settings.get("sql"):
-            return self._fetch_sql(settings, http, headers, size)
-        return self._fetch_search(settings, http, headers, size)
+            return self._fetch_sql(settings, http, headers, size, first_page)
+        return self._fetch_search(settings, http, headers, size, first_page)
 
     def _action(self, settings: dict, name: str) -> str:
         return f"{settings['base_url'].rstrip('/')}/api/3/action/{name}"
 
     def _fetch_search(
-        self, settings: dict, http: Http, headers: dict[str, str], size: int
+        self, settings: dict, http: Http, headers: dict[str, str], size: int, first_page: bool
     ) -> FetchResult:
         url = self._action(settings, "datastore_search")
         query = {
@@ -80,9 +80,9 @@ class Ckan(Connector):
                 total = result.get("total", total)
             records.extend(page)
             pages += 1
-            if len(page) < size:
+            if len(page) < size or first_page:
                 break
-        if total is not None and total != len(records):
+        if total is not None and total != len(records) and not first_page:
             raise FetchError(
                 f"the resource changed while it was read ({total} rows announced, "
                 f"{len(records)} fetched); nothing was loaded, try again"
@@ -91,7 +91,7 @@ class Ckan(Connector):
         return FetchResult(str(settings["resource_id"]), columns, rows, pages=pages)
 
     def _fetch_sql(
-        self, settings: dict, http: Http, headers: dict[str, str], size: int
+        self, settings: dict, http: Http, headers: dict[str, str], size: int, first_page: bool
     ) -> FetchResult:
         url = self._action(settings, "datastore_search_sql")
         sql = str(settings["sql"]).strip().rstrip(";")
@@ -105,7 +105,7 @@ class Ckan(Connector):
             fields = fields or [f["id"] for f in result.get("fields", []) if "id" in f]
             records.extend(page)
             pages += 1
-            if len(page) < size:
+            if len(page) < size or first_page:
                 break
         columns, rows = records_to_table(records, fields)
         return FetchResult(settings.get("resource_id") or "sql", columns, rows, pages=pages)

@@ -36,7 +36,7 @@ class Socrata(Connector):
     label = "Socrata (SODA)"
     required = ("base_url", "dataset")
 
-    def fetch(self, source: Source, http: Http) -> FetchResult:
+    def fetch(self, source: Source, http: Http, *, first_page: bool = False) -> FetchResult:
         settings = source.settings
         url = f"{settings['base_url'].rstrip('/')}/resource/{settings['dataset']}.json"
         size = positive_int(settings, "page_size", 1000)
@@ -58,7 +58,7 @@ class Socrata(Connector):
             fields = fields or _declared_fields(response.headers)
             records.extend(page)
             pages += 1
-            if len(page) < size:
+            if len(page) < size or first_page:
                 break
         columns, rows = records_to_table(records, fields)
         return FetchResult(str(settings["dataset"]), columns, rows, pages=pages)

@@ -36,7 +36,8 @@ class UrlFile(Connector):
     label = "CSV or JSON at a URL"
     required = ("url",)
 
-    def fetch(self, source: Source, http: Http) -> FetchResult:
+    def fetch(self, source: Source, http: Http, *, first_page: bool = False) -> FetchResult:
+        # One request fetches everything, so the first page is the whole table.
         settings = source.settings
         response = http.get(str(settings["url"]))
         name = PurePosixPath(urllib.parse.urlsplit(response.url).path).stem or "download"
