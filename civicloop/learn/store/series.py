@@ -35,7 +35,7 @@ from civicloop.learn.trend import Trend, trend
 from civicloop.results.models import Area, Indicator, Series
 
 # Bump when a change here or in the engine changes stored numbers: everything recomputes.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 ALPHA = 0.05
 
 
