@@ -131,6 +131,13 @@ def compose(evidence: dict[str, Any]) -> str:
             f"{name} was {units.value(latest.get('value'))} in {latest.get('label')}; "
             f"with {n} observation{'s' if n != 1 else ''} there is too little data to tell a trend"
         )
+    elif status == "borderline":
+        text = (
+            f"{name} was {units.value(first.get('value'))} in {first.get('label')} and "
+            f"{units.value(latest.get('value'))} in {latest.get('label')}: borderline "
+            f"({_pace(trend, units)}, {words.p_text(trend.get('p'))}); the evidence is not "
+            "clear enough to claim a change"
+        )
     elif status == "within_margin_of_error":
         text = (
             f"{name} was estimated at {units.value(first.get('value'))} in {first.get('label')} "

@@ -78,6 +78,7 @@ _STYLE = {
     "improving": "green",
     "worsening": "red",
     "within_margin_of_error": "yellow",
+    "borderline": "yellow",
     "target_achieved": "green",
     "on_track": "green",
     "at_risk": "yellow",

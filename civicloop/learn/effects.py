@@ -77,8 +77,8 @@ __all__ = [
 
 EFFECT_WORDS: dict[str, str] = {
     "working": "working",
-    "not_working": "not working: smaller than an effect worth having",
-    "harmful": "not working: it moved the wrong way",
+    "not_working": "not working",
+    "harmful": "not working: moved the wrong way",
     "too_early_to_tell": "too early to tell",
     "cannot_tell": "cannot tell: the comparison areas were already moving differently",
     "not_enough_data": "not enough data before the start",

@@ -42,6 +42,7 @@ BADGES = {
     "improving": "good",
     "worsening": "bad",
     "within_margin_of_error": "warn",
+    "borderline": "warn",
     "no_clear_trend": "",
     "not_enough_data": "",
     "target_achieved": "good",
@@ -157,10 +158,16 @@ def _two_digits(p: float) -> str:
     return f"{p:.2g}"
 
 
-def _adjusted(p: float | None, size: int, what: str) -> str:
+def _adjusted(p: float | None, size: int, what: str, unshown: int = 0) -> str:
     if p is None or size < 2:
         return ""
     value = "< 0.001" if p < 0.001 else _two_digits(p)
+    if unshown > 0:
+        # The family adjusted for is what the reader is shown, or the page says what else.
+        return (
+            f" ({value} after adjusting for {size} {what}, {unshown} of them not shown "
+            f"here because {'it is' if unshown == 1 else 'they are'} not public)"
+        )
     return f" ({value} after adjusting for {size} {what})"
 
 
@@ -192,7 +199,10 @@ def trend_sentence(entry: dict, units: Units) -> str:
         return f"Not enough data: {n} observation{'s' if n != 1 else ''}; a trend needs at least 4."
     evidence = _slope(verdict, units)
     p = p_text(verdict.get("p")) + _adjusted(
-        verdict.get("p_adjusted"), int(entry.get("family_size") or 0), "indicators"
+        verdict.get("p_adjusted"),
+        int(entry.get("family_size") or 0),
+        "indicators",
+        int(entry.get("family_unshown") or 0),
     )
     if status in ("improving", "worsening"):
         return f"{status.capitalize()}: {evidence}, {p}."
@@ -208,6 +218,11 @@ def trend_sentence(entry: dict, units: Units) -> str:
             f"Within the margin of error: the estimates moved ({evidence}, {p}), but"
             f"{change or ' the change is'} within the survey's margins of error, so it may "
             "be sampling noise."
+        )
+    if status == "borderline":
+        return (
+            f"Borderline: {evidence}, {p}. The test and the slope's interval disagree on "
+            "whether this is a trend, so civicloop does not call it one either way."
         )
     return f"No clear trend: {evidence}, {p}. The data cannot tell a rise from a fall."
 

@@ -22,6 +22,7 @@ from civicloop.learn.direction import enough_data, parse_direction, verdict_from
 from civicloop.learn.margins import change_significance
 from civicloop.learn.models import SeriesAnalysis
 from civicloop.learn.progress import civicloop_progress, open_sdg_progress, sdg_years
+from civicloop.learn.seasonality import trend_fitting_the_data
 from civicloop.learn.store.batches import (
     MOE_LEVEL,
     SEASONS,
@@ -31,7 +32,7 @@ from civicloop.learn.store.batches import (
     period_time,
 )
 from civicloop.learn.store.results import IndicatorProgress, as_float, json_number, jsonable
-from civicloop.learn.trend import Trend, trend
+from civicloop.learn.trend import Trend
 from civicloop.results.models import Area, Indicator, Series
 
 # Bump when a change here or in the engine changes stored numbers: everything recomputes.
@@ -85,8 +86,7 @@ def entries_from_batches(
     out: dict[int, dict] = {}
     for members, loaded in batches:
         inds = [indicators[s.indicator_id] for s in members]
-        method = "seasonal" if loaded.batch.season is not None else "original"
-        trends = trend(loaded.batch, method=method, alpha=ALPHA)
+        trends, methods, why = trend_fitting_the_data(loaded.batch, alpha=ALPHA)
         change_ok, latest_change = _survey_changes(loaded)
         prog = _civicloop_progress(loaded, inds)
         sdg = _open_sdg(loaded, inds)
@@ -94,7 +94,8 @@ def entries_from_batches(
         latest = _at(loaded, last=True)
         for i, s in enumerate(members):
             out[s.pk] = {
-                "method": method,
+                "method": str(methods[i]),
+                "method_reason": str(why[i]),
                 "first": first[i],
                 "latest": latest[i],
                 "trend": trends.row(i),

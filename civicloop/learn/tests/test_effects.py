@@ -58,7 +58,7 @@ def test_its_verdicts():
     assert r.status.tolist()[:3] == ["working", "harmful", "not_working"]
     assert r.effect_high[2] < 1.5 and r.effect_low[2] < 0 < r.effect_high[2]
     assert r.status[3] == "too_early_to_tell"  # only 2 periods since the start
-    assert r.words[1] == "not working: it moved the wrong way"
+    assert r.words[1] == "not working: moved the wrong way"
 
 
 def test_an_inconclusive_effect_is_too_early_to_tell_and_says_how_long_to_wait():
