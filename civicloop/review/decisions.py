@@ -226,9 +226,7 @@ def propose(
     return Proposal(
         DecisionChoice.STAY.value,
         "too_early",
-        "Keep going and gather data — too early to tell: "
-        + _why_too_early(effects, about)
-        + ".",
+        "Keep going and gather data — too early to tell: " + _why_too_early(effects, about) + ".",
         reasons,
         too_early=True,
     )

@@ -295,9 +295,7 @@ def _describe_effect(effect: dict, units: words.Units) -> None:
     engine = (did if effect.get("method") == "did" else effect.get("its")) or {}
     lo, hi = engine.get("unadjusted_low"), engine.get("unadjusted_high")
     adjusted = (effect.get("family_size") or 0) > 1 and engine.get("adjusted_level")
-    effect["adjusted_level_text"] = (
-        words.level_text(engine["adjusted_level"]) if adjusted else ""
-    )
+    effect["adjusted_level_text"] = words.level_text(engine["adjusted_level"]) if adjusted else ""
     effect["unadjusted_text"] = (
         units.interval(lo, hi, d) if adjusted and lo is not None and hi is not None else ""
     )

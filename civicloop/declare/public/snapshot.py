@@ -83,9 +83,8 @@ class Snapshot:
         # the city's indicators (see `IndicatorQuerySet.population`).
         return list(
             qs.population()
-            .select_related("result__collaborative", "baseline_period", "target_period").order_by(
-                "result__order", "order", "name"
-            )
+            .select_related("result__collaborative", "baseline_period", "target_period")
+            .order_by("result__order", "order", "name")
         )
 
     def indicator(self, slug: str) -> Indicator:

@@ -402,9 +402,7 @@ def adjust_effects(rows: Sequence[StrategyEffect]) -> None:
     min(1, m p), and the verdict is read from that interval, so the two always agree.
     The engine's unadjusted 95% interval stays in ``details`` (``unadjusted_low/high``)."""
     headline = [r for r in rows if r.is_headline]
-    judged = {
-        id(r) for r in headline if (r.details or {}).get("engine_status") not in _NO_TEST
-    }
+    judged = {id(r) for r in headline if (r.details or {}).get("engine_status") not in _NO_TEST}
     size = len(judged)
     z = float(ndtri(1 - ALPHA / (2 * max(size, 1))))
     for r in headline:
@@ -436,8 +434,13 @@ def adjust_effects(rows: Sequence[StrategyEffect]) -> None:
             )[0]
         )
         more = periods_to_tell(
-            np.array([est]), np.array([se]), np.array([sign]), np.array([smallest]),
-            np.array([n_pre]), np.array([n_post]), z,
+            np.array([est]),
+            np.array([se]),
+            np.array([sign]),
+            np.array([smallest]),
+            np.array([n_pre]),
+            np.array([n_post]),
+            z,
         )[0]
         r.low, r.high = json_number(low), json_number(high)
         r.status = status
