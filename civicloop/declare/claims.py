@@ -59,10 +59,11 @@ NUMBER, NEUTRAL = "number", "neutral"
 _PATTERNS: dict[str, str] = {
     UP: """rise rose risen climb gain jump soar surge double triple increase grow grew
         grown go_up went_up gone_up move_up edge_up tick_up inch_up shot_up higher_than
-        up_from up_by upward upwards more_than_double""",
+        up_from up_by upward upwards more_than_double higher more_than_ever""",
     DOWN: """fell fallen falls falling decline decrease drop shrink shrank shrunk plunge
         plummet halve go_down went_down gone_down move_down edge_down tick_down slip slide
-        lower_than down_from down_by downward downwards reduce reduction cut_by""",
+        lower_than down_from down_by downward downwards reduce reduction cut_by fewer
+        lower""",
     BETTER: """improve improvement better make_progress progress_toward progress_towards
         head_the_right_way heading_the_right_way right_direction right_way turn_the_curve
         turning_the_curve turned_the_curve bend_the_curve gain_ground""",
@@ -101,7 +102,7 @@ _NEGATIONS = {
 _TOKEN = re.compile(r"[a-z]+(?:['-][a-z]+)*|[.;:!?,()]")
 _CLAUSE_END = {".", ";", ":", "!", "?"}
 _PERIOD = re.compile(
-    r"(?<![\d.])((?:19|20)\d{2}(?:\s?[-/]\s?(?:Q[1-4]|W\d{2}|\d{2,4}))?\*?)(?![\d.%])"
+    r"(?<![\d.])((?:19|20)\d{2}(?:\s?[-/]\s?(?:Q[1-4]|W\d{2}|\d{2,4}))?\*?)(?!\d|\.\d|%)"
 )
 _NUMBER = re.compile(r"(?<![\w.])([-+−–]?)(\$?)(\d[\d,]*(?:\.\d+)?)(\s?%| percent| per ?cent)?")
 _FRACTIONS = {
@@ -360,12 +361,7 @@ def _known(evidence: dict[str, Any]) -> list[float]:
 def _number_refusals(sentence: str, evidence: dict[str, Any]) -> list[Refusal]:
     text = sentence.replace("\u2212", "-")
     # Names are not claims: "Renters paying over 30% of income", "3rd grade", "K-3".
-    for name in (
-        (evidence.get("indicator") or {}).get("name"),
-        (evidence.get("area") or {}).get("name"),
-    ):
-        if name:
-            text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    text = _without_names(text, evidence)
     refusals: list[Refusal] = []
     series = {_plain_label(k): v for k, v in _series(evidence).items()}
     labels = _labels(evidence)
@@ -383,7 +379,7 @@ def _number_refusals(sentence: str, evidence: dict[str, Any]) -> list[Refusal]:
             )
 
     refusals += _count_refusals(text, evidence)
-    for m in re.finditer(r"\b(\w+) (?:out )?of (?:the |its |our )?(\w+) indicators?\b", text, re.I):
+    for m in _COUNT_PHRASE.finditer(text):
         spans.append(m.span())
 
     known = _known(evidence)
@@ -413,6 +409,11 @@ def _number_refusals(sentence: str, evidence: dict[str, Any]) -> list[Refusal]:
                         Refusal(claim, f"is not the value for {label} ({_fmt(series[label])}).")
                     )
                 continue
+        if _CHANGE_BY.search(before) and not re.match(r"\s*\S*\s*(a|per) year", after):
+            changes = _changes(evidence)
+            if not any(_rounds_to(abs(said), decimals, abs(c)) for c in changes):
+                refusals.append(Refusal(claim, "is not a change the evidence shows."))
+            continue
         if re.search(r"target(?: of| is| was| at)?\s*$", before) and target is not None:
             if not _rounds_to(abs(said), decimals, abs(float(target))):
                 refusals.append(Refusal(claim, f"is not the target ({_fmt(target)})."))
@@ -423,11 +424,31 @@ def _number_refusals(sentence: str, evidence: dict[str, Any]) -> list[Refusal]:
     return refusals
 
 
+def _without_names(text: str, evidence: dict[str, Any]) -> str:
+    """The sentence without the indicator's name, its unit's words and the area's name:
+    "over 30% of income", "per 1,000 renter households", "K-3" are not claims."""
+    indicator = evidence.get("indicator") or {}
+    unit = str(indicator.get("unit") or "")
+    for name in (indicator.get("name"), (evidence.get("area") or {}).get("name"), unit):
+        if name and len(name) > 1:
+            text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+_COUNT_PHRASE = re.compile(
+    r"\b(\w+) (?:out )?of (?:the |its |our )?(\w+) indicators? (?:\w+ ){0,2}?(\w+)", re.I
+)
+_CHANGE_BY = re.compile(
+    r"\b(?:up|down|rose|risen|fell|fallen|climbed|dropped|increased|decreased|grew|declined)"
+    r"(?: by)?\s*$",
+    re.I,
+)
+
+
 def _count_refusals(text: str, evidence: dict[str, Any]) -> list[Refusal]:
     counts = evidence.get("family_counts") or {}
     out = []
-    pattern = r"\b(\w+) (?:out )?of (?:the |its |our )?(\w+) indicators? (?:\w+ ){0,2}?(\w+)"
-    for m in re.finditer(pattern, text, re.I):
+    for m in _COUNT_PHRASE.finditer(text):
         k, n = _count(m.group(1)), _count(m.group(2))
         if k is None or n is None:
             continue
@@ -442,6 +463,22 @@ def _count_refusals(text: str, evidence: dict[str, Any]) -> list[Refusal]:
             )
         elif kind and k != counts.get(kind):
             out.append(Refusal(claim, f"says {k} {kind}; the evidence has {counts.get(kind)}."))
+    return out
+
+
+def _changes(evidence: dict[str, Any]) -> list[float]:
+    """The changes a statement may say "up N" of: first to latest (and in percent), and a
+    survey's latest change."""
+    out = []
+    first = (evidence.get("first") or {}).get("value")
+    latest = (evidence.get("latest") or {}).get("value")
+    if first is not None and latest is not None:
+        out.append(latest - first)
+        if first:
+            out.append(100 * (latest - first) / abs(first))
+    change = evidence.get("latest_change") or {}
+    if change.get("difference") is not None:
+        out.append(float(change["difference"]))
     return out
 
 
@@ -491,7 +528,7 @@ def check_sentences(text: str, evidence: dict[str, Any]) -> list[SentenceCheck]:
     out = []
     for sentence in sentences(text):
         result = SentenceCheck(sentence)
-        for claim in find_claims(sentence):
+        for claim in find_claims(_COUNT_PHRASE.sub(" ", sentence)):
             reason = _unsupported(claim, evidence)
             if reason:
                 result.refusals.append(Refusal(claim, reason))
