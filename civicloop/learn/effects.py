@@ -162,7 +162,9 @@ def judge_effects(
     good_high = np.where(sign > 0, high, -np.asarray(low))
     status = np.full(estimate.shape[0], "too_early_to_tell", dtype=object)
     with np.errstate(invalid="ignore"):
-        status[(smallest > 0) & (good_high < smallest)] = "not_working"
+        # Below the smallest effect worth having; or, where the series has no variation to
+        # set one (smallest 0), an interval that allows no good effect at all.
+        status[((smallest > 0) & (good_high < smallest)) | (good_high <= 0)] = "not_working"
         status[good_low > 0] = "working"
         status[good_high < 0] = "harmful"
     status[np.isnan(estimate) | np.isnan(good_low) | (np.asarray(n_post) < min_post)] = (
@@ -214,7 +216,7 @@ def default_smallest_effect(values: np.ndarray, pre: np.ndarray) -> np.ndarray:
     """Per row of (groups x areas x periods) or (series x periods) values: a fifth of the
     standard deviation of the values before the start (NaN with fewer than 3 values)."""
     v = np.where(pre, values, np.nan)
-    flat = v.reshape(v.shape[0], -1)
+    flat = v.reshape(v.shape[0], int(np.prod(v.shape[1:])))
     n = np.count_nonzero(~np.isnan(flat), axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nansum(flat, axis=1) / n
