@@ -134,6 +134,7 @@ def ols_hac(
 # A fifth of a standard deviation: Cohen's "small" effect, the default smallest effect
 # worth having when a strategy does not set its own.
 SMALLEST_EFFECT_SD = 0.2
+_NOTHING = 1e-9
 
 
 def judge_effects(
@@ -163,8 +164,10 @@ def judge_effects(
     status = np.full(estimate.shape[0], "too_early_to_tell", dtype=object)
     with np.errstate(invalid="ignore"):
         # Below the smallest effect worth having; or, where the series has no variation to
-        # set one (smallest 0), an interval that allows no good effect at all.
-        status[((smallest > 0) & (good_high < smallest)) | (good_high <= 0)] = "not_working"
+        # set one (smallest 0), an interval that allows no good effect at all (up to
+        # rounding: a constant series' interval is zero give or take 1e-14).
+        worth = np.where(smallest > 0, smallest, _NOTHING)
+        status[good_high < worth] = "not_working"
         status[good_low > 0] = "working"
         status[good_high < 0] = "harmful"
     status[np.isnan(estimate) | np.isnan(good_low) | (np.asarray(n_post) < min_post)] = (
