@@ -1,4 +1,4 @@
-"""``civicloop declare build | report | alerts | list | draft``: publishing from the terminal.
+"""``civicloop declare build | report | alerts | list | draft | check``: publishing from the terminal.
 
 ``civicloop.cli`` is imported inside functions only: it imports this module while it is
 being imported.
@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
     declare.command()(alerts)
     declare.command(name="list")(list_declarations)
     declare.command()(draft)
+    declare.command()(check)
     declare.command(name="demo-network")(demo_network)
     app.add_typer(declare, name="declare")
 
@@ -231,6 +232,55 @@ def draft(
         raise CliError(str(exc)) from None
     console.print(f"[green]Drafted[/green] declaration #{made.pk}:")
     console.print(made.text, highlight=False)
+
+
+def check(
+    text: Annotated[str, typer.Argument(help="The statement to check, in quotes.")],
+    indicator: Annotated[str, typer.Option("--indicator", "-i", help="Indicator slug.")],
+    area: Annotated[
+        str | None, typer.Option("--area", "-a", help="Area code (default: the city).")
+    ] = None,
+    collaborative: CollaborativeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check a statement against the evidence, sentence by sentence: every number and every
+    claim of direction or progress. Exits 1 when any claim is not supported.
+
+    Example: [bold]civicloop declare check -c riverton -i rent-burden "Rent burden fell."[/bold]
+    """
+    import json
+
+    from civicloop.cli import CliError
+
+    collab = _collaborative(collaborative)
+    from civicloop.declare.claims import check_sentences
+    from civicloop.declare.drafting import NoEvidence, evidence_for
+    from civicloop.results.models import Area, Indicator
+    from civicloop.results.queries import top_area
+
+    ind = Indicator.objects.filter(result__collaborative=collab, slug=indicator).first()
+    if ind is None:
+        raise CliError(f"no indicator {indicator!r} in {collab.slug}")
+    the_area = (
+        Area.objects.filter(collaborative=collab, code=area).first() if area else top_area(collab)
+    )
+    if the_area is None:
+        raise CliError(f"no area {area!r} in {collab.slug}")
+    try:
+        evidence = evidence_for(ind, the_area)
+    except NoEvidence as exc:
+        raise CliError(str(exc)) from None
+    results = check_sentences(text, evidence)
+    if as_json:
+        typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
+    else:
+        for r in results:
+            mark = "[green]supported[/green]" if r.supported else "[red]not supported[/red]"
+            console.print(f"{mark}: {r.sentence}", highlight=False)
+            for refusal in r.refusals:
+                console.print(f"  - {refusal}", highlight=False)
+    if not all(r.supported for r in results):
+        raise typer.Exit(1)
 
 
 def demo_network() -> None:

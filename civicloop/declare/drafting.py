@@ -42,7 +42,8 @@ def evidence_for(indicator: Indicator, area: Area) -> dict[str, Any]:
     """What learn says now about `indicator` in `area` (headline series), as plain JSON."""
     from civicloop.learn import store
 
-    entry = store.current_family(indicator.result.collaborative, area).get(indicator.pk)
+    family = store.current_family(indicator.result.collaborative, area)
+    entry = family.get(indicator.pk)
     if entry is None or not entry.get("latest"):
         raise NoEvidence(f"no analysed data for {indicator.name} in {area.name} yet")
     units = words.Units.of(indicator)
@@ -76,6 +77,16 @@ def evidence_for(indicator: Indicator, area: Area) -> dict[str, Any]:
         },
         "progress": {**progress, "sentence": words.progress_sentence(entry, units)},
         "latest_change": None,
+        # Every value of the headline series, so a statement's numbers can be checked.
+        "series": _series_values(indicator, area),
+        "family_counts": _family_counts(
+            family,
+            set(
+                Indicator.objects.filter(result__collaborative=indicator.result.collaborative)
+                .population()
+                .values_list("pk", flat=True)
+            ),
+        ),
     }
     evidence["trend"]["status"] = evidence["trend"]["status"] or "not_enough_data"
     evidence["trend"]["words"] = evidence["trend"]["words"] or "not enough data"
@@ -85,6 +96,36 @@ def evidence_for(indicator: Indicator, area: Area) -> dict[str, Any]:
             "sentence": words.latest_change_sentence(entry, units),
         }
     return evidence
+
+
+def _series_values(indicator: Indicator, area: Area) -> dict[str, float]:
+    from civicloop.results.models import Approval, Observation
+
+    rows = (
+        Observation.objects.filter(
+            series__indicator=indicator,
+            series__area=area,
+            series__group__isnull=True,
+            approval=Approval.APPROVED,
+        )
+        .order_by("period__start")
+        .values_list("period__label", "value")
+    )
+    return {label: value for label, value in rows}
+
+
+def _family_counts(family: dict[int, dict], population: set[int]) -> dict[str, int]:
+    """How the place's indicators with a verdict go: {"total", "improving", ...}."""
+    counts: dict[str, int] = {"total": 0}
+    for pk, entry in family.items():
+        if pk not in population:
+            continue
+        status = (entry.get("verdict") or {}).get("status")
+        if status in (None, "not_enough_data"):
+            continue
+        counts["total"] += 1
+        counts[status] = counts.get(status, 0) + 1
+    return counts
 
 
 def units_of(evidence: dict[str, Any]) -> words.Units:
@@ -130,6 +171,13 @@ def compose(evidence: dict[str, Any]) -> str:
         text = (
             f"{name} was {units.value(latest.get('value'))} in {latest.get('label')}; "
             f"with {n} observation{'s' if n != 1 else ''} there is too little data to tell a trend"
+        )
+    elif status == "borderline":
+        text = (
+            f"{name} was {units.value(first.get('value'))} in {first.get('label')} and "
+            f"{units.value(latest.get('value'))} in {latest.get('label')}: borderline "
+            f"({_pace(trend, units)}, {words.p_text(trend.get('p'))}); the evidence is not "
+            "clear enough to claim a change"
         )
     elif status == "within_margin_of_error":
         text = (

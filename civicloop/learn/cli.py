@@ -78,6 +78,7 @@ _STYLE = {
     "improving": "green",
     "worsening": "red",
     "within_margin_of_error": "yellow",
+    "borderline": "yellow",
     "target_achieved": "green",
     "on_track": "green",
     "at_risk": "yellow",
@@ -291,8 +292,10 @@ def effects(
     """Is each strategy making a difference? Effects with their intervals.
 
     Difference-in-differences of the strategy's areas against the other areas at the same
-    level (or, without them, its areas' own earlier trend), with the 95% interval and the
-    p-value adjusted across the collaborative's strategies.
+    level (or, without them, its areas' own earlier trend). The interval is adjusted
+    (Bonferroni) across the collaborative's strategy effects, like the p-value, and the
+    verdict is read from it: working, not working, or too early to tell (with about how
+    many more periods would be needed).
 
     Example: [bold]civicloop learn effects -c riverton --json[/bold]
     """
@@ -310,7 +313,7 @@ def effects(
             ("Indicator", "left"),
             ("Verdict", "left"),
             ("Effect", "right"),
-            ("95% interval", "right"),
+            ("adjusted interval", "right"),
             ("p", "right"),
             ("adjusted p", "right"),
             ("Method", "left"),

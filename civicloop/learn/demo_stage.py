@@ -41,7 +41,7 @@ def run(collaborative: Collaborative, console: Console) -> dict:
 
 
 def _effect(e: store.Effect, units: words.Units) -> str:
-    """ "working, +7.1 points against 8 comparison areas (95% interval +3.3 to +10.9; ...)"."""
+    """ "working, +7.1 points against 8 comparison areas (adjusted 99.2% interval ...)"."""
     if e.estimate is None or e.low is None or e.high is None:
         return e.words
     d = units.decimals_for_estimate(e.estimate, e.low, e.high)
@@ -50,9 +50,11 @@ def _effect(e: store.Effect, units: words.Units) -> str:
         if e.method == "did"
         else "against its areas' earlier trend"
     )
+    engine = (e.did if e.method == "did" else e.its) or {}
+    interval = words.effect_interval(e.low, e.high, e.family_size, engine, units, d)
     return (
-        f"{e.words}, {units.change(e.estimate, d)} {against} since {e.start_period} "
-        f"(95% interval {units.interval(e.low, e.high, d)}; adjusted {words.p_text(e.p_adjusted)})"
+        f"{e.words}, {units.change(e.estimate, d)} {against} since {e.start_period}"
+        f"{interval}, adjusted {words.p_text(e.p_adjusted)}"
     )
 
 

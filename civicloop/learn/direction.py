@@ -63,6 +63,7 @@ STATUS_WORDS: dict[str, str] = {
     "improving": "improving",
     "worsening": "worsening",
     "no_clear_trend": "no clear trend",
+    "borderline": "borderline",
     "not_enough_data": "not enough data",
     "within_margin_of_error": "within the margin of error",
 }
@@ -201,9 +202,18 @@ def verdict_from_trend(
     with np.errstate(invalid="ignore"):
         significant = np.isfinite(p_used) & (p_used < alpha)
     good = sign * result.s
+    # The verdict and the slope interval shown beside it must agree. The test (adjusted
+    # across the family) and Sen's interval are two readings of the same data; where one
+    # says "a trend" and the other "cannot tell" (p just either side of the line while the
+    # interval touches or crosses zero, or an interval clear of zero that the adjusted
+    # test does not confirm), the verdict is "borderline" rather than either.
+    with np.errstate(invalid="ignore"):
+        clear_of_zero = (result.slope_low > 0) | (result.slope_high < 0)
+        interval_agrees = np.where(result.s > 0, result.slope_low > 0, result.slope_high < 0)
     status = np.full(n_series, "no_clear_trend", dtype=object)
     status[significant & (good > 0)] = "improving"
     status[significant & (good < 0)] = "worsening"
+    status[(significant & ~interval_agrees) | (~significant & clear_of_zero)] = "borderline"
     status[significant & ~change_ok] = "within_margin_of_error"
     status[~enough] = "not_enough_data"
     words = np.array([STATUS_WORDS[s] for s in status], dtype=object)

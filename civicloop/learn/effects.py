@@ -21,13 +21,19 @@ correction, normal critical values; the tests check estimates and standard error
 against it to 1e-8. Observations are taken in time order with gaps skipped, as
 statsmodels would see the series with its missing rows dropped.
 
-Verdicts (with "good" meaning the indicator's better direction):
+Verdicts (with "good" meaning the indicator's better direction) have three honest
+answers, plus two that say why no answer can be given:
 
 - working: the confidence interval is entirely on the good side of zero;
-- harmful: entirely on the bad side (we say it plainly: the table must know);
-- too early to tell: the interval includes zero and there are fewer than
-  `decide_after` periods since the start, or fewer than `min_post` at all;
-- not working: the interval includes zero with `decide_after` or more periods since;
+- not working: the evidence rules out an effect that would matter. Either the interval is
+  entirely on the bad side of zero (status ``harmful``: it moved the wrong way, and the
+  table must know), or its good end is below the *smallest effect worth having* (an
+  equivalence / non-superiority test: even the most favourable reading of the data is too
+  small to matter). The smallest effect is set per strategy; by default it is a fifth of
+  the indicator's own standard deviation before the start (Cohen's "small" effect), across
+  the areas compared;
+- too early to tell: neither; `periods_to_tell` says how many more periods would likely
+  be needed, from the series' own noise, if the estimate held at its current value;
 - cannot tell: difference-in-differences only, when the pre-start trends differ;
 - not enough data: too little before the start to fit the counterfactual.
 
@@ -59,7 +65,10 @@ __all__ = [
     "DiDEffect",
     "EFFECT_WORDS",
     "ITSEffect",
+    "SMALLEST_EFFECT_SD",
     "difference_in_differences",
+    "judge_effects",
+    "periods_to_tell",
     "interrupted_time_series",
     "its_design",
     "newey_west_lags",
@@ -69,7 +78,7 @@ __all__ = [
 EFFECT_WORDS: dict[str, str] = {
     "working": "working",
     "not_working": "not working",
-    "harmful": "harmful",
+    "harmful": "not working: moved the wrong way",
     "too_early_to_tell": "too early to tell",
     "cannot_tell": "cannot tell: the comparison areas were already moving differently",
     "not_enough_data": "not enough data before the start",
@@ -122,23 +131,100 @@ def ols_hac(
     return params, cov, n
 
 
-def _verdict(
+# A fifth of a standard deviation: Cohen's "small" effect, the default smallest effect
+# worth having when a strategy does not set its own.
+SMALLEST_EFFECT_SD = 0.2
+_NOTHING = 1e-9
+
+
+def judge_effects(
     estimate: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
     sign: np.ndarray,
+    smallest: np.ndarray,
     n_post: np.ndarray,
     min_post: int,
-    decide_after: int,
 ) -> np.ndarray:
-    good_low = np.where(sign > 0, low, -high)
-    good_high = np.where(sign > 0, high, -low)
+    """Three answers from an interval: working, not working (harmful, or smaller than
+    `smallest` even at the interval's good end), too early to tell.
+
+    The interval given is the one shown beside the verdict (adjusted, where a family is
+    judged together), so a verdict never contradicts its interval.
+
+    >>> judge_effects(np.array([2.0, 0.1, 0.5, -2.0]), np.array([1.0, -0.2, -1.0, -3.0]),
+    ...     np.array([3.0, 0.4, 2.0, -1.0]), np.ones(4), np.full(4, 1.0), np.full(4, 5), 3).tolist()
+    ['working', 'not_working', 'too_early_to_tell', 'harmful']
+    """
+    estimate = np.asarray(estimate, dtype=np.float64)
+    sign = np.broadcast_to(np.asarray(sign, dtype=np.float64), estimate.shape)
+    smallest = np.broadcast_to(np.asarray(smallest, dtype=np.float64), estimate.shape)
+    good_low = np.where(sign > 0, low, -np.asarray(high))
+    good_high = np.where(sign > 0, high, -np.asarray(low))
     status = np.full(estimate.shape[0], "too_early_to_tell", dtype=object)
-    status[n_post >= decide_after] = "not_working"
-    status[good_low > 0] = "working"
-    status[good_high < 0] = "harmful"
-    status[np.isnan(estimate) | (n_post < min_post)] = "too_early_to_tell"
+    with np.errstate(invalid="ignore"):
+        # Below the smallest effect worth having; or, where the series has no variation to
+        # set one (smallest 0), an interval that allows no good effect at all (up to
+        # rounding: a constant series' interval is zero give or take 1e-14).
+        worth = np.where(smallest > 0, smallest, _NOTHING)
+        status[good_high < worth] = "not_working"
+        status[good_low > 0] = "working"
+        status[good_high < 0] = "harmful"
+    status[np.isnan(estimate) | np.isnan(good_low) | (np.asarray(n_post) < min_post)] = (
+        "too_early_to_tell"
+    )
     return status
+
+
+def periods_to_tell(
+    estimate: np.ndarray,
+    se: np.ndarray,
+    sign: np.ndarray,
+    smallest: np.ndarray,
+    n_pre: np.ndarray,
+    n_post: np.ndarray,
+    z: float | np.ndarray,
+    most: int = 240,
+) -> np.ndarray:
+    """How many more periods after the start would likely be needed to tell, if the
+    estimate held at its current value: the fewest extra periods k for which the interval
+    (half-width z se) would exclude either zero (working or harmful) or the smallest
+    effect worth having (not working). The standard error is taken to shrink as a
+    difference of a pre and a post mean does, se^2 proportional to 1/n_pre + 1/n_post,
+    with the series' own noise as measured; NaN when more periods after the start alone
+    could not tell (the pre-start periods bound the precision) or nothing is estimated.
+
+    >>> periods_to_tell(np.array([0.5]), np.array([0.3]), np.ones(1), np.array([1.0]),
+    ...     np.array([8]), np.array([4]), 1.96).tolist()
+    [3.0]
+    """
+    estimate = np.asarray(estimate, dtype=np.float64)
+    good = estimate * np.broadcast_to(np.asarray(sign, dtype=np.float64), estimate.shape)
+    smallest = np.broadcast_to(np.asarray(smallest, dtype=np.float64), estimate.shape)
+    delta = np.where(smallest > 0, smallest, 0.0)
+    needed = np.maximum(np.abs(good), delta - good)
+    n_pre = np.asarray(n_pre, dtype=np.float64)
+    n_post = np.asarray(n_post, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        noise2 = np.asarray(se, dtype=np.float64) ** 2 / (1 / n_pre + 1 / n_post)
+        # z^2 noise2 (1/n_pre + 1/n) < needed^2  <=>  1/n < needed^2 / (z^2 noise2) - 1/n_pre
+        room = needed**2 / (np.asarray(z) ** 2 * noise2) - 1 / n_pre
+        n_needed = np.floor(1 / room) + 1
+    extra = np.maximum(n_needed - n_post, 1.0)
+    ok = np.isfinite(extra) & (room > 0) & (extra <= most) & (needed > 0)
+    return np.where(ok, extra, np.nan)
+
+
+def default_smallest_effect(values: np.ndarray, pre: np.ndarray) -> np.ndarray:
+    """Per row of (groups x areas x periods) or (series x periods) values: a fifth of the
+    standard deviation of the values before the start (NaN with fewer than 3 values)."""
+    v = np.where(pre, values, np.nan)
+    flat = v.reshape(v.shape[0], int(np.prod(v.shape[1:])))
+    n = np.count_nonzero(~np.isnan(flat), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(flat, axis=1) / n
+        var = np.nansum((flat - mean[:, None]) ** 2, axis=1) / (n - 1)
+    return np.where(n >= 3, SMALLEST_EFFECT_SD * np.sqrt(var), np.nan)
 
 
 def _interval(estimate: np.ndarray, se: np.ndarray, alpha: float):
@@ -171,6 +257,8 @@ class ITSEffect(BatchResult):
     n_pre: np.ndarray
     n_post: np.ndarray
     maxlags: np.ndarray
+    smallest_effect: np.ndarray
+    periods_to_tell: np.ndarray
     alpha: float = 0.05
 
 
@@ -190,12 +278,14 @@ def interrupted_time_series(
     maxlags: int | None = None,
     min_pre: int = 3,
     min_post: int = 3,
-    decide_after: int = 6,
+    smallest_effect: Any = None,
 ) -> ITSEffect:
     """Segmented regression with Newey-West errors for every series of `batch`.
 
     start: when the strategy started (one time or one per series). direction: "higher"
-    or "lower" is better. See the module doc for the verdicts.
+    or "lower" is better. smallest_effect: the smallest effect worth having (one or one
+    per series; default a fifth of each series' standard deviation before the start).
+    See the module doc for the verdicts.
     """
     sign = parse_direction(direction, batch.keys)
     start_t = np.broadcast_to(np.asarray(start, dtype=np.float64), (batch.n_series,)).copy()
@@ -217,7 +307,12 @@ def interrupted_time_series(
         se = np.sqrt(np.einsum("mk,mkl,ml->m", c, cov, c))
         bse = np.sqrt(np.einsum("mkk->mk", cov))
     low, high, p = _interval(effect, se, alpha)
-    status = _verdict(effect, low, high, sign, n_post, min_post, decide_after)
+    smallest = (
+        default_smallest_effect(batch.values, observed & ~post)
+        if smallest_effect is None
+        else np.broadcast_to(np.asarray(smallest_effect, dtype=np.float64), effect.shape)
+    )
+    status = judge_effects(effect, low, high, sign, smallest, n_post, min_post)
     status[~usable & (n_pre < min_pre)] = "not_enough_data"
     return ITSEffect(
         keys=list(batch.keys),
@@ -236,6 +331,10 @@ def interrupted_time_series(
         n_pre=n_pre,
         n_post=n_post,
         maxlags=lags,
+        smallest_effect=smallest,
+        periods_to_tell=periods_to_tell(
+            effect, se, sign, smallest, n_pre, n_post, ndtri(1 - alpha / 2)
+        ),
         alpha=alpha,
     )
 
@@ -263,6 +362,8 @@ class DiDEffect(BatchResult):
     n_comparison: np.ndarray
     n_pre: np.ndarray
     n_post: np.ndarray
+    smallest_effect: np.ndarray
+    periods_to_tell: np.ndarray
     gap: np.ndarray
     times: np.ndarray
     alpha: float = 0.05
@@ -279,14 +380,16 @@ def difference_in_differences(
     maxlags: int | None = None,
     min_pre: int = 3,
     min_post: int = 3,
-    decide_after: int = 6,
+    smallest_effect: Any = None,
 ) -> DiDEffect:
     """Difference-in-differences for one or many strategies at once.
 
     batch: one series per area (all on one time axis). treated: bool per series (was the
     strategy active there). strategy: optional label per series grouping areas into
-    separate analyses (one per strategy x indicator); start and direction: one value,
-    or one per strategy in the order of the sorted labels.
+    separate analyses (one per strategy x indicator); start, direction and
+    smallest_effect: one value, or one per strategy in the order of the sorted labels
+    (smallest_effect defaults to a fifth of the standard deviation of the strategy's
+    areas, treated and comparison, before the start).
 
     >>> import numpy as np
     >>> from civicloop.learn.batch import SeriesBatch
@@ -331,7 +434,14 @@ def difference_in_differences(
         pre_se = np.sqrt(pre_cov[:, 1, 1])
     _, _, pre_p = _interval(pre_params[:, 1], pre_se, alpha)
 
-    status = _verdict(params[:, 1], low, high, sign, n_post, min_post, decide_after)
+    if smallest_effect is None:
+        member = group[None, :] == np.arange(n_groups)[:, None]
+        before = batch.observed & (batch.times[None, :] < start_t[group][:, None])
+        cube = np.where(member[:, :, None], batch.values[None], np.nan)
+        smallest = default_smallest_effect(cube, member[:, :, None] & before[None])
+    else:
+        smallest = np.broadcast_to(np.asarray(smallest_effect, dtype=np.float64), (n_groups,))
+    status = judge_effects(params[:, 1], low, high, sign, smallest, n_post, min_post)
     with np.errstate(invalid="ignore"):
         diverging = pre_p < alpha
     status[diverging & (n_post >= min_post)] = "cannot_tell"
@@ -352,6 +462,10 @@ def difference_in_differences(
         n_comparison=n_comparison,
         n_pre=n_pre,
         n_post=n_post,
+        smallest_effect=smallest,
+        periods_to_tell=periods_to_tell(
+            params[:, 1], effect_se, sign, smallest, n_pre, n_post, ndtri(1 - alpha / 2)
+        ),
         gap=gap,
         times=batch.times,
         alpha=alpha,

@@ -143,6 +143,7 @@ def evidence_from_entry(entry: dict[str, Any], indicator: Indicator, area) -> di
             "sentence": words.progress_sentence(entry, units),
         },
         "method": entry.get("method"),
+        "method_reason": entry.get("method_reason", ""),
         "family_size": entry.get("family_size", 0),
         "latest": entry.get("latest"),
         "version": entry.get("version"),

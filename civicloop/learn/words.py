@@ -42,6 +42,7 @@ BADGES = {
     "improving": "good",
     "worsening": "bad",
     "within_margin_of_error": "warn",
+    "borderline": "warn",
     "no_clear_trend": "",
     "not_enough_data": "",
     "target_achieved": "good",
@@ -157,10 +158,16 @@ def _two_digits(p: float) -> str:
     return f"{p:.2g}"
 
 
-def _adjusted(p: float | None, size: int, what: str) -> str:
+def _adjusted(p: float | None, size: int, what: str, unshown: int = 0) -> str:
     if p is None or size < 2:
         return ""
     value = "< 0.001" if p < 0.001 else _two_digits(p)
+    if unshown > 0:
+        # The family adjusted for is what the reader is shown, or the page says what else.
+        return (
+            f" ({value} after adjusting for {size} {what}, {unshown} of them not shown "
+            f"here because {'it is' if unshown == 1 else 'they are'} not public)"
+        )
     return f" ({value} after adjusting for {size} {what})"
 
 
@@ -192,7 +199,10 @@ def trend_sentence(entry: dict, units: Units) -> str:
         return f"Not enough data: {n} observation{'s' if n != 1 else ''}; a trend needs at least 4."
     evidence = _slope(verdict, units)
     p = p_text(verdict.get("p")) + _adjusted(
-        verdict.get("p_adjusted"), int(entry.get("family_size") or 0), "indicators"
+        verdict.get("p_adjusted"),
+        int(entry.get("family_size") or 0),
+        "indicators",
+        int(entry.get("family_unshown") or 0),
     )
     if status in ("improving", "worsening"):
         return f"{status.capitalize()}: {evidence}, {p}."
@@ -208,6 +218,11 @@ def trend_sentence(entry: dict, units: Units) -> str:
             f"Within the margin of error: the estimates moved ({evidence}, {p}), but"
             f"{change or ' the change is'} within the survey's margins of error, so it may "
             "be sampling noise."
+        )
+    if status == "borderline":
+        return (
+            f"Borderline: {evidence}, {p}. The test and the slope's interval disagree on "
+            "whether this is a trend, so civicloop does not call it one either way."
         )
     return f"No clear trend: {evidence}, {p}. The data cannot tell a rise from a fall."
 
@@ -306,7 +321,7 @@ def latest_change_sentence(entry: dict, units: Units) -> str | None:
 _EFFECT_LEAD = {
     "working": "Working",
     "not_working": "Not working",
-    "harmful": "Harmful",
+    "harmful": "Not working: it moved the wrong way",
     "too_early_to_tell": "Too early to tell",
     "cannot_tell": "Cannot tell",
     "not_enough_data": "Not enough data",
@@ -322,9 +337,8 @@ def effect_sentence(effect: Any, units: Units) -> str:
     if effect.estimate is None:
         return f"{lead}."
     d = units.decimals_for_estimate(effect.estimate, effect.low, effect.high)
-    interval = ""
-    if effect.low is not None and effect.high is not None:
-        interval = f" (95% interval {units.interval(effect.low, effect.high, d)})"
+    engine = (effect.did if effect.method == "did" else effect.its) or {}
+    interval = effect_interval(effect.low, effect.high, effect.family_size, engine, units, d)
     p = p_text(effect.p) + _adjusted(effect.p_adjusted, effect.family_size, "strategy effects")
     areas = len(effect.treated)
     where = f" in its {areas} area{'s' if areas != 1 else ''}" if areas else ""
@@ -340,16 +354,57 @@ def effect_sentence(effect: Any, units: Units) -> str:
     if effect.status == "cannot_tell":
         text += " The comparison areas were already moving apart before the start."
     elif effect.status == "not_working":
-        clear_before = effect.p is not None and effect.p < 0.05
+        smallest = engine.get("smallest_effect")
+        worth = f" ({units.change(abs(smallest), d)}, {engine.get('smallest_effect_source')})"
         text += (
-            f" Adjusted for the {effect.family_size} strategy effects reviewed together, "
-            "this could be chance."
-            if clear_before
-            else " No effect can be told apart from zero."
+            " The evidence rules out an effect worth having"
+            + (worth if smallest is not None else "")
+            + "."
         )
     elif effect.status == "too_early_to_tell":
-        text += " Too few periods since the start to decide."
+        more = engine.get("periods_to_tell")
+        if engine.get("engine_status") in ("working", "harmful"):
+            text += (
+                " Read on its own it would look like an effect; adjusted for the "
+                f"{effect.family_size} strategy effects reviewed together it could be chance."
+            )
+        elif more:
+            text += (
+                f" The data allow both an effect worth having and none: about {int(more)} more "
+                "periods would likely be needed to tell."
+            )
+        else:
+            text += " The data allow both an effect worth having and none."
     return text
+
+
+def effect_interval(
+    low: float | None,
+    high: float | None,
+    family_size: int,
+    engine: dict,
+    units: Units,
+    d: int,
+) -> str:
+    """ " (adjusted 99.2% interval +0.1 to +1.2; unadjusted 95% interval +0.2 to +1.0)":
+    the interval the verdict is read from first, the unadjusted one second, labelled."""
+    if low is None or high is None:
+        return ""
+    level = engine.get("adjusted_level")
+    main = units.interval(low, high, d)
+    if not level or (family_size or 0) <= 1:
+        return f" (95% interval {main})"
+    text = f" (adjusted {level_text(level)} interval {main}"
+    lo, hi = engine.get("unadjusted_low"), engine.get("unadjusted_high")
+    if lo is not None and hi is not None:
+        text += f"; unadjusted 95% interval {units.interval(lo, hi, d)}"
+    return text + ")"
+
+
+def level_text(level: float) -> str:
+    """0.99166 → "99.2%"; 0.95 → "95%"."""
+    text = f"{100 * level:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def its_sentence(effect: Any, units: Units) -> str | None:

@@ -2,25 +2,28 @@
 
 How civicloop proposes a decision (every packet shows these rules, from `RULES`):
 each running strategy's effect on each of its indicators comes from the learn stage
-(difference-in-differences against comparison areas, with its 95% interval, and the
-p-value adjusted by Benjamini-Hochberg across all the collaborative's strategies, since a
-table that looks at many strategies at once would otherwise see "effects" by chance).
-From those verdicts, in this order:
+(difference-in-differences against comparison areas). The collaborative's strategy
+effects are judged together as one family (Bonferroni: a table that looks at many
+strategies at once would otherwise see "effects" by chance), and each effect is shown with
+its adjusted interval, the one its verdict is read from. An effect has three honest
+answers: working, not working, too early to tell (`civicloop.learn.effects`). From them,
+in this order:
 
-1. **stop** — the strategy is *harmful* on any of its indicators: the whole interval is on
-   the bad side of zero.
+1. **stop** — *not working: it moved the wrong way* on any of its indicators: the whole
+   adjusted interval is on the bad side of zero.
 2. **adapt** — it is *working* on some indicators and *not working* on others: keep what
    moves the first, change what should move the rest.
-3. **scale** — it is *working* (the whole interval on the good side of zero, adjusted
-   p < 0.05) and the estimate is at least the change its hypothesis expects
-   (`Strategy.expected_change`) on every indicator it works on.
+3. **scale** — it is *working* (the whole adjusted interval on the good side of zero) and
+   the estimate is at least the change its hypothesis expects (`Strategy.expected_change`)
+   on every indicator it works on.
 4. **stay** — it is *working*, but smaller than expected, or no expected change is set.
-5. **change course** — it is *not working* on every indicator, with enough data to say so:
-   the interval includes zero after at least `DECIDE_AFTER_YEARS` (4) years of periods
-   since it started (learn's threshold between "too early" and "not working").
-6. **stay (too early to tell)** — anything else: too few periods since the start, not
-   enough data before it, or comparison areas that were already drifting apart ("cannot
-   tell"). The packet shows "too early to tell" rather than pretending to know.
+5. **change course** — it is *not working* on every indicator: the evidence rules out an
+   effect worth having (the adjusted interval's good end is below the strategy's smallest
+   effect worth having).
+6. **keep going and gather data (stay)** — anything else: too early to tell (the interval
+   allows both an effect worth having and none), not enough data before the start, or
+   comparison areas that were already drifting apart ("cannot tell"). The packet says how
+   many more periods would likely be needed to tell, from the series' own noise.
 
 The table is free to decide otherwise; it records its decision and rationale, and a chair
 signs it. The evidence is copied into the decision as it stood on the review's date.
@@ -40,32 +43,38 @@ from django.utils import timezone
 
 from civicloop.core import access
 from civicloop.core.models import Role
-from civicloop.learn.store.strategies import DECIDE_AFTER_YEARS
-from civicloop.learn.words import Units, p_text
+from civicloop.learn.effects import EFFECT_WORDS
+from civicloop.learn.store.strategies import MIN_POST
+from civicloop.learn.words import Units, effect_interval, p_text
 from civicloop.review.models import Decision, DecisionChoice, Review, StrategyChange
 from civicloop.table.models import Strategy, StrategyStatus
 
 RULES: list[tuple[str, str]] = [
-    ("stop", "Harmful on any indicator: the whole 95% interval is on the bad side of zero."),
+    (
+        "stop",
+        "Not working because it moved the wrong way on any indicator: the whole adjusted "
+        "interval is on the bad side of zero.",
+    ),
     (
         "adapt",
         "Working on some indicators and not working on others: keep what works, change the rest.",
     ),
     (
         "scale",
-        "Working (interval entirely on the good side of zero, adjusted p < 0.05) and the "
+        "Working (adjusted interval entirely on the good side of zero) and the "
         "estimate is at least the change the hypothesis expects.",
     ),
     ("stay", "Working, but smaller than expected, or no expected change is set."),
     (
         "change_course",
-        "Not working on every indicator, with enough data: the interval includes zero after "
-        f"at least {DECIDE_AFTER_YEARS} years of periods since the start.",
+        "Not working on every indicator: the evidence rules out an effect worth having (the "
+        "adjusted interval's good end is below the smallest effect worth having).",
     ),
     (
         "stay",
-        "Anything else: too early to tell, not enough data before the start, or comparison "
-        "areas already drifting apart. Shown as “too early to tell”.",
+        "Anything else: keep going and gather data. Too early to tell, not enough data "
+        "before the start, or comparison areas already drifting apart; the packet says how "
+        "many more periods would likely be needed.",
     ),
 ]
 
@@ -165,8 +174,8 @@ def propose(
         return Proposal(
             DecisionChoice.STOP.value,
             "harmful",
-            f"Stop: {_names(harmful)} moved the wrong way where the strategy runs, by more "
-            "than chance explains.",
+            f"Stop: not working — {_names(harmful)} moved the wrong way where the strategy "
+            "runs, by more than chance explains.",
             reasons,
         )
     if working and not_working:
@@ -211,13 +220,13 @@ def propose(
             DecisionChoice.CHANGE_COURSE.value,
             "not_working",
             f"Change course: after {_periods_since(e, about[e['indicator']])} since it started, "
-            f"no effect on {_names(not_working)} can be told apart from zero.",
+            f"the evidence rules out an effect worth having on {_names(not_working)}.",
             reasons,
         )
     return Proposal(
         DecisionChoice.STAY.value,
         "too_early",
-        "Stay the course — too early to tell: " + _why_too_early(effects, about) + ".",
+        "Keep going and gather data — too early to tell: " + _why_too_early(effects, about) + ".",
         reasons,
         too_early=True,
     )
@@ -240,13 +249,12 @@ def evidence_sentence(effect: dict, about: About) -> str:
         else "against their own trend before the start"
     )
     where = f" in its {len(effect['treated'])} areas" if effect.get("treated") else ""
-    interval = ""
-    if effect.get("low") is not None and effect.get("high") is not None:
-        interval = f" (95% interval {units.interval(effect['low'], effect['high'], d)})"
+    interval = interval_words(effect, units, d)
     adjusted = ""
     if effect.get("p_adjusted") is not None and (effect.get("family_size") or 0) > 1:
         adjusted = (
-            f"; adjusted for {effect['family_size']} strategies, {p_text(effect['p_adjusted'])}"
+            f"; adjusted for {effect['family_size']} strategy effects, "
+            f"{p_text(effect['p_adjusted'])}"
         )
     text = (
         f"{name}: {units.change(effect['estimate'], d)}{where} {against} since "
@@ -254,14 +262,24 @@ def evidence_sentence(effect: dict, about: About) -> str:
         f"Verdict: {status}."
     )
     engine = (effect.get("did") if effect["method"] == "did" else effect.get("its")) or {}
-    if effect["status"] == "not_working" and engine.get("engine_status") in ("working", "harmful"):
+    if effect["status"] == "too_early_to_tell" and engine.get("engine_status") in (
+        "working",
+        "harmful",
+    ):
         # Say it plainly: alone it looks like an effect; among all the strategies the table
         # reads together, an effect this size turns up by chance too often to act on.
         text += (
-            f" Read on its own it would look {engine['engine_status']}; read together with "
-            f"the other strategies it could be chance."
+            f" Read on its own it would look {EFFECT_WORDS[engine['engine_status']]}; read "
+            "together with the other strategies it could be chance."
         )
     return text
+
+
+def interval_words(effect: dict, units: Units, d: int) -> str:
+    engine = (effect.get("did") if effect["method"] == "did" else effect.get("its")) or {}
+    return effect_interval(
+        effect.get("low"), effect.get("high"), effect.get("family_size") or 0, engine, units, d
+    )
 
 
 def _decimals(units: Units, effect: dict) -> int:
@@ -315,15 +333,22 @@ def _why_too_early(effects: Sequence[dict], about: dict[str, About]) -> str:
         did = e.get("did") or {}
         name = lower_first(e["indicator_name"])
         if e["status"] == "too_early_to_tell":
-            n, need = did.get("n_post"), did.get("decide_after")
+            engine = (e.get("did") if e.get("method") == "did" else e.get("its")) or did
+            n, more = engine.get("n_post"), engine.get("periods_to_tell")
             frequency = about[e["indicator"]].frequency
-            if n is not None and need:
+            since = f"{name} has {_count(n, frequency)} of data since the start" if n else name
+            if more:
                 parts.append(
-                    f"{name} has {_count(n, frequency)} of data since the start and a verdict "
-                    f"needs {_count(need, frequency)}"
+                    f"{since}; about {_count(int(more), frequency)} more would likely be "
+                    "needed to tell, if the effect holds at its current size"
                 )
-            else:
+            elif n is not None and n < MIN_POST:
                 parts.append(f"{name} has too few periods since the start")
+            else:
+                parts.append(
+                    f"{since}; its interval allows both an effect worth having and none, and "
+                    "more periods after the start alone are unlikely to settle it"
+                )
         elif e["status"] == "cannot_tell":
             parts.append(
                 f"the comparison areas for {name} were already moving differently before the start"
@@ -331,7 +356,7 @@ def _why_too_early(effects: Sequence[dict], about: dict[str, About]) -> str:
         elif e["status"] == "not_enough_data":
             parts.append(f"{name} has too little data before the start")
         elif e["status"] == "not_working":
-            parts.append(f"no effect on {name} so far")
+            parts.append(f"no effect worth having on {name}")
     return "; ".join(parts) or "the evidence is not yet clear"
 
 

@@ -292,8 +292,15 @@ def _describe_effect(effect: dict, units: words.Units) -> None:
         words.p_text(effect["p_adjusted"]) if effect.get("p_adjusted") is not None else "—"
     )
     did = effect.get("did") or {}
+    engine = (did if effect.get("method") == "did" else effect.get("its")) or {}
+    lo, hi = engine.get("unadjusted_low"), engine.get("unadjusted_high")
+    adjusted = (effect.get("family_size") or 0) > 1 and engine.get("adjusted_level")
+    effect["adjusted_level_text"] = words.level_text(engine["adjusted_level"]) if adjusted else ""
+    effect["unadjusted_text"] = (
+        units.interval(lo, hi, d) if adjusted and lo is not None and hi is not None else ""
+    )
     effect["periods_since"] = did.get("n_post")
-    effect["decide_after"] = did.get("decide_after")
+    effect["periods_to_tell"] = did.get("periods_to_tell")
 
 
 def _count_proposals(strategies: list[dict]) -> list[dict]:

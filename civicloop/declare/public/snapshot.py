@@ -79,10 +79,12 @@ class Snapshot:
             qs = access.visible_indicators(self.member, self.collaborative)
         else:
             qs = Indicator.objects.filter(result__collaborative=self.collaborative, is_public=True)
+        # A partner's performance measures are read on its commitment, not counted among
+        # the city's indicators (see `IndicatorQuerySet.population`).
         return list(
-            qs.select_related("result__collaborative", "baseline_period", "target_period").order_by(
-                "result__order", "order", "name"
-            )
+            qs.population()
+            .select_related("result__collaborative", "baseline_period", "target_period")
+            .order_by("result__order", "order", "name")
         )
 
     def indicator(self, slug: str) -> Indicator:
@@ -149,6 +151,17 @@ class Snapshot:
         return store.current_family(self.collaborative, self.area)
 
     @cached_property
+    def family_shown(self) -> int:
+        """How many of the indicators judged together for the place (those with enough data
+        for a verdict) this reader is shown: the rest are named as such on the page."""
+        return sum(
+            1
+            for ind in self.indicators
+            if ((self.family.get(ind.pk) or {}).get("verdict") or {}).get("status")
+            not in (None, "not_enough_data")
+        )
+
+    @cached_property
     def headlines(self) -> dict[int, list[Observation]]:
         """Each public indicator's headline observations for the whole place, oldest first."""
         from civicloop.results.queries import headline_history
@@ -182,6 +195,9 @@ class Snapshot:
         if entry is None:
             return None
         units = words.Units.of(indicator)
+        unshown = int(entry.get("family_size") or 0) - self.family_shown
+        if unshown > 0:
+            entry = {**entry, "family_unshown": unshown}
         out = evidence_from_entry(entry, indicator, self.area)
         out.pop("version")  # the public pages show no analysis bookkeeping
         out["effects"] += [

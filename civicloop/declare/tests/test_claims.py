@@ -10,6 +10,9 @@ NO_TREND = {
     "indicator": {"direction": "higher"},
     "trend": {"status": "no_clear_trend", "words": "no clear trend", "slope": 0.03},
     "progress": {"status": "off_track", "words": "off track"},
+    # Every number a statement says is checked too (issue 13): the values it cites.
+    "first": {"label": "2024", "value": 40.0},
+    "latest": {"label": "2025", "value": 43.0},
     "latest_change": {
         "from_label": "2024",
         "to_label": "2025",
@@ -21,6 +24,8 @@ IMPROVING_UP = {
     "indicator": {"direction": "higher"},
     "trend": {"status": "improving", "words": "improving", "slope": 1.4},
     "progress": {"status": "at_risk", "words": "at risk"},
+    "first": {"label": "2016-17", "value": 22.2},
+    "latest": {"label": "2024-25", "value": 33.6},
 }
 IMPROVING_DOWN = {
     "indicator": {"direction": "lower"},

@@ -186,6 +186,7 @@ def analyse_trends(collaborative: Collaborative, area: Area | None = None) -> li
                 first_period=(entry.get("first") or {}).get("label"),
                 latest_period=(entry.get("latest") or {}).get("label"),
                 sentence=words.trend_sentence(entry, words.Units.of(ind)),
+                method_reason=entry.get("method_reason", ""),
             )
         )
     return out

@@ -33,7 +33,7 @@ class TrendVerdict(_Plain):
     indicator: str
     name: str
     area: str
-    status: str  # improving | worsening | no_clear_trend | not_enough_data | within_margin_of_error
+    status: str  # improving | worsening | borderline | no_clear_trend | not_enough_data | within_margin_of_error
     words: str
     slope: float | None  # Sen's slope per year, in the indicator's units
     slope_low: float | None
@@ -46,6 +46,7 @@ class TrendVerdict(_Plain):
     first_period: str | None
     latest_period: str | None
     sentence: str
+    method_reason: str = ""  # which trend test, and why the data called for it
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from civicloop.learn.direction import enough_data, parse_direction, verdict_from
 from civicloop.learn.margins import change_significance
 from civicloop.learn.models import SeriesAnalysis
 from civicloop.learn.progress import civicloop_progress
+from civicloop.learn.seasonality import trend_fitting_the_data
 from civicloop.learn.store.batches import (
     MOE_LEVEL,
     Loaded,
@@ -28,11 +29,11 @@ from civicloop.learn.store.batches import (
     period_time,
 )
 from civicloop.learn.store.results import IndicatorProgress, as_float, json_number, jsonable
-from civicloop.learn.trend import Trend, trend
+from civicloop.learn.trend import Trend
 from civicloop.results.models import Area, Indicator, Series
 
 # Bump when a change here or in the engine changes stored numbers: everything recomputes.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 ALPHA = 0.05
 
 
@@ -82,15 +83,15 @@ def entries_from_batches(
     out: dict[int, dict] = {}
     for members, loaded in batches:
         inds = [indicators[s.indicator_id] for s in members]
-        method = "seasonal" if loaded.batch.season is not None else "original"
-        trends = trend(loaded.batch, method=method, alpha=ALPHA)
+        trends, methods, why = trend_fitting_the_data(loaded.batch, alpha=ALPHA)
         change_ok, latest_change = _survey_changes(loaded)
         prog = _civicloop_progress(loaded, inds)
         first = _at(loaded, last=False)
         latest = _at(loaded, last=True)
         for i, s in enumerate(members):
             out[s.pk] = {
-                "method": method,
+                "method": str(methods[i]),
+                "method_reason": str(why[i]),
                 "first": first[i],
                 "latest": latest[i],
                 "trend": trends.row(i),

@@ -4,8 +4,17 @@ For each strategy with a start period and areas, and each of its indicators: the
 headline series of the strategy's areas (treated) and of the other areas at the same
 level (comparison). Difference-in-differences compares the two; an interrupted time
 series reads the treated areas' mean against its own earlier trend. Survey estimates get
-an interval at least as wide as their margins of error imply, and the headline estimates
-of a collaborative's strategies are adjusted together (Benjamini-Hochberg).
+an interval at least as wide as their margins of error imply.
+
+The headline estimates of a collaborative's strategies are judged together, as one family
+of m tests, with Bonferroni: each is shown with its interval at the 1 - 0.05/m level and
+judged on that same interval (working, not working, too early to tell; see
+`civicloop.learn.effects`), so an interval that excludes zero never sits beside "cannot be
+told apart from zero". Bonferroni rather than Benjamini-Yekutieli's false-coverage-rate
+intervals: FCR intervals are defined only for the effects a procedure selects, and the
+table is shown every effect with its interval, selected or not; with a family of a few
+strategies x indicators the power given up is small. The unadjusted 95% interval is kept
+in ``details`` and shown second, labelled.
 """
 
 from __future__ import annotations
@@ -25,14 +34,15 @@ from civicloop.learn.batch import SeriesBatch
 from civicloop.learn.direction import parse_direction
 from civicloop.learn.effects import (
     EFFECT_WORDS,
-    _verdict,  # the engine's rule from an interval to a verdict, reused after widening it
+    SMALLEST_EFFECT_SD,
     difference_in_differences,
     interrupted_time_series,
     its_design,
+    judge_effects,
+    periods_to_tell,
 )
 from civicloop.learn.margins import z_for_level
 from civicloop.learn.models import EffectMethod, StrategyEffect
-from civicloop.learn.multiple import benjamini_hochberg
 from civicloop.learn.store.batches import (
     MOE_LEVEL,
     Loaded,
@@ -45,9 +55,6 @@ from civicloop.learn.store.series import ALPHA, ENGINE_VERSION, settings_hash
 from civicloop.results.models import Area, Collaborative, Indicator, Series
 from civicloop.table.models import Strategy
 
-# A strategy whose effect cannot be told apart from zero is "not working" only after this
-# many years of data since it started; before that it is "too early to tell".
-DECIDE_AFTER_YEARS = 4
 MIN_POST = 3  # periods since the start before any verdict but "too early" (the engine's)
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "week": 52, "day": 365}
 _Z = float(ndtri(1 - ALPHA / 2))
@@ -117,6 +124,7 @@ def effect_plans(
                 ENGINE_VERSION,
                 settings_hash(indicators[ind.pk]),
                 strategy.start_period_id,
+                strategy.smallest_effect,
                 sorted(treated_ids),
                 [(s.pk, s.version) for s in series],
             ]
@@ -161,17 +169,17 @@ def analyse_effects(
     }
     keep = [r for r in stored if r.pk not in replaced]
     new = [StrategyEffect(computed_at=now, **row) for pair in computed.values() for row in pair]
-    before = {r.pk: (r.status, r.p_adjusted, r.family_size) for r in keep}
+    before = {r.pk: (r.status, r.low, r.high, r.p_adjusted, r.family_size) for r in keep}
     adjust_effects([*keep, *new])
     StrategyEffect.objects.filter(pk__in=replaced).delete()
     StrategyEffect.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent run's twin
-    changed = [r for r in keep if before[r.pk] != (r.status, r.p_adjusted, r.family_size)]
-    StrategyEffect.objects.bulk_update(changed, ["status", "p_adjusted", "family_size", "details"])
+    changed = [
+        r for r in keep if before[r.pk] != (r.status, r.low, r.high, r.p_adjusted, r.family_size)
+    ]
+    StrategyEffect.objects.bulk_update(
+        changed, ["status", "low", "high", "p_adjusted", "family_size", "details"]
+    )
     return sorted(computed)
-
-
-def _decide_after(frequency: str) -> int:
-    return DECIDE_AFTER_YEARS * PERIODS_PER_YEAR.get(frequency, 1)
 
 
 def compute_effects(
@@ -211,13 +219,19 @@ def _effect_rows(plan: EffectPlan, loaded: dict) -> list[dict]:
     ind = plan.indicator
     batch, moe, labels = _plan_batch(plan, loaded)
     n_treated = len(plan.treated)
-    decide_after = _decide_after(ind.frequency)
+    smallest = plan.strategy.smallest_effect
     base = {
         "start": plan.start_label,
         "start_time": plan.start,
         "treated": [a.name for a in plan.treated],
         "comparison": [a.name for a in plan.comparison],
-        "decide_after": decide_after,
+        "direction": ind.direction,
+        "smallest_effect_source": (
+            "set for the strategy"
+            if smallest is not None
+            else f"{_fraction(SMALLEST_EFFECT_SD)} of the indicator's standard deviation "
+            "before the start"
+        ),
     }
     treated_mask = np.arange(batch.n_series) < n_treated
     # Difference-in-differences: the strategy's areas against the others at their level.
@@ -229,12 +243,12 @@ def _effect_rows(plan: EffectPlan, loaded: dict) -> list[dict]:
             ind.direction,
             alpha=ALPHA,
             min_post=MIN_POST,
-            decide_after=decide_after,
+            smallest_effect=smallest,
         )
         did_row = did.row(0)
         did_row.pop("key", None)
         sampling = _did_sampling_se(batch, moe, treated_mask, plan.start)
-        did_row = _widen(did_row, "effect", "effect_se", sampling, ind, decide_after)
+        did_row = _widen(did_row, "effect", "effect_se", sampling, ind)
     else:
         did_row = {"status": "not_enough_data", "words": EFFECT_WORDS["not_enough_data"]}
         did_row["why"] = "no comparison areas at the same level"
@@ -248,7 +262,7 @@ def _effect_rows(plan: EffectPlan, loaded: dict) -> list[dict]:
             ind.direction,
             alpha=ALPHA,
             min_post=MIN_POST,
-            decide_after=decide_after,
+            smallest_effect=smallest,
         )
         its_row = its.row(0)
         for name in ("key", "params", "bse"):
@@ -256,7 +270,7 @@ def _effect_rows(plan: EffectPlan, loaded: dict) -> list[dict]:
         if its_row["effect_low"] is not None:
             its_row["effect_se"] = (its_row["effect_high"] - its_row["effect_low"]) / (2 * _Z)
         sampling = _its_sampling_se(batch, moe, treated_mask, plan.start)
-        its_row = _widen(its_row, "effect", "effect_se", sampling, ind, decide_after)
+        its_row = _widen(its_row, "effect", "effect_se", sampling, ind)
         seen = np.flatnonzero(~np.isnan(mean))
         its_row["latest_label"] = labels[int(seen[-1])] if seen.size else None
     else:
@@ -337,7 +351,6 @@ def _widen(
     se_name: str,
     sampling_se: float | None,
     ind: Indicator,
-    decide_after: int,
 ) -> dict:
     """Survey data: the interval is at least as wide as the margins of error imply.
 
@@ -359,14 +372,14 @@ def _widen(
     status = row["status"]
     if status in ("working", "harmful", "not_working", "too_early_to_tell"):
         status = str(
-            _verdict(
+            judge_effects(
                 np.array([est]),
                 np.array([low]),
                 np.array([high]),
                 parse_direction(ind.direction),
+                np.array([as_float(row.get("smallest_effect"))]),
                 np.array([row.get("n_post") or 0]),
                 MIN_POST,
-                decide_after,
             )[0]
         )
     row.update(
@@ -384,23 +397,71 @@ def _widen(
 
 
 def adjust_effects(rows: Sequence[StrategyEffect]) -> None:
-    """Benjamini-Hochberg across the headline estimates of the collaborative's strategies:
-    "working" and "harmful" need the adjusted p-value below ALPHA too."""
+    """Judge the headline estimates of the collaborative's strategies as one family of m
+    tests (Bonferroni): the interval shown is at the 1 - ALPHA/m level, the p-value
+    min(1, m p), and the verdict is read from that interval, so the two always agree.
+    The engine's unadjusted 95% interval stays in ``details`` (``unadjusted_low/high``)."""
     headline = [r for r in rows if r.is_headline]
-    p = np.array([as_float(r.p) if r.status != "not_enough_data" else np.nan for r in headline])
-    adjusted = benjamini_hochberg(p) if len(p) else p
-    size = int(np.count_nonzero(~np.isnan(p)))
-    for r, q in zip(headline, adjusted, strict=True):
-        r.p_adjusted = json_number(q)
+    judged = {id(r) for r in headline if (r.details or {}).get("engine_status") not in _NO_TEST}
+    size = len(judged)
+    z = float(ndtri(1 - ALPHA / (2 * max(size, 1))))
+    for r in headline:
+        details = dict(r.details or {})
+        engine = details.get("engine_status", r.status)
         r.family_size = size
-        engine = (r.details or {}).get("engine_status", r.status)
-        status = engine
-        if engine in ("working", "harmful") and not (q < ALPHA):
-            n_post = (r.details or {}).get("n_post") or 0
-            decide_after = (r.details or {}).get("decide_after") or 1
-            status = "not_working" if n_post >= decide_after else "too_early_to_tell"
+        if id(r) not in judged:
+            r.p_adjusted = None
+            r.status = engine
+            details["adjusted_status"] = engine
+            r.details = details
+            continue
+        est, se = as_float(r.estimate), as_float(details.get("effect_se"))
+        p = as_float(r.p)
+        r.p_adjusted = json_number(min(1.0, p * size)) if not np.isnan(p) else None
+        low, high = (est - z * se, est + z * se) if not np.isnan(se) else (np.nan, np.nan)
+        sign = 1.0 if details.get("direction", "higher") == "higher" else -1.0
+        smallest = as_float(details.get("smallest_effect"))
+        n_pre, n_post = details.get("n_pre") or 0, details.get("n_post") or 0
+        status = str(
+            judge_effects(
+                np.array([est]),
+                np.array([low]),
+                np.array([high]),
+                np.array([sign]),
+                np.array([smallest]),
+                np.array([n_post]),
+                MIN_POST,
+            )[0]
+        )
+        more = periods_to_tell(
+            np.array([est]),
+            np.array([se]),
+            np.array([sign]),
+            np.array([smallest]),
+            np.array([n_pre]),
+            np.array([n_post]),
+            z,
+        )[0]
+        r.low, r.high = json_number(low), json_number(high)
         r.status = status
-        r.details = {**(r.details or {}), "adjusted_status": status}
+        details.update(
+            {
+                "adjusted_status": status,
+                "unadjusted_low": details.get("effect_low"),
+                "unadjusted_high": details.get("effect_high"),
+                "adjusted_level": 1 - ALPHA / size,
+                "periods_to_tell": json_number(more) if status == "too_early_to_tell" else None,
+            }
+        )
+        r.details = details
+
+
+# Statuses that say no test could be made: they stay as they are and out of the family.
+_NO_TEST = ("not_enough_data", "cannot_tell")
+
+
+def _fraction(x: float) -> str:
+    return {0.2: "a fifth", 0.25: "a quarter", 0.5: "half"}.get(x, f"{x:g}")
 
 
 def effects_from_rows(rows: Iterable[StrategyEffect]) -> list[Effect]:

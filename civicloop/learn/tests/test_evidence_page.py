@@ -65,7 +65,7 @@ def test_the_attendance_nudges_are_shown_as_not_working(client, erin, riverton):
     text = evidence_of(client.get(url("chronic-absence", area="west")))
     assert "Attendance text nudges" in text
     assert '<span class="verdict warn">not working</span>' in text
-    assert "No effect can be told apart from zero" in text
+    assert "The evidence rules out an effect worth having" in text
 
 
 def test_the_public_sees_trends_but_not_strategy_effects(client, riverton):

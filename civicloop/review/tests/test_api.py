@@ -60,7 +60,8 @@ def test_only_a_chair_signs_through_the_api(client, alice, bob):
     login(client, bob)
     answer = post(client, url, {**body, "published": True})
     assert answer.status_code == 201
-    assert answer.json()["proposed"] == "change_course"
+    # Issue 13: inconclusive is "keep going" (stay), not "change course".
+    assert answer.json()["proposed"] == "stay"
     assert answer.json()["evidence"]["strategy"]["slug"] == "family-savings-accounts"
     assert post(client, url, body).status_code == 422  # already decided
 

@@ -41,7 +41,7 @@ def test_working_and_as_large_as_expected_is_scale():
     assert p.decision == "scale"
     assert "+7.1 points" in p.headline and "+5.0 points" in p.headline
     assert "95% interval +3.3 to +10.9" in p.reasons[0]
-    assert "adjusted for 6 strategies, p = 0.004" in p.reasons[0]
+    assert "adjusted for 6 strategy effects, p = 0.004" in p.reasons[0]
 
 
 def test_working_but_smaller_than_expected_is_stay():
@@ -69,10 +69,12 @@ def test_not_working_with_enough_data_is_change_course():
 
 
 def test_a_chance_effect_says_so():
-    chance = effect("not_working", 0.6, 0.1, 1.1)
+    # Issue 13: an effect that looks real alone but not after adjusting for the family is
+    # inconclusive, "too early to tell", not "not working" (which proposed change course).
+    chance = effect("too_early_to_tell", 0.6, -0.1, 1.3)
     chance["did"]["engine_status"] = "working"
     p = propose([chance], None, ABOUT)
-    assert p.decision == "change_course"
+    assert (p.decision, p.too_early) == ("stay", True)
     assert "could be chance" in p.reasons[0]
 
 
@@ -90,10 +92,19 @@ def test_working_on_one_and_not_on_another_is_adapt():
 
 
 def test_too_early_is_stay_and_says_too_early():
-    early = effect("too_early_to_tell", 1.0, -2.0, 4.0, n_post=2)
+    # Issue 13: "too early to tell" says how many more periods would likely be needed,
+    # from the series' own noise, instead of a fixed four years.
+    early = effect("too_early_to_tell", 1.0, -2.0, 4.0, n_post=4)
+    early["did"]["periods_to_tell"] = 3.0
     p = propose([early], 5.0, ABOUT)
     assert (p.decision, p.too_early) == ("stay", True)
-    assert "2 school years of data since the start and a verdict needs 4 school years" in p.headline
+    assert p.headline.startswith("Keep going and gather data")
+    assert (
+        "4 school years of data since the start; about 3 school years more would likely be "
+        "needed to tell" in p.headline
+    )
+    few = propose([effect("too_early_to_tell", 1.0, -2.0, 4.0, n_post=2)], 5.0, ABOUT)
+    assert "too few periods since the start" in few.headline
 
 
 def test_cannot_tell_and_no_evidence_are_stay_too_early():
