@@ -123,3 +123,25 @@ def test_the_atom_feed_lists_published_declarations(client):
     assert len(
         ET.fromstring(client.get("/public/feed.atom").content).findall(f"{atom}entry")
     ) == len(entries)
+
+
+def test_the_family_adjusted_for_is_what_the_page_shows_or_it_says_what_else(client):
+    """Issue 13: the public saw "after adjusting for 14 indicators" beside 12. The family
+    is the place's indicators with a verdict; those not public are counted and named as
+    such, and partners' performance measures are never among a city's indicators."""
+    from civicloop.declare.public.snapshot import Snapshot
+    from civicloop.results.models import Indicator
+
+    snap = Snapshot.of("riverton")
+    shown = snap.family_shown
+    assert all(ind.commitment_measure is None for ind in snap.indicators)
+    sizes = {int((e or {}).get("family_size") or 0) for e in snap.family.values()}
+    family = max(sizes)
+    private = Indicator.objects.filter(result__collaborative__slug="riverton", is_public=False)
+    assert private.population().exists()
+    html = client.get("/public/c/riverton/indicators/third-grade-reading/").content.decode()
+    # The demo keeps some indicators private until declared: the family is larger than
+    # what the public is shown, and the page says by how many.
+    assert family > shown
+    hidden = family - shown
+    assert f"after adjusting for {family} indicators, {hidden} of them not shown here" in html
