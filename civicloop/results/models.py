@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from civicloop.results.periods import KINDS, parse_period
+from civicloop.results.periods import KINDS, open_sdg_year, parse_period
 
 
 class Network(models.Model):
@@ -114,6 +114,12 @@ class Period(models.Model):
     def position(self) -> float:
         """Real time in years (mid-period), for the learn stage."""
         return parse_period(self.label, self.kind).midpoint_year
+
+    @property
+    def open_sdg_year(self) -> int:
+        """The year Open SDG's progress measure reads: a span's first (``2017/2019`` → 2017);
+        see `civicloop.results.periods.open_sdg_year`."""
+        return open_sdg_year(self)
 
 
 class Dimension(models.Model):
