@@ -110,6 +110,33 @@ class Period(models.Model):
         )
         return period
 
+    @classmethod
+    def ids(cls, specs: list) -> list[int]:
+        """The pk of each `PeriodSpec`, creating the periods that do not exist yet, in a
+        few queries whatever their number (a file of daily data names thousands)."""
+        wanted = {(s.kind, s.label): s for s in specs}
+        found: dict[tuple[str, str], int] = {}
+        labels = sorted({label for _kind, label in wanted})
+        for i in range(0, len(labels), 500):
+            for pk, kind, label in cls.objects.filter(label__in=labels[i : i + 500]).values_list(
+                "pk", "kind", "label"
+            ):
+                found[(kind, label)] = pk
+        missing = [s for key, s in wanted.items() if key not in found]
+        if missing:
+            cls.objects.bulk_create(
+                [cls(kind=s.kind, label=s.label, start=s.start, end=s.end) for s in missing],
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+            for i in range(0, len(missing), 500):
+                part = [s.label for s in missing[i : i + 500]]
+                for pk, kind, label in cls.objects.filter(label__in=part).values_list(
+                    "pk", "kind", "label"
+                ):
+                    found[(kind, label)] = pk
+        return [found[(s.kind, s.label)] for s in specs]
+
     @property
     def position(self) -> float:
         """Real time in years (mid-period), for the learn stage."""
