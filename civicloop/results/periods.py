@@ -171,14 +171,24 @@ def _end_year(y: int, second: str) -> int | None:
 
 
 def possible_kinds(label: str) -> set[str]:
-    """Every kind ``label`` can be read as, whatever the frequency."""
+    """Every kind ``label`` can be read as, whatever the frequency, keeping the label (a
+    year read as a school year becomes ``2011-12``: that is a reading of another label)."""
     found = set()
     for kind in (None, "month", "school_year", "multi_year"):
         try:
-            found.add(parse_period(label, kind).kind)
+            spec = parse_period(label, kind)
         except PeriodError:
-            pass
+            continue
+        if spec.label == str(label).strip():
+            found.add(spec.kind)
     return found
+
+
+def read_as(label: str, kind: str | None) -> PeriodSpec:
+    """``label`` read with ``kind`` when that keeps the label as published, else on its
+    own: a file's ``2008`` stays the year 2008 among its school years ``2008/09``."""
+    spec = parse_period(label, kind)
+    return spec if spec.label == str(label).strip() else parse_period(label)
 
 
 def guess_kind(labels: Iterable[str]) -> str | None:

@@ -70,7 +70,7 @@ from civicloop.results.models import (
     Result,
     UnitKind,
 )
-from civicloop.results.periods import PeriodError, PeriodSpec, guess_kind, parse_period
+from civicloop.results.periods import PeriodError, PeriodSpec, guess_kind, read_as
 
 SOURCE_KIND = "open-sdg"
 DIMENSION_JOIN, GROUP_JOIN = " × ", " · "
@@ -478,7 +478,7 @@ class _Importer:
             at = spec_of.get(label)
             if at is None:
                 try:
-                    spec = parse_period(label, hint)
+                    spec = read_as(label, hint)
                     at = len(specs)
                     specs.append(spec)
                 except PeriodError as exc:
