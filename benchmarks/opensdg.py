@@ -88,7 +88,8 @@ def build_big(out: Path, target_rows: int) -> int:
         header = [h.strip() for h in rows[0]]
         year = header.index("Year")
         kind = guess_kind(r[year].strip() for r in rows[1:] if year < len(r))
-        firsts = [int(r[year].strip()[:4]) for r in rows[1:] if r[year].strip()[:4].isdigit()]
+        years = [r[year].strip()[:4] for r in rows[1:] if year < len(r)]
+        firsts = [int(y) for y in years if y.isdigit()]
         # Past the file's own span, in whole leap cycles (29 February stays a real day).
         step = ((max(firsts, default=2000) - min(firsts, default=2000)) // 4 + 2) * 4
         with (out / "data" / name).open("w", newline="", encoding="utf-8") as fh:

@@ -226,6 +226,10 @@ class _Importer:
         """What exists already, read once: areas by code, dimensions by name, groups by
         their exact cells (kept by earlier imports) or name."""
         self.areas = {a.code: a.pk for a in Area.objects.filter(collaborative=self.collab)}
+        self.results = {r.slug: r for r in Result.objects.filter(collaborative=self.collab)}
+        self.indicators = {
+            i.slug: i for i in Indicator.objects.filter(result__collaborative=self.collab)
+        }
         self.dimensions = {d.name: d for d in Dimension.objects.filter(collaborative=self.collab)}
         self.dimension_slugs = {d.slug for d in self.dimensions.values()}
         self.groups: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -284,7 +288,7 @@ class _Importer:
         number_ = str(item.meta.get("indicator_number") or item.id.replace("-", "."))
         target = str(item.meta.get("target_id") or ".".join(number_.split(".")[:2]))
         slug = f"target-{slugify(target.replace('.', '-'))}"[:50]
-        result = Result.objects.filter(collaborative=self.collab, slug=slug).first()
+        result = self.results.get(slug)
         if result is None:
             statement = item.meta.get("target") or item.meta.get("target_name")
             statement = text_of(statement, self.repo) if statement else ""
@@ -293,8 +297,9 @@ class _Importer:
                 slug=slug,
                 title=f"Target {target}"[:200],
                 statement=statement or f"SDG target {target}",
-                order=Result.objects.filter(collaborative=self.collab).count(),
+                order=len(self.results),
             )
+            self.results[slug] = result
             self.report.count("results")
         return result
 
@@ -331,9 +336,7 @@ class _Importer:
             "progress_options": measure.entries,
             **self._progress_fields(measure, frequency),
         }
-        indicator = Indicator.objects.filter(
-            result__collaborative=self.collab, slug=measure.slug
-        ).first()
+        indicator = self.indicators.get(measure.slug)
         if indicator is None:
             indicator = Indicator.objects.create(
                 result=self._result(item), slug=measure.slug, **fields

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from civicloop.measure.opensdg.inputs.base import Input
+from civicloop.measure.opensdg.inputs.yaml_md_meta import SAFE
 from civicloop.measure.opensdg.repository import Repository, read_text
 
 
@@ -32,7 +33,7 @@ class Translations(Input):
 
     def read_file(self, repo: Repository, path: Path, name: str) -> None:
         try:
-            texts = yaml.safe_load(read_text(path)) or {}
+            texts = yaml.load(read_text(path), Loader=SAFE) or {}
         except yaml.YAMLError:
             repo.notes.append(f"{name}: not valid YAML; its translations are not used")
             return

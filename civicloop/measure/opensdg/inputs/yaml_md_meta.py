@@ -10,6 +10,9 @@ import yaml
 from civicloop.measure.opensdg.inputs.base import Input, indicator_id
 from civicloop.measure.opensdg.repository import ImportProblem, Repository, read_text
 
+# libyaml's safe loader when PyYAML was built with it: ten times faster on big front matter.
+SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class YamlMdMeta(Input):
     pattern = "meta/*-*.md"
@@ -33,7 +36,7 @@ class YamlMdMeta(Input):
 def parse_yaml(repo: Repository, text: str, name: str, first_line: int = 1) -> dict | None:
     """A YAML mapping, or None with the problem (and its line) added to the repository."""
     try:
-        meta = yaml.safe_load(text) or {}
+        meta = yaml.load(text, Loader=SAFE) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + first_line if mark is not None else None
