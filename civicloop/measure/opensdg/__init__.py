@@ -48,7 +48,10 @@ that apply to it. An entry's ``disaggregation: [{field, value}...]`` names the g
 exact cells are those field → value pairs (in any order), in the top area's series;
 ``settings["cells"]`` maps each group pk to its ``[[column, cell]...]``. `components.series_for`
 does both and returns the `Series` a component is computed on (the headline series of the
-top area for an entry with no disaggregation). A period's ``open_sdg_year`` (first year of
+top area for an entry with no disaggregation); `components.components_of(collaborative)`
+gives, per Open SDG indicator id, every entry of its whole options list with its series
+(Open SDG scores the indicator as the mean of its components), and `components.members`
+the civicloop indicators each id became. A period's ``open_sdg_year`` (first year of
 its label) is the year Open SDG's progress measure reads.
 
 Import is all or nothing by default; with ``quarantine=True`` the sound rows are applied
@@ -58,7 +61,7 @@ through the loads' bulk writer (`civicloop.measure.write`), one `Load` per data 
 
 from __future__ import annotations
 
-from civicloop.measure.opensdg.components import group_cells, series_for
+from civicloop.measure.opensdg.components import components_of, group_cells, members, series_for
 from civicloop.measure.opensdg.export import export_open_sdg
 from civicloop.measure.opensdg.importer import SOURCE_KIND, default_slug, import_open_sdg
 from civicloop.measure.opensdg.inputs import read
@@ -79,12 +82,14 @@ __all__ = [
     "Measure",
     "OpenSdgError",
     "SdgIndicator",
+    "components_of",
     "default_slug",
     "export_open_sdg",
     "format_number",
     "group_cells",
     "import_open_sdg",
     "measures_of",
+    "members",
     "read",
     "read_repository",
     "series_for",

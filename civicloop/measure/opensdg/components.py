@@ -62,3 +62,48 @@ def series_for(indicator: Indicator, entry: dict[str, Any]) -> Series | None:
         if cells == wanted:
             return series
     return None
+
+
+def members(collaborative) -> dict[str, list[tuple[Indicator, dict[str, str]]]]:
+    """Each imported Open SDG indicator id → the civicloop indicators it became (one per
+    Series × Units), with their selectors, in import order."""
+    out: dict[str, list[tuple[Indicator, dict[str, str]]]] = {}
+    by_slug = {
+        i.slug: i
+        for i in Indicator.objects.filter(result__collaborative=collaborative).select_related(
+            "result__collaborative"
+        )
+    }
+    sources = Source.objects.filter(collaborative=collaborative, kind=SOURCE_KIND).order_by("id")
+    for source in sources:
+        for sdg_id, record in ((source.settings or {}).get("indicators") or {}).items():
+            found = [
+                (by_slug[slug], selector)
+                for slug, selector in (record.get("measures") or {}).items()
+                if slug in by_slug
+            ]
+            if found:
+                out[sdg_id] = found
+    return out
+
+
+def components_of(collaborative) -> dict[str, list[tuple[dict[str, Any], Series | None]]]:
+    """Each imported Open SDG indicator id → each entry of its whole
+    ``progress_calculation_options`` with the series it is computed on (None: no data for
+    that component). Open SDG scores the indicator as the mean of its components' scores."""
+    out: dict[str, list[tuple[dict[str, Any], Series | None]]] = {}
+    for sdg_id, found in members(collaborative).items():
+        entries: list[dict[str, Any]] = []
+        for indicator, _selector in found:
+            entries += [e for e in indicator.progress_options or [] if e not in entries]
+        components = []
+        for entry in entries:
+            series = None
+            for indicator, selector in found:
+                if applies(entry, selector):
+                    series = series_for(indicator, entry)
+                    if series is not None:
+                        break
+            components.append((entry, series))
+        out[sdg_id] = components
+    return out

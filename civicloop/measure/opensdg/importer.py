@@ -127,6 +127,7 @@ class _FileRows:
     rows: Validated
     bad: dict[int, list[dict[str, str]]] = field(default_factory=dict)  # line → problems
     total: int = 0
+    cells: dict[int, list[str]] = field(default_factory=dict)  # line → the refused row
 
 
 class _Importer:
@@ -161,7 +162,7 @@ class _Importer:
         files: list[_FileRows] = []
         for order, item in enumerate(self.items):
             measures = measures_of(item)
-            hint = guess_kind(item.column(r, "Year") for r in item.rows) if item.rows else None
+            hint = guess_kind(_years(item)) if item.rows else None
             indicators = [
                 self._indicator(item, m, order * 10 + k, len(measures) > 1, hint)
                 for k, m in enumerate(measures)
@@ -169,6 +170,7 @@ class _Importer:
             self.imported += indicators
             if item.rows and "Year" in item.columns and "Value" in item.columns:
                 files.append(self._check(item, measures, indicators, hint))
+            item.release()
             self._note_coverage(item)
             stored[item.id] = {
                 "meta": item.meta,
@@ -482,6 +484,8 @@ class _Importer:
             if at is None:
                 try:
                     spec = read_as(label, hint)
+                    if len(spec.label) > 64:
+                        raise PeriodError(f"{label[:70]!r}... is longer than 64 characters")
                     at = len(specs)
                     specs.append(spec)
                 except PeriodError as exc:
@@ -532,7 +536,8 @@ class _Importer:
             status=np.zeros(n, dtype=np.int64),
         )
         self._frequency(indicators, rows)
-        return _FileRows(item, rows, bad, total)
+        cells = {line: item.rows[line - 2] for line in bad}
+        return _FileRows(item, rows, bad, total, cells)
 
     def _frequency(self, indicators: list[Indicator], rows: Validated) -> None:
         """An indicator's frequency is the kind most of its periods are."""
@@ -614,7 +619,7 @@ class _Importer:
                     QuarantinedRow(
                         load=load,
                         row=line,
-                        values=dict(zip(item.columns, item.rows[line - 2], strict=False)),
+                        values=dict(zip(item.columns, checked.cells[line], strict=False)),
                         problems=found,
                     )
                     for line, found in sorted(checked.bad.items())
@@ -652,6 +657,14 @@ class _Importer:
             ).first()
             indicator.baseline_value = obs.value if obs else None
             indicator.save(update_fields=["baseline_value"])
+
+
+def _years(item: SdgIndicator) -> set[str]:
+    """The distinct Year labels of a data file."""
+    if "Year" not in item.columns:
+        return set()
+    at = item.columns.index("Year")
+    return {row[at].strip() for row in item.rows if at < len(row)}
 
 
 def _picker(at: list[int]):

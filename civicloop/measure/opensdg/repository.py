@@ -8,6 +8,8 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,10 +70,26 @@ class SdgIndicator:
     meta: dict[str, Any] = field(default_factory=dict)
     body: str = ""
     columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
     data_file: str = ""
     data_path: Path | None = None
     meta_files: list[str] = field(default_factory=list)
+    _rows: list[list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The data rows (header excluded), read when first asked for, so that a big
+        repository is held in memory one file at a time (see `release`)."""
+        if self._rows is None:
+            self._rows = read_csv(self.data_path)[1:] if self.data_path else []
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[str]]) -> None:
+        self._rows = rows
+
+    def release(self) -> None:
+        """Forget the rows (they are read again if asked for)."""
+        self._rows = None
 
     @property
     def meta_file(self) -> str:
@@ -124,6 +142,11 @@ class Repository:
 
 def natural(text: str) -> list[tuple[int, str]]:
     return [(int(p), "") if p.isdigit() else (0, p) for p in re.split(r"[-.]", text)]
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """Every record of a CSV file as text cells (quoted newlines kept inside their cell)."""
+    return list(csv.reader(io.StringIO(read_text(path), newline="")))
 
 
 def read_text(path: Path) -> str:

@@ -453,6 +453,9 @@ def test_a_progress_component_finds_its_series(tmp_path, db):
     assert series_for(younger, first) is None
     found = series_for(younger, second)
     assert found.group.name == "Both sexes · Ages 5 to 17"
+    from civicloop.measure.opensdg import components_of
+
+    assert components_of(collab)["4-2-1"] == [(first, series_for(older, first)), (second, found)]
 
 
 def test_the_command_quarantines_and_names_the_collaborative_after_the_folder(

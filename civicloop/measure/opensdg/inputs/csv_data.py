@@ -25,12 +25,12 @@ class CsvData(Input):
     def read_file(self, repo: Repository, path: Path, name: str) -> None:
         item = repo.indicator(indicator_id(path))
         item.data_file, item.data_path = name, path
-        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
-        if not rows:
+        header = next(csv.reader(io.StringIO(read_text(path), newline="")), None)
+        if header is None:
+            item.rows = []
             repo.problems.append(ImportProblem(name, None, "", "the data file is empty"))
             return
-        item.columns = [h.strip() for h in rows[0]]
-        item.rows = rows[1:]
+        item.columns = [h.strip() for h in header]  # the rows are read when needed
         for column in ("Year", "Value"):
             if column not in item.columns:
                 repo.problems.append(ImportProblem(name, 1, column, f"no {column} column"))
