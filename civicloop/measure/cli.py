@@ -143,10 +143,21 @@ def worker(
 def import_open_sdg(
     directory: Annotated[Path, typer.Argument(help="Open SDG repository (data/ and meta/).")],
     collaborative: Annotated[
-        str, typer.Option("--collaborative", "-c", help="Slug; created when it does not exist.")
-    ],
+        str | None,
+        typer.Option(
+            "--collaborative",
+            "-c",
+            help="Slug; created when it does not exist. Default: made from the folder's name.",
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option(help="Name of a new collaborative.")] = None,
     city: Annotated[str | None, typer.Option(help="City of a new collaborative.")] = None,
+    quarantine: Annotated[
+        bool,
+        typer.Option(
+            "--quarantine", help="Import the sound rows; keep the others, with their problems."
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; change nothing.")
     ] = False,
@@ -155,23 +166,32 @@ def import_open_sdg(
 
     Indicators, disaggregations, observations, targets and progress settings come in
     together, or nothing does; the validation report lists every problem with its file,
-    row and column.
+    row and column. With --quarantine the sound rows come in and each refused row is kept
+    with its problems (see civicloop loads), as civicloop load --quarantine does.
 
     Example: [bold]civicloop import open-sdg ./open-sdg-data -c newark-sdg --city Newark[/bold]
     """
     setup()
-    from civicloop.measure.opensdg import OpenSdgError, import_open_sdg, summary_lines
+    from civicloop.measure.opensdg import (
+        OpenSdgError,
+        default_slug,
+        import_open_sdg,
+        summary_lines,
+    )
 
+    slug = collaborative or default_slug(directory)
     try:
-        report = import_open_sdg(directory, collaborative, name=name, city=city, dry_run=dry_run)
+        report = import_open_sdg(
+            directory, slug, name=name, city=city, dry_run=dry_run, quarantine=quarantine
+        )
     except OpenSdgError as exc:
         raise _error(str(exc)) from None
     for line in summary_lines(report):
         console.print(line, highlight=False, markup=False)
-    if report.problems:
+    if report.problems and not report.applied:
         raise _error(f"nothing imported: {len(report.problems)} problem(s), listed above")
     if report.applied:
-        console.print(f"[green]Imported[/green] {directory} into {collaborative}")
+        console.print(f"[green]Imported[/green] {directory} into {slug}")
     else:
         console.print("Dry run: nothing was changed.")
 

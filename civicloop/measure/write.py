@@ -98,7 +98,7 @@ def _series_ids(rows: Validated) -> tuple[np.ndarray, set[int]]:
 
 
 def _period_ids(rows: Validated) -> np.ndarray:
-    ids = np.array([Period.get(s.label, s.kind).pk for s in rows.periods] or [0], dtype=np.int64)
+    ids = np.array(Period.ids(rows.periods) or [0], dtype=np.int64)
     return ids[rows.period]
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from civicloop.results.periods import KINDS, parse_period
+from civicloop.results.periods import KINDS, open_sdg_year, parse_period
 
 
 class Network(models.Model):
@@ -125,10 +125,43 @@ class Period(models.Model):
         )
         return period
 
+    @classmethod
+    def ids(cls, specs: list) -> list[int]:
+        """The pk of each `PeriodSpec`, creating the periods that do not exist yet, in a
+        few queries whatever their number (a file of daily data names thousands)."""
+        wanted = {(s.kind, s.label): s for s in specs}
+        found: dict[tuple[str, str], int] = {}
+        labels = sorted({label for _kind, label in wanted})
+        for i in range(0, len(labels), 500):
+            for pk, kind, label in cls.objects.filter(label__in=labels[i : i + 500]).values_list(
+                "pk", "kind", "label"
+            ):
+                found[(kind, label)] = pk
+        missing = [s for key, s in wanted.items() if key not in found]
+        if missing:
+            cls.objects.bulk_create(
+                [cls(kind=s.kind, label=s.label, start=s.start, end=s.end) for s in missing],
+                batch_size=2000,
+                ignore_conflicts=True,
+            )
+            for i in range(0, len(missing), 500):
+                part = [s.label for s in missing[i : i + 500]]
+                for pk, kind, label in cls.objects.filter(label__in=part).values_list(
+                    "pk", "kind", "label"
+                ):
+                    found[(kind, label)] = pk
+        return [found[(s.kind, s.label)] for s in specs]
+
     @property
     def position(self) -> float:
         """Real time in years (mid-period), for the learn stage."""
         return parse_period(self.label, self.kind).midpoint_year
+
+    @property
+    def open_sdg_year(self) -> int:
+        """The year Open SDG's progress measure reads: a span's first (``2017/2019`` → 2017);
+        see `civicloop.results.periods.open_sdg_year`."""
+        return open_sdg_year(self)
 
 
 class Dimension(models.Model):

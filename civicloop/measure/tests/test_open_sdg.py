@@ -328,3 +328,153 @@ def test_the_commands_import_and_export(repository, tmp_path, workspace_dir, mon
     assert "problem: data/indicator_1-2-1.csv row 1, Value: no Value column" in out.output
     assert isinstance(out.exception, CliError)
     assert str(out.exception) == "nothing imported: 1 problem(s), listed above"
+
+
+def test_rows_that_differ_only_in_a_fourth_column_are_different_observations(tmp_path, db):
+    files = {
+        "data/indicator_1-3-1.csv": (
+            "Year,Series,Units,Age group and family type,Statistics,Geography,GeoCode,Value\n"
+            "2017-2019,Poverty,Percent,Children,Rate,Ward,E01,12.5\n"
+            "2017-2019,Poverty,Percent,Children,Rate,City,,11\n"
+            "2017-2019,Poverty,Percent,Children,Count,City,,-16.94\n"
+            "2014/15,Poverty,Percent,Children,Rate,City,,104\n"
+            "2021-2022*,Poverty,Percent,,,,,150\n"
+            "2015-16,Poverty,Percent,Children,Rate,City,,9\n"
+        ),
+        "meta/1-3-1.md": "---\nindicator_name: Poverty\n---\n",
+    }
+    folder = write_repository(tmp_path / "four", files)
+    collab = imported(import_open_sdg(folder, "four-sdg"))
+    poverty = indicator(collab, "1-3-1")
+    labels = set(
+        Observation.objects.filter(series__indicator=poverty).values_list(
+            "period__label", flat=True
+        )
+    )
+    assert labels == {"2017-2019", "2014/15", "2021-2022*", "2015-16"}
+    assert Observation.objects.filter(series__indicator=poverty).count() == 6
+    export_open_sdg(collab, tmp_path / "out")
+    assert read_csv(tmp_path / "out/data/indicator_1-3-1.csv") == read_csv(
+        folder / "data/indicator_1-3-1.csv"
+    )
+
+
+def test_exact_repeats_are_kept_once_and_conflicting_ones_are_problems(tmp_path, db):
+    files = {
+        "data/indicator_1-4-1.csv": "Year,Sex,Value\n2020,F,1\n2020,F,1\n2021,F,2\n2021,F,3\n",
+    }
+    folder = write_repository(tmp_path / "rep", files)
+    report = import_open_sdg(folder, "rep-sdg")
+    assert [(p.row, p.column) for p in report.problems] == [(5, "Value")]
+    assert "row 4 has the same Year" in report.problems[0].message
+    kept = import_open_sdg(folder, "rep-sdg", quarantine=True)
+    assert kept.applied and kept.rows_created == 2 and kept.rows_quarantined == 1
+    assert any("1 row(s) repeat an earlier row exactly" in n for n in kept.notes)
+
+
+def test_declared_limits_are_the_only_bounds(tmp_path, db):
+    files = {
+        "data/indicator_2-1-1.csv": "Year,Value\n2020,-5\n2021,120\n",
+        "meta/2-1-1.md": (
+            "---\ncomputation_units: Percent\ngraph_limits:\n- minimum: 0\n  maximum: 200\n---\n"
+        ),
+    }
+    folder = write_repository(tmp_path / "lim", files)
+    report = import_open_sdg(folder, "lim-sdg")
+    assert [(p.row, p.message) for p in report.problems] == [
+        (2, "-5 is outside the indicator's limits 0 to 200")
+    ]
+    files["meta/2-1-1.md"] = "---\ncomputation_units: Percent\n---\n"
+    collab = imported(import_open_sdg(write_repository(tmp_path / "free", files), "free-sdg"))
+    free = indicator(collab, "2-1-1")
+    assert (free.lower_bound, free.upper_bound, free.unit_kind) == (None, None, "percent")
+
+
+def test_csv_meta_global_meta_translations_and_geojson(tmp_path, db):
+    feature = (
+        '{"type": "Feature", "properties": {"WD20CD": "E05", "WD20NM": "Ashley"}, '
+        '"geometry": {"type": "Point", "coordinates": [-2.58, 51.46]}}'
+    )
+    files = {
+        "config_data.yml": (
+            "inputs:\n- class: InputCsvData\n  path_pattern: data/*-*.csv\n"
+            "- class: InputYamlMdMeta\n  path_pattern: global-meta/*-*.md\n"
+            "- class: InputCsvMeta\n  path_pattern: csv-meta/*-*.csv\n"
+            "  metadata_mapping: metadata-mapping.csv\n"
+            "map_layers:\n- geojson_file: geojson/wards.geojson\n"
+            "  id_property: WD20CD\n  name_property: WD20NM\n"
+        ),
+        "metadata-mapping.csv": "Unit of measurement,computation_units\n",
+        "csv-meta/3-1-1.csv": "Unit of measurement,Percentage (%)\nUnmapped,dropped\n",
+        "global-meta/3-1-1.md": "---\nindicator_name: localised_indicators.3-1-1-title\n---\n",
+        "translations/en/localised_indicators.yml": "3-1-1-title: Healthy births\n",
+        "geojson/wards.geojson": '{"type": "FeatureCollection", "features": [' + feature + "]}",
+        "data/indicator_3-1-1.csv": "Year,Ward,GeoCode,Value\n2020,,,5\n2020,Ashley,E05,7\n",
+    }
+    folder = write_repository(tmp_path / "layouts", files)
+    collab = imported(import_open_sdg(folder))
+    assert collab.slug == "layouts"  # from the folder's name
+    births = indicator(collab, "3-1-1")
+    assert (births.name, births.unit, births.unit_kind) == (
+        "Healthy births",
+        "Percentage (%)",
+        "percent",
+    )
+    ward = Area.objects.get(collaborative=collab, code="E05")
+    assert ward.name == "Ashley" and ward.geometry["type"] == "Point"
+    export_open_sdg(collab, tmp_path / "out")
+    assert read_csv(tmp_path / "out/data/indicator_3-1-1.csv") == read_csv(
+        folder / "data/indicator_3-1-1.csv"
+    )
+    meta, _body = read_meta(tmp_path / "out/meta/3-1-1.md")
+    assert meta["indicator_name"] == "localised_indicators.3-1-1-title"
+
+
+def test_a_progress_component_finds_its_series(tmp_path, db):
+    from civicloop.measure.opensdg import series_for
+
+    files = {
+        "data/indicator_4-2-1.csv": (
+            "Year,Series,Sex,Age group,Value\n2020,Aged 12 to 17 years,,,5\n"
+            "2020,Aged 5 to 11,,,6\n2020,Aged 5 to 11,Both sexes,Ages 5 to 17,7\n"
+        ),
+        "meta/4-2-1.md": (
+            "---\nprogress_calculation_options:\n- series: Aged 12 to 17 years\n"
+            "  direction: negative\n- series: Aged 5 to 11\n  disaggregation:\n"
+            "  - field: Age group\n    value: Ages 5 to 17\n  - field: Sex\n    value: Both sexes\n"
+            "---\n"
+        ),
+    }
+    collab = imported(import_open_sdg(write_repository(tmp_path / "p", files), "p-sdg"))
+    older = indicator(collab, "4-2-1--aged-12-to-17-years")
+    younger = indicator(collab, "4-2-1--aged-5-to-11")
+    first, second = older.progress_options[0], younger.progress_options[0]
+    assert older.progress_options == [first] and younger.progress_options == [second]
+    assert series_for(older, first).group is None
+    assert series_for(younger, first) is None
+    found = series_for(younger, second)
+    assert found.group.name == "Both sexes · Ages 5 to 17"
+    from civicloop.measure.opensdg import components_of
+
+    assert components_of(collab)["4-2-1"] == [(first, series_for(older, first)), (second, found)]
+
+
+def test_the_command_quarantines_and_names_the_collaborative_after_the_folder(
+    tmp_path, workspace_dir, monkeypatch, db
+):
+    from typer.testing import CliRunner
+
+    from civicloop.cli import app
+    from civicloop.measure.models import QuarantinedRow
+
+    monkeypatch.setenv("CIVICLOOP_WORKSPACE", str(workspace_dir))
+    files = {**FILES, "data/indicator_4-1-1.csv": "Year,Value\n2015,58.5\n2016,lots\n"}
+    folder = write_repository(tmp_path / "half-good", files)
+    out = CliRunner().invoke(
+        app, ["import", "open-sdg", str(folder), "--quarantine"], env={"COLUMNS": "200"}
+    )
+    assert out.exit_code == 0, out.output
+    assert "quarantined: 1 row(s)" in out.output and "Imported" in out.output
+    assert Collaborative.objects.filter(slug="half-good").exists()
+    row = QuarantinedRow.objects.get(load__collaborative__slug="half-good")
+    assert (row.row, row.values["Value"]) == (3, "lots")
