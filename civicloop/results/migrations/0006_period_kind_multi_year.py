@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('results', '0004_stewards_bounds_targets_approval'),
+        ('results', '0005_collaborative_logo_indicator_dimensions'),
     ]
 
     operations = [
