@@ -278,6 +278,8 @@ def _register_stage_commands() -> None:
     for module in (
         "civicloop.measure.load_cli",
         "civicloop.measure.cli",
+        "civicloop.results.cli",
+        "civicloop.core.cli",
         "civicloop.learn.cli",
         "civicloop.table.cli",
         "civicloop.review.cli",

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from civicloop.core import audit
 from civicloop.core.api import api
 from civicloop.results import views as results
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
+    path("c/<slug:slug>/approvals/", results.approvals, name="approvals"),
+    path("c/<slug:slug>/audit/", audit.audit_page, name="audit"),
 ]
 
 # Stages register their pages here, in one place, in the order of the loop.

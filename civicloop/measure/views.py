@@ -169,6 +169,7 @@ def _check(request, collab, source, path: Path, name: str, mapping: dict | None)
             "source": source,
             "mapping_json": json.dumps(chosen) if chosen else "",
             "problems": report.problems[:500],
+            "can_approve_on_load": access.is_backbone(request.user, collab),
         },
     )
 
@@ -225,6 +226,7 @@ def confirm(request, slug: str):
             mapping=mapping,
             on_problems=on_problems,
             original_name=name,
+            approve=request.POST.get("approve") == "1",
         )
     except LoadError as exc:
         messages.error(request, str(exc))
@@ -242,6 +244,11 @@ def confirm(request, slug: str):
                 f", {report.rows_quarantined} rows kept in quarantine."
                 if report.rows_quarantined
                 else "."
+            )
+            + (
+                ""
+                if report.approved or not (report.rows_created or report.rows_changed)
+                else " The new values wait for approval before the public sees them."
             ),
         )
     return redirect("load", collab.slug, report.load.pk)
