@@ -286,8 +286,10 @@ class Indicator(models.Model):
         """Replace this indicator's targets with ``(period, value, note)`` triples, and mirror
         the final one (latest period) on ``target_value`` / ``target_period``."""
         self.targets.all().delete()
-        rows = [Target(indicator=self, period=p, value=v, note=n) for p, v, n in targets]
-        Target.objects.bulk_create(rows)
+        # One by one, not in bulk: each target's creation is in the audit trail (a few rows).
+        rows = [
+            Target.objects.create(indicator=self, period=p, value=v, note=n) for p, v, n in targets
+        ]
         final = max(rows, key=lambda t: (t.period.end, t.period.start), default=None)
         self.target_value = final.value if final else None
         self.target_period = final.period if final else None
@@ -425,7 +427,9 @@ class Observation(models.Model):
     approval = models.CharField(
         max_length=10,
         choices=Approval.choices,
-        default=Approval.APPROVED,
+        # A value made through the ORM waits, like a loaded one; rows that were there
+        # before approval existed were public, hence the database's default.
+        default=Approval.PENDING,
         db_default=Approval.APPROVED,
         db_index=True,
     )

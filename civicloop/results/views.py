@@ -47,6 +47,7 @@ def collaborative(request, slug: str):
             "results": results,
             "chairs": collab.chairs,
             "is_member": access.is_member(request.user, collab),
+            "is_backbone": access.is_backbone(request.user, collab),
             "waiting": approval.waiting(collab).count()
             if access.is_member(request.user, collab)
             else 0,

@@ -26,6 +26,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='observation',
+            name='approval',
+            field=models.CharField(choices=[('pending', 'Pending approval'), ('approved', 'Approved'), ('returned', 'Returned to the steward')], db_default='approved', db_index=True, default='pending', max_length=10),
+        ),
         migrations.AddField(
             model_name='observation',
             name='approved_confidence_level',

@@ -95,9 +95,10 @@ def test_once_approved_the_public_sees_them(client, carols_load, carol):
     for url in (PUBLIC_PAGES[2], PUBLIC_PAGES[4], PUBLIC_PAGES[-1]):
         assert shows_pending(client, url), url
     events = ApprovalEvent.objects.filter(observation__load=carols_load.load, note="")
-    assert sorted((e.action, e.user.username, e.new_approval) for e in events) == [
-        ("approved", "carol", "approved")
-    ] * 2
+    assert (
+        sorted((e.action, e.user.username, e.new_approval) for e in events)
+        == [("approved", "carol", "approved")] * 2
+    )
 
 
 def test_members_see_pending_values_marked_as_such(client, carols_load, dave):
@@ -222,3 +223,36 @@ def test_learn_analyses_the_approved_values_only(carols_load, riverton, latest, 
     assert "4321.9" not in before and "5555.5" not in before
     approval.act("approve", Observation.objects.filter(load=carols_load.load), alice)
     assert "5555.5" in json.dumps(latest_analysed(), default=str)
+
+
+def test_approve_on_load_is_a_choice_backbone_staff_make_on_the_upload_page(
+    client, alice, carol, latest
+):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    row = f"indicator,area,period,value\n{SLUG},riverton,{latest.period.label},45.5\n".encode()
+    login(client, carol)
+    page = client.post("/c/riverton/loads/new/", {"file": SimpleUploadedFile("a.csv", row)})
+    assert 'name="approve"' not in page.content.decode()
+    login(client, alice)
+    page = client.post("/c/riverton/loads/new/", {"file": SimpleUploadedFile("a.csv", row)})
+    text = page.content.decode()
+    assert 'name="approve"' in text
+    digest = re.search(r'name="digest" value="([^"]*)"', text)[1]
+    client.post(
+        "/c/riverton/loads/confirm/",
+        {"digest": digest, "name": "a.csv", "action": "load", "approve": "1"},
+    )
+    obs = Observation.objects.get(pk=latest.pk)
+    assert (obs.value, obs.approval, obs.approved_value) == (45.5, "approved", 45.5)
+
+
+def test_a_value_made_outside_a_load_waits_too(latest):
+    made = Observation.objects.create(
+        series=latest.series, period=latest.period.__class__.get("2032", "year"), value=1
+    )
+    assert made.approval == "pending" and made in approval.waiting(
+        latest.series.indicator.result.collaborative
+    )
