@@ -437,7 +437,18 @@ def undo(load: Load, user=None) -> dict:
         same = all(
             getattr(obs, field) == getattr(obs, public) for field, public in APPROVED_FIELDS.items()
         )
-        obs.approval = Approval.APPROVED if same else Approval.PENDING
+        approval = Approval.APPROVED if same else Approval.PENDING
+        if approval != obs.approval:
+            ApprovalEvent.objects.create(
+                observation=obs,
+                action="restored",
+                old_approval=obs.approval,
+                new_approval=approval,
+                value=obs.value,
+                user=user,
+                note=f"rollback of load #{load.pk}",
+            )
+        obs.approval = approval
         obs.save()
         touched.add(obs.series_id)
     removed = created.count()

@@ -208,6 +208,8 @@ def test_a_rollback_leaves_the_public_copy_and_restores_approval_when_it_matches
     rollback(carols_load.load)
     obs = Observation.objects.get(pk=latest.pk)
     assert obs.value == latest.value and obs.approval == "approved"
+    restored = obs.approval_events.get(action="restored")
+    assert (restored.old_approval, restored.new_approval) == ("pending", "approved")
 
 
 def test_learn_analyses_the_approved_values_only(carols_load, riverton, latest, alice):
