@@ -129,6 +129,16 @@ def limit_rows(collab, path: Path):
                     None,
                     now,
                     now,
+                    # pending, as a load writes it: no approver, no public copy yet
+                    "pending",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "",
                 )
             )
     return rows

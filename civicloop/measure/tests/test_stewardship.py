@@ -190,3 +190,33 @@ def test_the_command_line_without_a_user_is_the_operator(cli, tmp_path):
     assert result.exit_code == 0, result.stdout
     assert "wait for approval" in result.stdout
     assert reading().value == 99.9 and reading().approval == "pending"
+
+
+def test_backbone_staff_write_through_the_api_and_may_approve_as_they_load(client, alice, carol):
+    row = {
+        "indicator": "third-grade-reading",
+        "area": "riverton",
+        "period": "2024-25",
+        "value": 61.5,
+    }
+    login(client, alice)
+    response = client.post(
+        "/api/collaboratives/riverton/observations",
+        json.dumps({"rows": [row], "approve": True}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["approved"] is True
+    assert (reading().value, reading().approval, reading().approved_value) == (
+        61.5,
+        "approved",
+        61.5,
+    )
+    login(client, carol)
+    row["indicator"] = "licensed-child-care-seats"
+    refused = client.post(
+        "/api/collaboratives/riverton/observations",
+        json.dumps({"rows": [row | {"period": "2031"}], "approve": True}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403 and "may not approve" in refused.json()["detail"]
