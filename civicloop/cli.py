@@ -283,6 +283,8 @@ def _register_stage_commands() -> None:
         "civicloop.core.configuration.cli",
         "civicloop.measure.load_cli",
         "civicloop.measure.cli",
+        "civicloop.results.cli",
+        "civicloop.core.cli",
         "civicloop.learn.cli",
         "civicloop.table.cli",
         "civicloop.review.cli",

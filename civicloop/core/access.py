@@ -8,9 +8,17 @@
 - Backbone admins and chairs manage the collaborative; analysts read everything.
 - Only backbone admins set it up: its profile, results, indicators, areas, strategies.
 - A partner member changes only its own organisation's things.
+- Observations are written by a `Writer`: backbone staff (backbone admins, analysts, the
+  operator at the command line) write every indicator; anyone else writes only the
+  indicators its organisation stewards and its own commitments' performance measures
+  (`refused_indicators`, which the one writer path, `measure.loads.load_file`, asks).
+- A value is public once approved: by backbone staff, or by a member of one of its
+  indicator's stewards (`can_approve`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -132,3 +140,121 @@ def can_roll_back(user, load) -> bool:
     if can_manage(user, load.collaborative):
         return True
     return user.is_authenticated and load.created_by_id == user.pk
+
+
+# -- writing and approving observations ------------------------------------------------------
+
+# Roles whose holders are backbone staff: they write and approve every indicator. A chair
+# sits at the table for an organisation and writes as that organisation.
+BACKBONE_ROLES = {Role.BACKBONE_ADMIN, Role.ANALYST}
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who is writing observations, as stewardship sees them.
+
+    ``backbone``: may write every indicator of the collaborative. Otherwise
+    ``organisations`` (pks) are those it writes for. ``name`` says who, in messages.
+    """
+
+    name: str
+    backbone: bool = False
+    organisations: frozenset[int] = frozenset()
+
+
+# The operator at the command line with no ``--as USER``: whoever runs the server's
+# commands already holds its database, so they load as the backbone.
+OPERATOR = Writer("the operator", backbone=True)
+
+
+def is_backbone(user, collaborative) -> bool:
+    """Backbone staff of this collaborative (or a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or bool(roles(user, collaborative) & BACKBONE_ROLES)
+
+
+def writer_for(user, collaborative, source=None) -> Writer:
+    """The writer of a load: the signed-in person, or else the source's organisation.
+
+    A person writes with their own rights whatever source they choose. With no person (a
+    connector's scheduled refresh), the source's organisation writes; a source with no
+    organisation is the backbone's own (set up by its staff).
+    """
+    if user is not None and getattr(user, "is_authenticated", False):
+        name = str(user)
+        if is_backbone(user, collaborative):
+            return Writer(name, backbone=True)
+        orgs = (
+            memberships(user)
+            .filter(collaborative=collaborative, organisation__isnull=False)
+            .values_list("organisation_id", flat=True)
+        )
+        return Writer(name, organisations=frozenset(orgs))
+    if source is not None and source.organisation_id is not None:
+        return Writer(str(source.organisation), organisations=frozenset([source.organisation_id]))
+    return OPERATOR
+
+
+def connector_writer(source, user=None) -> Writer:
+    """A connector writes as its source's organisation, whoever starts the refresh: the
+    data is that organisation's. A source of no organisation is the backbone's own."""
+    if source.organisation_id is not None:
+        return writer_for(None, source.collaborative, source)
+    return writer_for(user, source.collaborative) if user is not None else OPERATOR
+
+
+def refused_indicators(writer: Writer, indicators) -> dict[int, str]:
+    """{indicator pk: why `writer` may not write it} for those of `indicators` it may not.
+
+    A partner writes the indicators its organisation stewards and the performance measures
+    of its own commitments; an indicator with no steward is the backbone's alone.
+    """
+    if writer.backbone:
+        return {}
+    from civicloop.results.models import Indicator
+
+    refused: dict[int, str] = {}
+    qs = Indicator.objects.filter(pk__in=[i.pk for i in indicators]).prefetch_related("stewards")
+    own_measures = set(
+        qs.filter(
+            performance_measure__commitment__organisation__in=writer.organisations
+        ).values_list("pk", flat=True)
+    )
+    for ind in qs.select_related("performance_measure__commitment__organisation"):
+        stewards = list(ind.stewards.all())
+        if ind.pk in own_measures or {s.pk for s in stewards} & writer.organisations:
+            continue
+        measure = ind.commitment_measure
+        if measure is not None:
+            owner = f"{measure.commitment.organisation}'s commitment measure"
+        elif stewards:
+            owner = "stewarded by " + ", ".join(sorted(str(s) for s in stewards))
+        else:
+            owner = "written by backbone staff only (it has no steward)"
+        refused[ind.pk] = f"{ind.slug} is {owner}: {writer.name} may not write it"
+    return refused
+
+
+def can_approve(user, indicator) -> bool:
+    """Backbone staff approve any value; a steward's members approve their indicator's."""
+    collab = indicator.result.collaborative
+    if is_backbone(user, collab):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    orgs = memberships(user).filter(collaborative=collab).values("organisation")
+    return indicator.stewards.filter(pk__in=orgs).exists()
+
+
+def approvable_indicators(user, collaborative):
+    """The indicators whose values `user` may approve, return and un-approve."""
+    from civicloop.results.models import Indicator
+
+    qs = Indicator.objects.filter(result__collaborative=collaborative)
+    if is_backbone(user, collaborative):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    orgs = memberships(user).filter(collaborative=collaborative).values("organisation")
+    return qs.filter(stewards__in=orgs).distinct()

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "civicloop.core"
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from civicloop.core import audit
+
+        audit.track()

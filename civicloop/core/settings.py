@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     # Only for its templates and static files: /api/docs serves the Swagger UI that ships
     # with django-ninja instead of fetching it from a CDN, so the docs work offline.
     "ninja",
+    # The audit trail: one LogEntry table for every tracked model (civicloop.core.audit).
+    "auditlog",
     "civicloop.core",
     "civicloop.results",
     "civicloop.table",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made each change in the audit trail: the signed-in person of the request.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -140,6 +144,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The audit trail keeps the requests' addresses out: who and what changed is enough.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 

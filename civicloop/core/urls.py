@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from civicloop.core import audit
 from civicloop.core.api import api
 from civicloop.core.signin import SignInView
 from civicloop.results import views as results
@@ -27,6 +28,8 @@ urlpatterns = [
     path("c/<slug:slug>/logo.png", logo.logo, name="collaborative_logo"),
     # The backbone's set-up pages (results.setup): the collaborative built in the browser.
     path("c/<slug:slug>/setup/", include("civicloop.results.setup.urls")),
+    path("c/<slug:slug>/approvals/", results.approvals, name="approvals"),
+    path("c/<slug:slug>/audit/", audit.audit_page, name="audit"),
 ]
 
 # Stages register their pages here, in one place, in the order of the loop.

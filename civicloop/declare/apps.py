@@ -23,3 +23,9 @@ class DeclareConfig(AppConfig):
 
         # New data may change a verdict: analyses and alerts catch up in the background.
         observations_changed.connect(after_load, dispatch_uid="declare-after-load")
+
+        from civicloop.results.approval import approvals_changed
+
+        # Approving or withdrawing values changes the public pages and may change a verdict.
+        approvals_changed.connect(forget_stamps, dispatch_uid="declare-stamps-approvals")
+        approvals_changed.connect(after_load, dispatch_uid="declare-after-approval")

@@ -25,7 +25,7 @@ from civicloop.declare.models import Declaration
 from civicloop.declare.public import feed, opendata, pages
 from civicloop.declare.public.links import Site
 from civicloop.declare.public.snapshot import Snapshot, public_collaboratives
-from civicloop.results.models import Network
+from civicloop.results.models import ApprovalEvent, Network
 
 TTL = 60  # seconds a cached page may lag behind a change the stamp does not see
 
@@ -44,7 +44,8 @@ def forget_stamps(**_kwargs) -> None:
 
 
 def _stamp(slug: str) -> str:
-    """A stamp that changes with the public collaborative's loads and declarations."""
+    """A stamp that changes with the public collaborative's loads, declarations and
+    approvals."""
     now = time.monotonic()
     known = _stamps.get(slug)
     if known is not None and known[0] > now:
@@ -63,13 +64,21 @@ def _stamp(slug: str) -> str:
                 .order_by("-updated_at")
                 .values("updated_at")[:1]
             ),
+            # Approving or withdrawing a value changes what the public sees, load or not.
+            last_approval=Subquery(
+                ApprovalEvent.objects.filter(
+                    observation__series__indicator__result__collaborative=OuterRef("pk")
+                )
+                .order_by("-id")
+                .values("id")[:1]
+            ),
         )
-        .values_list("pk", "last_load", "last_declaration")
+        .values_list("pk", "last_load", "last_declaration", "last_approval")
         .first()
     )
     if found is None:
         raise Http404("No such collaborative")
-    stamp = "{}.{}.{}".format(*found).replace(" ", "_")
+    stamp = "{}.{}.{}.{}".format(*found).replace(" ", "_")
     _stamps[slug] = (now + STAMP_SECONDS, stamp)
     return stamp
 

@@ -433,6 +433,23 @@ STRATEGIES = [
     ),
 ]
 
+# indicator → the organisation that owns its numbers (its steward) and alone writes them
+# besides the backbone; indicators from public statistics (the ACS, the 311 computation)
+# have none: the backbone loads those.
+STEWARDS = {
+    "third-grade-reading": "riverton-public-schools",
+    "kindergarten-readiness": "riverton-public-schools",
+    "chronic-absence": "riverton-public-schools",
+    "licensed-child-care-seats": "little-steps-child-care-alliance",
+    "library-story-time-visits": "riverton-public-library",
+    "emergency-savings": "city-office-of-economic-opportunity",
+    "unemployment-rate": "riverton-workforce-board",
+    "small-business-loans": "riverton-community-development-fund",
+    "eviction-filings": "legal-aid-riverton",
+    "asthma-ed-visits": "riverton-health-system",
+    "well-child-visits": "city-health-department",
+}
+
 ORGANISATIONS = [
     # slug, name, sector, families reached, {ward or neighbourhood: share}, seats [(result, role)]
     (

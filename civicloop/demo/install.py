@@ -79,13 +79,23 @@ def install(progress=None) -> DemoResult:
     for report in loads:
         if report.problems:
             raise RuntimeError(f"demo data failed validation: {report.problems[:3]}")
+    _approve_all(collab, user)
     _baselines(collab)
     _stage_data(collab)
     # Commitments come with the table's stage data; their measures' numbers load after.
     loads.append(_performance_measures(collab, source, folder, user))
     if loads[-1].problems:
         raise RuntimeError(f"demo measures failed validation: {loads[-1].problems[:3]}")
+    _approve_all(collab, user)
     return DemoResult(collab, loads)
+
+
+def _approve_all(collab: Collaborative, backbone: User) -> None:
+    """The backbone reviews and approves what the demo's partners loaded, so the demo's
+    public pages show its numbers (a real collaborative approves as values arrive)."""
+    from civicloop.results import approval
+
+    approval.act("approve", approval.waiting(collab), backbone, note="demo data, reviewed")
 
 
 def _performance_measures(collab: Collaborative, source, folder, user) -> LoadReport:
@@ -274,6 +284,8 @@ def _structure() -> Collaborative:
             Seat.objects.create(
                 organisation=org, result=results[result_slug], role=role, joined=date(2019, 9, 1)
             )
+    for slug, org_slug in g.STEWARDS.items():
+        Indicator.objects.get(result__collaborative=collab, slug=slug).stewards.add(orgs[org_slug])
     start = Period.get("2020-21", "school_year")
     for slug, name, kind, hypothesis, indicator, ward, _effect, owners in g.STRATEGIES:
         ind = Indicator.objects.get(result__collaborative=collab, slug=indicator)

@@ -39,7 +39,22 @@ def load(
     errors: Annotated[
         Path | None, typer.Option(help="Write the problems to this CSV file.")
     ] = None,
-    user: Annotated[str | None, typer.Option(help="Record the load as this user.")] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            "--user",
+            help="Load as this user, with their rights: a partner writes only the indicators "
+            "its organisation stewards. Without it you load as the operator (backbone staff).",
+        ),
+    ] = None,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            help="Approve what the load writes as it loads (backbone staff only); without it "
+            "new and revised values wait for approval (civicloop approve)."
+        ),
+    ] = False,
     decimal: Annotated[
         str | None,
         typer.Option(
@@ -57,6 +72,7 @@ def load(
     from civicloop.cli import CliError, setup
 
     setup()
+    from civicloop.core import access
     from civicloop.core.models import User
     from civicloop.measure.loads import LoadError, load_file
     from civicloop.measure.models import Source
@@ -101,6 +117,8 @@ def load(
                 dry_run=dry_run,
                 progress=progress,
                 decimal=decimal,
+                writer=None if who else access.OPERATOR,
+                approve=approve,
             )
         except LoadError as exc:
             raise CliError(str(exc)) from None
@@ -152,6 +170,14 @@ def print_report(report) -> None:
         f"{report.rows_changed:,} revised, {report.rows_unchanged:,} unchanged"
         + (f", {report.rows_quarantined:,} in quarantine" if report.rows_quarantined else "")
     )
+    if report.load and report.status in ("applied", "partial"):
+        if report.approved:
+            console.print("Approved as loaded: the public sees these values.")
+        elif report.rows_created or report.rows_changed:
+            console.print(
+                "New and revised values wait for approval: "
+                f"[bold]civicloop approve --load {report.load.pk}[/bold]"
+            )
 
 
 def _write_problems(problems, path: Path) -> None:

@@ -5,6 +5,13 @@ The path of one number: `load_file` archives the original file by content hash, 
 (`validate`), and writes the observations in one transaction (`write`), recording a
 `Revision` for every value it changes and bumping each touched series' version.
 
+Every load has a writer (`civicloop.core.access.writer_for`): a partner may write only the
+indicators its organisation stewards and its own commitments' measures, and a row naming
+any other is refused with the steward's name; such a load writes nothing, whatever
+``on_problems`` says, since those rows are not the writer's to fix. What a load writes is
+*pending* (the public keeps the last approved value) unless its source is trusted
+(``Source.auto_approve``) or backbone staff chose to approve it as it loads (``approve``).
+
 When a file has problems the default is to write nothing and report each one with its row
 and column; ``on_problems="quarantine"`` applies the sound rows instead and keeps every
 refused row, with its problems, in quarantine. Loading the same bytes again is a no-op. A
@@ -43,21 +50,34 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from civicloop.core import access
 from civicloop.measure import write
 from civicloop.measure.mapping import Mapping, MappingError, apply
 from civicloop.measure.models import Load, LoadStatus, QuarantinedRow, Source
 from civicloop.measure.numbers import NumberSettingError, declared
 from civicloop.measure.readers import RawTable, ReadError, read_table
 from civicloop.measure.signals import announce
-from civicloop.measure.validate import Catalogue, Problem, validate
+from civicloop.measure.validate import MAX_PROBLEMS, Catalogue, Problem, validate
 from civicloop.results.models import Collaborative
 
 Progress = Callable[[int, int], None]
-__all__ = ["LoadError", "LoadReport", "Problem", "load_file", "rollback", "RollbackError"]
+__all__ = [
+    "ApprovalRefused",
+    "LoadError",
+    "LoadReport",
+    "Problem",
+    "load_file",
+    "rollback",
+    "RollbackError",
+]
 
 
 class LoadError(Exception):
     """The file cannot be loaded at all (missing, unreadable, columns that do not fit)."""
+
+
+class ApprovalRefused(LoadError):
+    """Approving on load was asked by someone who may not approve what the load writes."""
 
 
 class RollbackError(Exception):
@@ -81,6 +101,8 @@ class LoadReport:
     # Unusual values that were loaded all the same (a percent over 100): never blocking.
     warnings: list[Problem] = field(default_factory=list)
     warning_count: int = 0
+    refused_rows: int = 0  # rows naming an indicator the writer may not write
+    approved: bool = False  # what it wrote is approved (else pending)
 
     @property
     def ok(self) -> bool:
@@ -150,16 +172,25 @@ def load_file(
     progress: Progress | None = None,
     original_name: str | None = None,
     decimal: str | None = None,
+    writer: access.Writer | None = None,
+    approve: bool = False,
 ) -> LoadReport:
-    """Archive, validate every row, and apply in one transaction.
+    """Archive, validate every row, check the writer may write each, and apply in one
+    transaction.
 
     ``on_problems``: ``"reject"`` writes nothing when any row has a problem;
     ``"quarantine"`` applies the sound rows and keeps the others in quarantine.
     ``decimal``: the file's decimal mark (``"."`` or ``","``); default the source's
     ``settings["decimal"]``, else read from the file's own numbers.
+    ``writer``: who writes, for stewardship; by default `access.writer_for(user, ...)`.
+    ``approve``: approve what the load writes as it loads (backbone staff only).
     """
     if on_problems not in ("reject", "quarantine"):
         raise ValueError("on_problems is 'reject' or 'quarantine'")
+    writer = writer or access.writer_for(user, collaborative, source)
+    if approve and not writer.backbone:
+        raise ApprovalRefused(f"{writer.name} may not approve values as they load")
+    approved = approve or (source is not None and source.auto_approve)
     path = Path(path)
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
@@ -191,13 +222,15 @@ def load_file(
     if not len(table) and not raw.shape_problems:
         raise LoadError(f"{name}: no observations: the file has a header but no rows")
     lap("archive and read")
+    catalogue = Catalogue(collaborative)
     checked = validate(
         table,
-        Catalogue(collaborative),
+        catalogue,
         raw.shape_problems,
         decimal=decimal,
         semicolons=raw.delimiter == ";",
     )
+    not_theirs = _not_the_writers(checked, catalogue, writer)
     report = LoadReport(
         None,
         "",
@@ -209,6 +242,8 @@ def load_file(
         timings=timings,
         warnings=checked.warnings,
         warning_count=checked.warning_count,
+        refused_rows=not_theirs,
+        approved=approved,
     )
     lap("validate")
     if dry_run:
@@ -225,7 +260,7 @@ def load_file(
         rows_total=len(table),
         problems=[p.as_dict() for p in checked.problems],
     )
-    if checked.problem_count and on_problems == "reject":
+    if not_theirs or (checked.problem_count and on_problems == "reject"):
         report.status = LoadStatus.REJECTED
         report.load = Load.objects.create(status=LoadStatus.REJECTED, **common)
         return report
@@ -254,7 +289,9 @@ def load_file(
         )
 
     with transaction.atomic():
-        load, created, changed, unchanged = write.apply(checked, make_load, user, progress)
+        load, created, changed, unchanged = write.apply(
+            checked, make_load, user, progress, approved=approved
+        )
         quarantined = _quarantine(load, raw, checked) if checked.problem_count else 0
         lap("write")
         if source is not None and not the_mapping.is_identity and mapping is not None:
@@ -267,6 +304,33 @@ def load_file(
     report.rows_created, report.rows_changed, report.rows_unchanged = created, changed, unchanged
     report.rows_quarantined = quarantined
     return report
+
+
+def _not_the_writers(checked, catalogue: Catalogue, writer: access.Writer) -> int:
+    """Add a problem for every row naming an indicator `writer` may not write; their count.
+
+    Appended to the load's problems (row by row, in the report and its CSV) and counted
+    with them; the caller then writes nothing at all.
+    """
+    if writer.backbone or not len(checked):
+        return 0
+    import numpy as np
+
+    named = {i.pk: i for i in catalogue.indicators.values()}
+    present = [named[pk] for pk in np.unique(checked.indicator).tolist()]
+    refused = access.refused_indicators(writer, present)
+    if not refused:
+        return 0
+    bad = np.isin(checked.indicator, list(refused))
+    lines, indicators = checked.line[bad].tolist(), checked.indicator[bad].tolist()
+    room = max(0, MAX_PROBLEMS - len(checked.problems))
+    checked.problems.extend(
+        Problem(line, "indicator", refused[pk])
+        for line, pk in list(zip(lines, indicators, strict=True))[:room]
+    )
+    checked.problems.sort(key=lambda p: p.row)
+    checked.problem_count += len(lines)
+    return len(lines)
 
 
 def archived(collaborative: Collaborative, digest: str) -> Path | None:

@@ -41,6 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from civicloop.core import access
 from civicloop.measure.connectors import (
     CONNECTORS,
     FetchError,
@@ -171,6 +172,7 @@ def _load_file(path: Path, source: Source, mapping: Mapping, user) -> LoadReport
         user=user,
         mapping=mapping,
         on_problems=on_problems,
+        writer=access.connector_writer(source, user),
     )
 
 

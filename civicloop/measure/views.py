@@ -170,6 +170,7 @@ def _check(request, collab, source, path: Path, name: str, mapping: dict | None)
             "mapping_json": json.dumps(chosen) if chosen else "",
             "problems": report.problems[:500],
             "warnings": report.warnings[:500],
+            "can_approve_on_load": access.is_backbone(request.user, collab),
         },
     )
 
@@ -226,6 +227,7 @@ def confirm(request, slug: str):
             mapping=mapping,
             on_problems=on_problems,
             original_name=name,
+            approve=request.POST.get("approve") == "1",
         )
     except LoadError as exc:
         messages.error(request, str(exc))
@@ -245,9 +247,16 @@ def confirm(request, slug: str):
                 else "."
             )
             + (
-                f" {report.warning_count} unusual value(s) loaded all the same: check them."
-                if report.warning_count
-                else ""
+                (
+                    f" {report.warning_count} unusual value(s) loaded all the same: check them."
+                    if report.warning_count
+                    else ""
+                )
+                + (
+                    ""
+                    if report.approved or not (report.rows_created or report.rows_changed)
+                    else " The new values wait for approval before the public sees them."
+                )
             ),
         )
     return redirect("load", collab.slug, report.load.pk)

@@ -3,6 +3,11 @@
 It runs inside the caller's transaction. New observations go in through the database's
 own bulk path (``executemany`` on SQLite, ``COPY`` on PostgreSQL); changed ones are updated
 and each change leaves a `Revision` with the full previous state, so `undo` can restore it.
+
+What a load writes is pending unless it is ``approved`` as it loads: a pending revision
+leaves the observation's approved copy (``approved_value``...) as it was, which is what the
+public keeps seeing; an approval on load copies the new state and records an
+`ApprovalEvent` per value, in one statement.
 """
 
 from __future__ import annotations
@@ -17,7 +22,15 @@ from django.utils import timezone
 
 from civicloop.measure.models import Load
 from civicloop.measure.validate import STATUSES, Validated
-from civicloop.results.models import Observation, Period, Revision, Series
+from civicloop.results.models import (
+    APPROVED_FIELDS,
+    Approval,
+    ApprovalEvent,
+    Observation,
+    Period,
+    Revision,
+    Series,
+)
 
 CHUNK = 100_000
 OBS_COLUMNS = (
@@ -33,6 +46,15 @@ OBS_COLUMNS = (
     "created_by_id",
     "created_at",
     "updated_at",
+    "approval",
+    "approved_by_id",
+    "approved_at",
+    "approved_value",
+    "approved_margin_of_error",
+    "approved_confidence_level",
+    "approved_numerator",
+    "approved_denominator",
+    "approved_status",
 )
 REV_COLUMNS = (
     "observation_id",
@@ -142,8 +164,11 @@ def apply(
     make_load: Callable[[int, int, int], Load],
     user=None,
     progress: Callable[[int, int], None] | None = None,
+    approved: bool = False,
 ) -> tuple[Load, int, int, int]:
     """Write the rows; returns the load and (created, changed, unchanged).
+
+    ``approved``: what is written is approved as it loads (else pending).
 
     ``make_load(created, changed, unchanged)`` creates the `Load` row once the counts are
     known and before any observation points at it: a load row that is updated after its
@@ -184,14 +209,20 @@ def apply(
     now = timezone.now()
     user_id = getattr(user, "pk", None)
     done = 0
+    approval = (approved, user_id if approved else None, now if approved else None)
     for start in range(0, len(new_idx), CHUNK):
         part = new_idx[start : start + CHUNK]
-        _insert_observations(part, rows, series, periods, status_text, load.pk, user_id, now)
+        _insert_observations(
+            part, rows, series, periods, status_text, load.pk, user_id, now, approval
+        )
         done += len(part)
         if progress:
             progress(done, n)
     if len(changed):
         _update_observations(changed, changed_at, rows, status_text, old, load, user_id, now)
+        _mark_revised(load, approval)
+    if approved and (len(new_idx) or len(changed)):
+        _approval_events(load, user_id, now)
     touched = [
         pk
         for pk in np.unique(np.concatenate([series[new_idx], series[changed]])).tolist()
@@ -205,34 +236,87 @@ def apply(
 
 
 def _observation_tuples(
-    idx, rows, series, periods, status_text, load_id, user_id, now
+    idx, rows, series, periods, status_text, load_id, user_id, now, approval
 ) -> list[tuple]:
     k = len(idx)
+    approved, approved_by, approved_at = approval
+    value = rows.value[idx].tolist()
+    moe = _nan_to_none(rows.margin_of_error[idx])
+    level = _nan_to_none(rows.confidence_level[idx])
+    num = _nan_to_none(rows.numerator[idx])
+    den = _nan_to_none(rows.denominator[idx])
+    status = status_text[idx].tolist()
+    public = [value, moe, level, num, den, status] if approved else [[None] * k] * 5 + [[""] * k]
     return list(
         zip(
             series[idx].tolist(),
             periods[idx].tolist(),
-            rows.value[idx].tolist(),
-            _nan_to_none(rows.margin_of_error[idx]),
-            _nan_to_none(rows.confidence_level[idx]),
-            _nan_to_none(rows.numerator[idx]),
-            _nan_to_none(rows.denominator[idx]),
-            status_text[idx].tolist(),
+            value,
+            moe,
+            level,
+            num,
+            den,
+            status,
             [load_id] * k,
             [user_id] * k,
             [now] * k,
             [now] * k,
+            # plain text: psycopg's COPY would write an enum member's name
+            [(Approval.APPROVED if approved else Approval.PENDING).value] * k,
+            [approved_by] * k,
+            [approved_at] * k,
+            *public,
             strict=True,
         )
     )
 
 
-def _insert_observations(idx, rows, series, periods, status_text, load_id, user_id, now) -> None:
+def _insert_observations(
+    idx, rows, series, periods, status_text, load_id, user_id, now, approval
+) -> None:
     # The time as the database stores it, once: adapting a datetime per row (twice) took as
     # long as SQLite's own insert.
     now = connection.ops.adapt_datetimefield_value(now)
-    data = _observation_tuples(idx, rows, series, periods, status_text, load_id, user_id, now)
+    data = _observation_tuples(
+        idx, rows, series, periods, status_text, load_id, user_id, now, approval
+    )
     insert(Observation._meta.db_table, OBS_COLUMNS, data)
+
+
+def _mark_revised(load: Load, approval: tuple) -> None:
+    """The values this load revised: pending again (their approved copy stays what the
+    public sees), or approved as they load, their new state becoming the public copy."""
+    approved, approved_by, approved_at = approval
+    revised = Observation.objects.filter(revisions__load=load)
+    if not approved:
+        revised.update(approval=Approval.PENDING)
+        return
+    revised.update(
+        approval=Approval.APPROVED,
+        approved_by_id=approved_by,
+        approved_at=approved_at,
+        **{public: F(field) for field, public in APPROVED_FIELDS.items()},
+    )
+
+
+def _approval_events(load: Load, user_id, now) -> None:
+    """One `ApprovalEvent` per value the load wrote and approved, in one statement."""
+    events, observations = ApprovalEvent._meta.db_table, Observation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {events} "
+            "(observation_id, action, old_approval, new_approval, value, user_id, at, note) "
+            f"SELECT id, %s, %s, %s, value, %s, %s, %s FROM {observations} WHERE load_id = %s",
+            [
+                "approved",
+                Approval.PENDING.value,
+                Approval.APPROVED.value,
+                user_id,
+                now,
+                f"approved as load #{load.pk} loaded",
+                load.pk,
+            ],
+        )
 
 
 def insert(table: str, columns: tuple[str, ...], data: list[tuple]) -> None:
@@ -351,6 +435,23 @@ def undo(load: Load, user=None) -> dict:
         )
         obs.confidence_level, obs.numerator = rev.old_confidence_level, rev.old_numerator
         obs.denominator, obs.load_id = rev.old_denominator, rev.old_load_id
+        # A rollback is a write like any other: the restored state is public only if it is
+        # the one last approved; otherwise the public keeps the approved copy until review.
+        same = all(
+            getattr(obs, field) == getattr(obs, public) for field, public in APPROVED_FIELDS.items()
+        )
+        approval = Approval.APPROVED if same else Approval.PENDING
+        if approval != obs.approval:
+            ApprovalEvent.objects.create(
+                observation=obs,
+                action="restored",
+                old_approval=obs.approval,
+                new_approval=approval,
+                value=obs.value,
+                user=user,
+                note=f"rollback of load #{load.pk}",
+            )
+        obs.approval = approval
         obs.save()
         touched.add(obs.series_id)
     removed = created.count()

@@ -63,8 +63,13 @@ class ObservationAdmin(admin.ModelAdmin):
     list_select_related = ["series__indicator", "series__area", "series__group", "period", "load"]
     inlines = [RevisionInline]
     raw_id_fields = ["series", "period", "load"]
+    # Approval moves only through civicloop.results.approval, which records each action.
+    readonly_fields = ["approval", "approved_by", "approved_at", *models.APPROVED_FIELDS.values()]
 
     def save_model(self, request, obj, form, change):
+        # A value added or revised here waits for approval like a loaded one.
+        if not change or form.changed_data:
+            obj.approval = models.Approval.PENDING
         # Editing a value in the admin is a revision like any other: never overwrite silently.
         if change and form.changed_data:
             old = models.Observation.objects.get(pk=obj.pk)

@@ -7,8 +7,11 @@ from datetime import date
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
 
 from civicloop.core import access
+from civicloop.results import approval
 from civicloop.results.models import Collaborative, Observation
 
 router = Router(tags=["results"])
@@ -50,6 +53,9 @@ class ObservationOut(Schema):
     margin_of_error: float | None
     confidence_level: float | None
     status: str
+    # Members read current values: "pending" or "returned" ones are not public yet.
+    # Anyone else reads approved copies only, always "approved".
+    approval: str = "approved"
 
 
 def _collaborative(request, slug: str) -> Collaborative:
@@ -102,8 +108,10 @@ def _measure(indicator) -> dict:
 def list_observations(request, slug: str, indicator: str):
     collab = _collaborative(request, slug)
     ind = get_object_or_404(access.visible_indicators(request.user, collab), slug=indicator)
+    member = access.is_member(request.user, collab)
+    readable = Observation.objects.all() if member else Observation.objects.as_approved()
     qs = (
-        Observation.objects.filter(series__indicator=ind)
+        readable.filter(series__indicator=ind)
         .select_related("period", "series__area", "series__group__dimension")
         .order_by("series__area__code", "series__group__order", "period__start")
     )
@@ -118,6 +126,82 @@ def list_observations(request, slug: str, indicator: str):
             margin_of_error=o.margin_of_error,
             confidence_level=o.confidence_level,
             status=o.status,
+            approval=o.approval if member else "approved",
         )
         for o in qs
     ]
+
+
+# --- approval: what waits, and the approve / return / un-approve action -------------------
+
+
+class WaitingOut(Schema):
+    id: int
+    indicator: str
+    area: str
+    dimension: str | None
+    group: str | None
+    period: str
+    value: float
+    approved_value: float | None  # what the public sees now (None: nothing yet)
+    approval: str
+    load: int | None
+
+
+class ApprovalIn(Schema):
+    action: str  # approve, return, unapprove
+    observations: list[int]
+    note: str = ""
+
+
+class ApprovalOut(Schema):
+    action: str
+    changed: int
+    skipped: int
+
+
+def _member(request, slug: str) -> Collaborative:
+    collab = _collaborative(request, slug)
+    if not access.is_member(request.user, collab):
+        raise Http404("No such collaborative")
+    return collab
+
+
+@router.get("/collaboratives/{slug}/approvals", response=list[WaitingOut], auth=django_auth)
+def list_waiting(request, slug: str, limit: int = 1000):
+    """Values waiting for approval (pending or returned), for members of the table."""
+    collab = _member(request, slug)
+    qs = (
+        approval.waiting(collab)
+        .select_related("series__indicator", "series__area", "series__group__dimension", "period")
+        .order_by("series__indicator__slug", "series__area__code", "period__start")
+    )
+    return [
+        WaitingOut(
+            id=o.pk,
+            indicator=o.series.indicator.slug,
+            area=o.series.area.code,
+            dimension=o.series.group.dimension.slug if o.series.group_id else None,
+            group=o.series.group.slug if o.series.group_id else None,
+            period=o.period.label,
+            value=o.value,
+            approved_value=o.approved_value,
+            approval=o.approval,
+            load=o.load_id,
+        )
+        for o in qs[: max(1, min(limit, 10_000))]
+    ]
+
+
+@router.post("/collaboratives/{slug}/approvals", response=ApprovalOut, auth=django_auth)
+def act_on_values(request, slug: str, body: ApprovalIn):
+    """Approve, return (with a note) or un-approve values: their stewards or backbone staff."""
+    collab = _member(request, slug)
+    chosen = Observation.objects.filter(
+        pk__in=body.observations, series__indicator__result__collaborative=collab
+    )
+    try:
+        outcome = approval.act(body.action, chosen, request.user, body.note)
+    except approval.ApprovalError as exc:
+        raise HttpError(403, str(exc)) from None
+    return ApprovalOut(action=outcome.action, changed=outcome.changed, skipped=outcome.skipped)

@@ -388,8 +388,10 @@ class Indicator(models.Model):
         """Replace this indicator's targets with ``(period, value, note)`` triples, and mirror
         the final one (latest period) on ``target_value`` / ``target_period``."""
         self.targets.all().delete()
-        rows = [Target(indicator=self, period=p, value=v, note=n) for p, v, n in targets]
-        Target.objects.bulk_create(rows)
+        # One by one, not in bulk: each target's creation is in the audit trail (a few rows).
+        rows = [
+            Target.objects.create(indicator=self, period=p, value=v, note=n) for p, v, n in targets
+        ]
         final = max(rows, key=lambda t: (t.period.end, t.period.start), default=None)
         self.target_value = final.value if final else None
         self.target_period = final.period if final else None
@@ -479,6 +481,47 @@ class Approval(models.TextChoices):
     RETURNED = "returned", "Returned to the steward"
 
 
+# The public's copy of an observation: the state it was last approved in. A revised value
+# goes back to pending while these columns keep what the public was shown, so public pages,
+# open data and the learn stage read one row per observation and never a pending number.
+APPROVED_FIELDS = {
+    "value": "approved_value",
+    "margin_of_error": "approved_margin_of_error",
+    "confidence_level": "approved_confidence_level",
+    "numerator": "approved_numerator",
+    "denominator": "approved_denominator",
+    "status": "approved_status",
+}
+
+
+class ApprovedIterable(models.query.ModelIterable):
+    """Observations whose value fields show their approved copy (read-only instances)."""
+
+    def __iter__(self):
+        for obs in super().__iter__():
+            for field, approved in APPROVED_FIELDS.items():
+                setattr(obs, field, getattr(obs, approved))
+            yield obs
+
+
+class ObservationQuerySet(models.QuerySet):
+    def approved(self):
+        """Observations the public may see: those with an approved copy."""
+        return self.filter(approved_value__isnull=False)
+
+    def as_approved(self):
+        """`approved`, each instance showing its approved copy in ``value``, ``status``...
+        so a page written for current values shows the public's numbers unchanged. The
+        instances are for reading: saving one would write its approved copy as current."""
+        qs = self.approved()
+        qs._iterable_class = ApprovedIterable
+        return qs
+
+    def waiting(self):
+        """Values waiting for their steward or the backbone: pending or returned."""
+        return self.exclude(approval=Approval.APPROVED)
+
+
 class Observation(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="observations")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="observations")
@@ -495,7 +538,9 @@ class Observation(models.Model):
     approval = models.CharField(
         max_length=10,
         choices=Approval.choices,
-        default=Approval.APPROVED,
+        # A value made through the ORM waits, like a loaded one; rows that were there
+        # before approval existed were public, hence the database's default.
+        default=Approval.PENDING,
         db_default=Approval.APPROVED,
         db_index=True,
     )
@@ -503,6 +548,14 @@ class Observation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_value = models.FloatField(
+        null=True, blank=True, help_text="The value as last approved: what the public sees."
+    )
+    approved_margin_of_error = models.FloatField(null=True, blank=True)
+    approved_confidence_level = models.FloatField(null=True, blank=True)
+    approved_numerator = models.FloatField(null=True, blank=True)
+    approved_denominator = models.FloatField(null=True, blank=True)
+    approved_status = models.CharField(max_length=12, blank=True)
     load = models.ForeignKey(
         "measure.Load", on_delete=models.PROTECT, null=True, blank=True, related_name="observations"
     )
@@ -512,6 +565,8 @@ class Observation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ObservationQuerySet.as_manager()
+
     class Meta:
         ordering = ["series", "period__start"]
         constraints = [
@@ -520,6 +575,11 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} · {self.period}: {self.value}"
+
+    def copy_approved(self) -> None:
+        """Make the current state the approved one (the caller saves and records why)."""
+        for field, approved in APPROVED_FIELDS.items():
+            setattr(self, approved, getattr(self, field))
 
 
 class Revision(models.Model):

@@ -14,12 +14,14 @@ def top_area(collaborative: Collaborative) -> Area | None:
 
 
 def headline_history(indicators, area: Area | None) -> dict[int, list[Observation]]:
-    """Each indicator's headline observations in `area`, oldest first, in one query."""
+    """Each indicator's headline observations in `area`, oldest first, in one query: their
+    approved copies, since these rows feed headlines, sparklines and the public pages."""
     if area is None:
         return {}
     out: dict[int, list[Observation]] = defaultdict(list)
     qs = (
-        Observation.objects.filter(
+        Observation.objects.as_approved()
+        .filter(
             series__indicator__in=list(indicators), series__area=area, series__group__isnull=True
         )
         .select_related("period", "series")

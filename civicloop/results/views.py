@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from civicloop.core import access
 from civicloop.learn.evidence import headline_rows, indicator_evidence
+from civicloop.results import approval
 from civicloop.results.charts import Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
 from civicloop.results.queries import top_area
@@ -45,6 +48,10 @@ def collaborative(request, slug: str):
             "chairs": collab.chairs,
             "is_member": access.is_member(request.user, collab),
             "can_set_up": access.can_set_up(request.user, collab),
+            "is_backbone": access.is_backbone(request.user, collab),
+            "waiting": approval.waiting(collab).count()
+            if access.is_member(request.user, collab)
+            else 0,
         },
     )
 
@@ -101,14 +108,27 @@ def indicator(request, slug: str, indicator_slug: str):
         )
     else:
         chosen = series_qs.filter(area=area, group__isnull=True)
+    # Members work with current values, pending ones marked; anyone else reads the
+    # approved copies only.
+    member = access.is_member(request.user, collab)
+    readable = Observation.objects.all() if member else Observation.objects.as_approved()
     observations = list(
-        Observation.objects.filter(series__in=chosen)
+        readable.filter(series__in=chosen)
         .select_related("period", "series__area", "series__group", "load")
         .prefetch_related(
             Prefetch("revisions", queryset=Revision.objects.select_related("changed_by", "load"))
         )
         .order_by("series__area__name", "series__group__order", "period__start")
     )
+    for obs in observations:
+        # The public reads the history of approved values only: a revision made after the
+        # last approval is the pending value itself.
+        revisions = list(obs.revisions.all())
+        if not member:
+            revisions = [
+                r for r in revisions if obs.approved_at and r.changed_at <= obs.approved_at
+            ]
+        obs.shown_revisions = revisions
     points = []
     for obs in observations:
         label = _series_label(obs.series, by)
@@ -143,10 +163,10 @@ def indicator(request, slug: str, indicator_slug: str):
         "by": by,
         "spec": spec,
         "observations": observations,
+        "show_approval": member,
+        "can_approve": member and access.can_approve(request.user, ind),
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
-        "evidence": indicator_evidence(
-            ind, area, show_effects=access.is_member(request.user, collab), lines=chosen, by=by
-        ),
+        "evidence": indicator_evidence(ind, area, show_effects=member, lines=chosen, by=by),
     }
     template = "results/indicator.html"
     if request.headers.get("HX-Request"):
@@ -159,3 +179,51 @@ def _series_label(series: Series, by: str) -> str:
     if by == "areas":
         return series.area.name
     return series.group.name if series.group_id else "All"
+
+
+@login_required
+def approvals(request, slug: str):
+    """What waits for approval, and the approve / return / un-approve actions on it.
+
+    Everyone at the table sees what waits; the actions offered and taken are those
+    `access.can_approve` allows (the steward's members, backbone staff).
+    """
+    collab = _collaborative(request, slug)
+    if not access.is_member(request.user, collab):
+        raise Http404("No such collaborative")
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("observation") if i.isdigit()]
+        chosen = Observation.objects.filter(
+            pk__in=ids, series__indicator__result__collaborative=collab
+        )
+        try:
+            outcome = approval.act(
+                request.POST.get("action", ""), chosen, request.user, request.POST.get("note", "")
+            )
+        except approval.ApprovalError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{outcome.action.capitalize()}: {outcome.changed} value(s) changed."
+            )
+        return redirect("approvals", collab.slug)
+    waiting = (
+        approval.waiting(collab)
+        .select_related(
+            "series__indicator", "series__area", "series__group", "period", "load", "created_by"
+        )
+        .order_by("series__indicator__name", "series__area__name", "period__start")
+    )
+    mine = set(access.approvable_indicators(request.user, collab).values_list("pk", flat=True))
+    rows = list(waiting[:500])
+    return render(
+        request,
+        "results/approvals.html",
+        {
+            "collaborative": collab,
+            "rows": rows,
+            "total": waiting.count(),
+            "mine": mine,
+            "can_act": any(o.series.indicator_id in mine for o in rows),
+        },
+    )

@@ -247,15 +247,20 @@ class Snapshot:
                 "pk", "indicator_id", "area_id", "group_id"
             )
         }
-        rows = Observation.objects.filter(series__in=list(series)).values_list(
-            "series_id",
-            "period_id",
-            "value",
-            "margin_of_error",
-            "confidence_level",
-            "numerator",
-            "denominator",
-            "status",
+        # The approved copy of each value: the public never reads a pending number.
+        rows = (
+            Observation.objects.approved()
+            .filter(series__in=list(series))
+            .values_list(
+                "series_id",
+                "period_id",
+                "approved_value",
+                "approved_margin_of_error",
+                "approved_confidence_level",
+                "approved_numerator",
+                "approved_denominator",
+                "approved_status",
+            )
         )
         periods = Period.objects.in_bulk()  # a few hundred rows, shared by every series
         out: dict[int, list[Reading]] = defaultdict(list)

@@ -53,7 +53,7 @@ def raise_savings(riverton, tmp_path):
         )
         for i, year in enumerate(range(2016, 2026)):
             out.writerow(["emergency-savings", "riverton", year, 38 + 2 * i, 1.0, 0.9])
-    report = load_file(path, riverton)
+    report = load_file(path, riverton, approve=True)  # alerts read approved values
     assert report.ok, report.problems
 
 
@@ -128,7 +128,7 @@ def test_a_strategy_whose_evidence_crosses_the_threshold(riverton, team, smtp_se
             out.writerow(
                 ["chronic-absence", o.series.area.code, o.period.label, o.value - 6 * after]
             )
-    assert load_file(path, riverton).ok
+    assert load_file(path, riverton, approve=True).ok  # alerts read approved values
     changed = alerts.check(riverton)
     [nudges] = [a for a in changed.alerts if a.payload.get("strategy") == "attendance-text-nudges"]
     assert nudges.kind == "strategy" and nudges.payload["status"] == "working"
@@ -209,7 +209,7 @@ def test_after_a_load_the_worker_checks_alerts_without_being_asked(
 
     # Loading the same file again changes nothing, so nothing is enqueued.
     with django_capture_on_commit_callbacks(execute=True):
-        again = load_file(tmp_path / "savings.csv", riverton)
+        again = load_file(tmp_path / "savings.csv", riverton, approve=True)
     assert again.rows_created == again.rows_changed == 0
     assert DBTaskResult.objects.count() == 1
     # Rolling the load back changes data: one check is enqueued, and only one while it waits.

@@ -80,19 +80,28 @@ ROW_FIELDS = (
 )
 
 
+# The same, of each observation's approved copy: what learn analyses, since its verdicts
+# and effects reach the public pages, the feed and the alerts (pending values are the
+# working app's, marked as such, until their steward or the backbone approves them).
+APPROVED_ROW_FIELDS = tuple(
+    f"approved_{f}" if f in ("value", "margin_of_error", "confidence_level") else f
+    for f in ROW_FIELDS
+)
+
+
 def load_batches(
     series: Sequence[Series], indicators: dict[int, Indicator]
 ) -> list[tuple[list[Series], Loaded]]:
-    """The observations of `series` in one query, as one batch per frequency."""
+    """The approved observations of `series` in one query, as one batch per frequency."""
     if not series:
         return []
     ids = {s.pk for s in series}
-    qs = Observation.objects.all()
+    qs = Observation.objects.approved()
     if len(ids) <= 500:
         qs = qs.filter(series_id__in=ids)
     else:  # one query per indicator set, whatever its size
         qs = qs.filter(series__indicator_id__in={s.indicator_id for s in series})
-    rows = qs.values_list(*ROW_FIELDS)
+    rows = qs.values_list(*APPROVED_ROW_FIELDS)
     return batches_from_rows(series, indicators, (r for r in rows if r[0] in ids))
 
 
