@@ -161,6 +161,14 @@ def import_open_sdg(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; change nothing.")
     ] = False,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve",
+            help="Approve the imported values as they load (the repository is published, "
+            "reviewed data); without it they wait for approval (civicloop approve).",
+        ),
+    ] = False,
 ) -> None:
     """Import an Open SDG data repository as a collaborative, all or nothing.
 
@@ -182,7 +190,13 @@ def import_open_sdg(
     slug = collaborative or default_slug(directory)
     try:
         report = import_open_sdg(
-            directory, slug, name=name, city=city, dry_run=dry_run, quarantine=quarantine
+            directory,
+            slug,
+            name=name,
+            city=city,
+            dry_run=dry_run,
+            quarantine=quarantine,
+            approve=approve,
         )
     except OpenSdgError as exc:
         raise _error(str(exc)) from None

@@ -95,10 +95,13 @@ def import_open_sdg(
     user=None,
     dry_run: bool = False,
     quarantine: bool = False,
+    approve: bool = False,
 ) -> ImportReport:
     """Import the repository into the collaborative ``collaborative`` (a slug, created if
     new; by default made from the folder's name). All or nothing unless ``quarantine``:
-    any problem, or ``dry_run``, rolls everything back."""
+    any problem, or ``dry_run``, rolls everything back. What is written waits for approval
+    (as every load does) unless ``approve``: the operator has reviewed the repository (a
+    statistics office's published figures) and approves it as it loads."""
     folder = Path(folder).expanduser().resolve()
     slug = collaborative or default_slug(folder)
     report = ImportReport(slug, str(folder), dry_run=dry_run, quarantine=quarantine)
@@ -110,7 +113,7 @@ def import_open_sdg(
         return report
     try:
         with transaction.atomic():
-            _Importer(repo, report, user).run(slug, name, city)
+            _Importer(repo, report, user, approve=approve).run(slug, name, city)
             if dry_run or (report.problems and not quarantine):
                 raise _Undo
     except _Undo:
@@ -133,8 +136,9 @@ class _FileRows:
 class _Importer:
     """The steps of one import, sharing the lookups they build (inside one transaction)."""
 
-    def __init__(self, repo: Repository, report: ImportReport, user):
+    def __init__(self, repo: Repository, report: ImportReport, user, approve: bool = False):
         self.repo, self.report, self.user = repo, report, user
+        self.approve = approve
         self.folder = repo.folder
         self.items = repo.sorted()
         self.imported: list[Indicator] = []
@@ -366,7 +370,15 @@ class _Importer:
                 f"{measure.slug}: progress direction {direction!r} read as negative "
                 "(lower is better), as Open SDG does"
             )
-        target_year = entry.get("target_year", 2030 if "target" in entry else None)
+        # Open SDG assumes 2030 for a target with no year; civicloop's own progress measure
+        # does not assume: the target period stays empty ("not available"), and the Open
+        # SDG method says where it assumes 2030.
+        target_year = entry.get("target_year")
+        if "target" in entry and target_year is None:
+            self.report.notes.append(
+                f"{measure.slug}: a target with no target_year; Open SDG's progress assumes "
+                "2030, civicloop's own progress measure reports it as not available"
+            )
         return {
             "direction": Direction.HIGHER if direction == "positive" else Direction.LOWER,
             "target_value": number(entry.get("target")),
@@ -612,7 +624,9 @@ class _Importer:
                 **common,
             )
 
-        load, created, changed, unchanged = write.apply(rows, make_load, self.user)
+        load, created, changed, unchanged = write.apply(
+            rows, make_load, self.user, approved=self.approve
+        )
         if checked.bad:
             QuarantinedRow.objects.bulk_create(
                 [

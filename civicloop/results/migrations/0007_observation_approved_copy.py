@@ -22,7 +22,7 @@ def approved_copy_of_approved(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('results', '0004_stewards_bounds_targets_approval'),
+        ('results', '0006_period_kind_multi_year'),
     ]
 
     operations = [
