@@ -80,10 +80,10 @@ def test_a_change_in_the_file_is_applied_and_said():
     apply_configuration(copy.deepcopy(SMALL))
     changed = copy.deepcopy(SMALL)
     indicator = changed["results"][0]["indicators"][0]
-    indicator["unit_kind"] = "rate"
+    indicator["unit_kind"] = "count"  # a rate would now need its N (Indicator.clean)
     indicator["targets"] = [{"period": 2030, "value": 65}]
     out = apply_configuration(changed)
-    assert "update indicator third-grade-reading: unit_kind: percent → rate" in out.changes
+    assert "update indicator third-grade-reading: unit_kind: percent → count" in out.changes
     assert "set targets of indicator third-grade-reading: 65 by 2030" in out.changes
     assert (
         Indicator.objects.get(slug="third-grade-reading", result__slug="reading").target_value == 65
