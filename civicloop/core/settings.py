@@ -6,6 +6,8 @@
 - ``CIVICLOOP_DEBUG``: ``1`` for Django's debug pages (never in production).
 - ``CIVICLOOP_ALLOWED_HOSTS``: comma-separated host names served (default localhost only).
 - ``CIVICLOOP_SECRET_KEY``: overrides the key generated into the workspace by ``civicloop init``.
+- ``CIVICLOOP_ALLOWED_INTERNAL_HOSTS``: host names, addresses or networks on the server's own
+  network that connectors and webhooks may call (default none: public hosts only).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from civicloop.core.workspace import current as current_workspace
 
@@ -34,6 +37,13 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Connectors and webhooks call only public hosts (civicloop.core.netguard), except these.
+CIVICLOOP_ALLOWED_INTERNAL_HOSTS = [
+    h.strip()
+    for h in os.environ.get("CIVICLOOP_ALLOWED_INTERNAL_HOSTS", "").split(",")
+    if h.strip()
+]
+
 INSTALLED_APPS = [
     "civicloop.core.admin_site.CivicloopAdminConfig",
     "django.contrib.auth",
@@ -45,6 +55,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "civicloop.core",
     "civicloop.results",
     "civicloop.table",
@@ -63,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "civicloop.core.urls"
@@ -123,6 +135,26 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy: scripts only from civicloop's own static files, never inline, so
+# a script that slips into a page (a bad link, a missed escape) does not run. Charts read
+# their Vega specs from JSON data islands and draw with Vega's interpreter (no eval).
+# Styles may be inline: Vega, htmx and Swagger UI set style attributes, and CSS runs no code.
+# The one page others may frame (a public chart's embed) lifts frame-ancestors itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CIVICLOOP_TIME_ZONE", "UTC")
