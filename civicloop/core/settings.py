@@ -75,7 +75,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "civicloop.core.deadline.DeadlineMiddleware",
 ]
+
+# Request bounds: a request's deadline (seconds), form fields and in-memory body sizes.
+CIVICLOOP_REQUEST_SECONDS = float(os.environ.get("CIVICLOOP_REQUEST_SECONDS", "60"))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000  # the mapping form: one field per column (<= 1,000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # bodies other than files
 
 ROOT_URLCONF = "civicloop.core.urls"
 WSGI_APPLICATION = "civicloop.core.wsgi.application"

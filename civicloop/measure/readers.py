@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from civicloop.measure import limits
+
 
 class ReadError(Exception):
     """The file cannot be read as a table; the message says why, for the user."""
@@ -79,6 +81,7 @@ def read_csv_bytes(raw: bytes, name: str = "file") -> RawTable:
     if not data.strip():
         raise ReadError(f"{name}: the file is empty")
     delimiter = _sniff_delimiter(data[:65536])
+    limits.check_delimited(data, delimiter, name)
     notes = []
     if encoding == "latin-1":
         notes.append("The file is not UTF-8; it was read as Latin-1. Check accented names.")
@@ -160,6 +163,7 @@ def read_excel(path: Path) -> RawTable:
     """The first worksheet (or the one named ``data``) of an .xlsx workbook."""
     import openpyxl
 
+    limits.check_xlsx(path, path.name)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
@@ -170,6 +174,7 @@ def read_excel(path: Path) -> RawTable:
         header = _dedupe([str(c) if c is not None else "" for c in next(rows)])
     except StopIteration:
         raise ReadError(f"{path.name}: the worksheet {sheet.title!r} is empty") from None
+    limits.check_width(len(header), path.name)
     cols: list[list[str]] = [[] for _ in header]
     for row in rows:
         if row is None or all(c is None for c in row):
@@ -241,5 +246,5 @@ def read_table(path: Path, name: str | None = None) -> RawTable:
         )
     try:
         return reader(path)
-    except ReadError as exc:
+    except (ReadError, limits.TooLarge) as exc:
         raise ReadError(str(exc).replace(path.name, shown, 1)) from None

@@ -80,6 +80,12 @@ def upload(request, slug: str):
     if not access.can_upload(request.user, collab):
         raise PermissionDenied("You cannot load data into this collaborative.")
     sources = access.upload_sources(request.user, collab)
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD:
+        # Refused before the body is read: a too-large file never reaches the disk.
+        messages.error(
+            request, "Files over 200 MB are loaded with the command line: civicloop load"
+        )
+        return redirect("upload", collab.slug)
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
     if request.method == "POST" and form.is_valid():
         source = _source(request, collab, form)

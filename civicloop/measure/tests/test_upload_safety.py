@@ -67,3 +67,13 @@ def test_an_upload_leaves_nothing_in_the_temp_folder(client, erin, private_tmp):
     upload(client, SECRET, "partner.csv")
     upload(client, b"Ward,2024\nriverton,3\n", "wide.csv")  # goes to the mapping form
     assert list(private_tmp.iterdir()) == []
+
+
+def test_a_too_large_upload_is_refused_before_it_is_read(client, erin, private_tmp, monkeypatch):
+    from civicloop.measure import views
+
+    monkeypatch.setattr(views, "MAX_UPLOAD", 1_000)
+    login(client, erin)
+    page = upload(client, SECRET * 100, "partner.csv").content.decode()
+    assert "command line" in page
+    assert not Load.objects.filter(original_name="partner.csv").exists()
