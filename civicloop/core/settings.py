@@ -6,6 +6,7 @@
 - ``CIVICLOOP_DEBUG``: ``1`` for Django's debug pages (never in production).
 - ``CIVICLOOP_ALLOWED_HOSTS``: comma-separated host names served (default localhost only).
 - ``CIVICLOOP_SECRET_KEY``: overrides the key generated into the workspace by ``civicloop init``.
+- ``CIVICLOOP_HTTPS``: ``1`` behind TLS: secure cookies, HSTS, HTTPS redirect, 8-hour sessions.
 - ``CIVICLOOP_ALLOWED_INTERNAL_HOSTS``: host names, addresses or networks on the server's own
   network that connectors and webhooks may call (default none: public hosts only).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "axes",
     "civicloop.core",
     "civicloop.results",
     "civicloop.table",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "civicloop.core.deadline.DeadlineMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Request bounds: a request's deadline (seconds), form fields and in-memory body sizes.
@@ -131,10 +136,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "civicloop.core.auth.LockoutBackend",
+    "civicloop.core.auth.PasswordBackend",
+]
+# Five wrong passwords for one user name from one address lock that pair out for 15
+# minutes; a right password resets the count (civicloop.core.auth).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+CIVICLOOP_CONCURRENT_LOGINS = int(os.environ.get("CIVICLOOP_CONCURRENT_LOGINS", "1"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Behind TLS (CIVICLOOP_HTTPS=1; the proxy in front must set X-Forwarded-Proto): cookies
+# only over HTTPS, HSTS for a year, plain-HTTP requests redirected, sessions of 8 hours.
+HTTPS = os.environ.get("CIVICLOOP_HTTPS") == "1"
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
