@@ -133,10 +133,10 @@ def print_report(report) -> None:
 
 
 def _write_problems(problems, path: Path) -> None:
-    import csv
+    from civicloop.core import spreadsheet
 
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = spreadsheet.writer(fh)
         writer.writerow(["row", "column", "problem"])
         for p in problems:
             writer.writerow([p.row, p.column, p.message])

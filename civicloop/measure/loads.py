@@ -298,11 +298,12 @@ def rollback(load: Load, user=None) -> dict:
 
 def problems_csv(load: Load) -> str:
     """The problems of a load as a CSV a partner can open next to their file."""
-    import csv
     import io
 
+    from civicloop.core import spreadsheet
+
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(["row", "column", "problem"])
     for p in load.problems:
         writer.writerow([p["row"], p["column"], p["message"]])

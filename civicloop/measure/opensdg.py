@@ -53,6 +53,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from civicloop.core import spreadsheet
 from civicloop.measure.loads import LoadError, LoadReport, load_file
 from civicloop.measure.models import Source
 from civicloop.results.models import (
@@ -828,7 +829,7 @@ def _columns(record: dict[str, Any] | None, rows: list[dict[str, str]]) -> list[
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, restval="", lineterminator="\n")
+        writer = spreadsheet.dict_writer(fh, columns, restval="", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
