@@ -293,6 +293,9 @@ def compute(
                 else ""
             )
         )
+        if item.report is None:
+            console.print("  the computation matched no records: nothing to load")
+            continue
         print_report(item.report)
         if item.report.problem_count:
             raise typer.Exit(2)

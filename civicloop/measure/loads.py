@@ -110,8 +110,9 @@ def _archive_companions(path: Path, stored: Path) -> None:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return
-    for resource in descriptor.get("resources", []):
-        rel = resource.get("path")
+    listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for resource in listed if isinstance(listed, list) else []:
+        rel = resource.get("path") if isinstance(resource, dict) else None
         if isinstance(rel, str) and (path.parent / rel).is_file():
             target = stored.parent / rel
             if path.parent.resolve() in (path.parent / rel).resolve().parents:

@@ -196,26 +196,38 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _inline_rows(rows, name: str) -> tuple[list[str], list[list]]:
+    """Inline data: objects (the first one's keys are the header), or lists (the first is)."""
+    if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+        return [str(k) for k in rows[0]], [[r.get(k) for k in rows[0]] for r in rows]
+    if isinstance(rows, list) and rows and all(isinstance(r, list) for r in rows):
+        return [str(h) for h in rows[0]], rows[1:]
+    raise ReadError(f"{name}: inline data is a list of rows, all objects or all lists")
+
+
 def read_datapackage(path: Path) -> RawTable:
     """A Frictionless data package: ``datapackage.json`` whose first tabular resource is read."""
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReadError(f"{path.name}: not a valid data package descriptor ({exc})") from None
-    resources = [r for r in descriptor.get("resources", []) if r.get("path") or r.get("data")]
+    listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(listed, list):
+        raise ReadError(f"{path.name}: a data package is an object with a list of resources")
+    resources = [r for r in listed if isinstance(r, dict) and (r.get("path") or r.get("data"))]
     if not resources:
         raise ReadError(f"{path.name}: the data package has no resource with a path or data")
     resource = resources[0]
     if "data" in resource:
-        rows = resource["data"]
-        header = list(rows[0].keys()) if rows and isinstance(rows[0], dict) else list(rows[0])
-        body = [list(r.values()) for r in rows] if rows and isinstance(rows[0], dict) else rows[1:]
+        header, body = _inline_rows(resource["data"], path.name)
         columns = {
-            h: pa.array([_cell_text(r[i]) for r in body], type=pa.string())
+            h: pa.array([_cell_text(r[i] if i < len(r) else None) for r in body], type=pa.string())
             for i, h in enumerate(header)
         }
         return RawTable(header, columns, "utf-8", [f"Read resource {resource.get('name', 0)!r}."])
-    rel = resource["path"] if isinstance(resource["path"], str) else resource["path"][0]
+    rel = resource["path"][0] if isinstance(resource["path"], list) else resource["path"]
+    if not isinstance(rel, str):
+        raise ReadError(f"{path.name}: a resource's path is a file name, not {rel!r}")
     target = (path.parent / rel).resolve()
     if path.parent.resolve() not in target.parents:
         raise ReadError(f"{path.name}: resource path {rel!r} points outside the package")
