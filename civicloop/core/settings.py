@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    # Swagger UI (/api/docs) from django-ninja's own static files, not a CDN: it works
+    # offline and under the Content-Security-Policy (script-src 'self').
+    "ninja",
     "civicloop.core",
     "civicloop.results",
     "civicloop.table",

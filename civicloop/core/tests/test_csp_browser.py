@@ -62,3 +62,14 @@ def test_the_status_filter_still_submits_itself(page, demo_server):
         page.select_option("select#status", value)
     assert f"status={value}" in page.url
     assert refused == []
+
+
+def test_the_api_docs_work_under_the_policy(page, demo_server):
+    refused = _watch(page)
+    outside: list[str] = []
+    page.on(
+        "request", lambda r: outside.append(r.url) if not r.url.startswith(demo_server) else None
+    )
+    page.goto(f"{demo_server}/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+    assert refused == [] and outside == []
