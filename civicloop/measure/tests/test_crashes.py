@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -72,12 +71,3 @@ def test_the_cli_says_a_computation_matched_nothing(cli, riverton):
     out = cli("compute", "housing-complaint-days", "-c", "riverton")
     assert out.exit_code == 0, out.output
     assert "matched no records" in out.output
-
-
-def _paths(tmp_path: Path, count: int) -> list[Path]:
-    paths = []
-    for i in range(count):
-        path = tmp_path / f"load{i}.csv"
-        path.write_text(f"indicator,area,period,value\nchild-poverty,riverton,2019,{20 + i}.5\n")
-        paths.append(path)
-    return paths
