@@ -20,16 +20,30 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+def options(host: str, port: int, workers: int = 2) -> dict:
+    """gunicorn's settings, with the bounds a public server needs."""
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "loglevel": "warning",
+        # A worker silent this long is restarted; a request itself is bounded by the
+        # deadline middleware (civicloop.core.deadline), since a thread cannot be killed.
+        "timeout": 60,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        # Request line and headers: small and few (gunicorn answers 400 beyond them).
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+        # Recycle workers now and then so no slow leak grows without bound.
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+        "preload_app": True,
+    }
+
+
 def serve(host: str, port: int, workers: int = 2) -> None:
-    _Gunicorn(
-        {
-            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": 4,
-            "accesslog": "-",
-            "loglevel": "warning",
-            "timeout": 60,
-            "preload_app": True,
-        }
-    ).run()
+    _Gunicorn(options(host, port, workers)).run()

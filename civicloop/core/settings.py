@@ -6,15 +6,20 @@
 - ``CIVICLOOP_DEBUG``: ``1`` for Django's debug pages (never in production).
 - ``CIVICLOOP_ALLOWED_HOSTS``: comma-separated host names served (default localhost only).
 - ``CIVICLOOP_SECRET_KEY``: overrides the key generated into the workspace by ``civicloop init``.
+- ``CIVICLOOP_HTTPS``: ``1`` behind TLS: secure cookies, HSTS, HTTPS redirect, 8-hour sessions.
+- ``CIVICLOOP_ALLOWED_INTERNAL_HOSTS``: host names, addresses or networks on the server's own
+  network that connectors and webhooks may call (default none: public hosts only).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from civicloop.core.workspace import current as current_workspace
 
@@ -34,6 +39,13 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Connectors and webhooks call only public hosts (civicloop.core.netguard), except these.
+CIVICLOOP_ALLOWED_INTERNAL_HOSTS = [
+    h.strip()
+    for h in os.environ.get("CIVICLOOP_ALLOWED_INTERNAL_HOSTS", "").split(",")
+    if h.strip()
+]
+
 INSTALLED_APPS = [
     "civicloop.core.admin_site.CivicloopAdminConfig",
     "django.contrib.auth",
@@ -45,11 +57,13 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
-    # Only for its templates and static files: /api/docs serves the Swagger UI that ships
-    # with django-ninja instead of fetching it from a CDN, so the docs work offline.
-    "ninja",
     # The audit trail: one LogEntry table for every tracked model (civicloop.core.audit).
     "auditlog",
+    "csp",
+    "axes",
+    # Swagger UI (/api/docs) from django-ninja's own static files, not a CDN: it works
+    # offline and under the Content-Security-Policy (script-src 'self').
+    "ninja",
     "civicloop.core",
     "civicloop.results",
     "civicloop.table",
@@ -70,7 +84,16 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "civicloop.core.deadline.DeadlineMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Request bounds: a request's deadline (seconds), form fields and in-memory body sizes.
+CIVICLOOP_REQUEST_SECONDS = float(os.environ.get("CIVICLOOP_REQUEST_SECONDS", "60"))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000  # the mapping form: one field per column (<= 1,000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # bodies other than files
 
 ROOT_URLCONF = "civicloop.core.urls"
 WSGI_APPLICATION = "civicloop.core.wsgi.application"
@@ -120,16 +143,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "civicloop.core.auth.LockoutBackend",
+    "civicloop.core.auth.PasswordBackend",
+]
+# Five wrong passwords for one user name from one address lock that pair out for 15
+# minutes; a right password resets the count (civicloop.core.auth).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+CIVICLOOP_CONCURRENT_LOGINS = int(os.environ.get("CIVICLOOP_CONCURRENT_LOGINS", "1"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Behind TLS (CIVICLOOP_HTTPS=1; the proxy in front must set X-Forwarded-Proto): cookies
+# only over HTTPS, HSTS for a year, plain-HTTP requests redirected, sessions of 8 hours.
+HTTPS = os.environ.get("CIVICLOOP_HTTPS") == "1"
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy: scripts only from civicloop's own static files, never inline, so
+# a script that slips into a page (a bad link, a missed escape) does not run. Charts read
+# their Vega specs from JSON data islands and draw with Vega's interpreter (no eval).
+# Styles may be inline: Vega, htmx and Swagger UI set style attributes, and CSS runs no code.
+# The one page others may frame (a public chart's embed) lifts frame-ancestors itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("CIVICLOOP_TIME_ZONE", "UTC")

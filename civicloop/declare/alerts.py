@@ -41,6 +41,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from civicloop import __version__
+from civicloop.core import netguard
 from civicloop.declare.models import Alert, AlertKind, Subscription, Watch
 from civicloop.learn import words
 from civicloop.results.models import Collaborative, Indicator
@@ -406,7 +407,14 @@ def send_webhook(alert: Alert) -> int:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        # The address was checked when saved; the opener checks the address it connects to
+        # again (DNS may have changed since), and never follows a redirect inward.
+        netguard.check_url(alert.subscription.webhook_url)
+        with netguard.opener().open(request, timeout=WEBHOOK_TIMEOUT) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         raise RuntimeError(f"HTTP {exc.code} from {alert.subscription.webhook_url}") from None
+    except (netguard.UnsafeURL, urllib.error.URLError) as exc:
+        if netguard.refused(exc):
+            raise RuntimeError(f"refused: {netguard.refused(exc)}") from None
+        raise

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from civicloop.core.netguard import fetchable_url
+
 
 class DeclarationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -133,7 +135,7 @@ class Subscription(models.Model):
     )
     name = models.CharField(max_length=200, help_text="Who this is for.")
     email = models.EmailField(blank=True)
-    webhook_url = models.URLField(blank=True, max_length=500)
+    webhook_url = models.URLField(blank=True, max_length=500, validators=[fetchable_url])
     secret = models.CharField(
         max_length=100,
         default=_secret,

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from csp.decorators import csp_replace
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
@@ -162,10 +163,15 @@ collaborative_feed = _page(
         title=f"{snap.collaborative.name}: declarations",
     )
 )
-# Partners frame this page on their own sites: the one page exempt from X-Frame-Options.
-embed = xframe_options_exempt(
-    _page(
-        lambda site, snap, indicator_slug: pages.embed(site, snap, snap.indicator(indicator_slug))
+# Partners frame this page on their own sites: the one page exempt from X-Frame-Options
+# and from the Content-Security-Policy's frame-ancestors.
+embed = csp_replace({"frame-ancestors": None})(
+    xframe_options_exempt(
+        _page(
+            lambda site, snap, indicator_slug: pages.embed(
+                site, snap, snap.indicator(indicator_slug)
+            )
+        )
     )
 )
 

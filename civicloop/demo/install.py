@@ -75,7 +75,7 @@ def install(progress=None) -> DemoResult:
     ]
     records = g.write_records_csv(g.housing_complaints(), folder / "riverton-311-requests.csv")
     register_table(records, collab, "housing-complaints")
-    loads += [c.report for c in compute_indicators(collab, user=user)]
+    loads += [c.report for c in compute_indicators(collab, user=user) if c.report]
     for report in loads:
         if report.problems:
             raise RuntimeError(f"demo data failed validation: {report.problems[:3]}")

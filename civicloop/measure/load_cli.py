@@ -181,10 +181,10 @@ def print_report(report) -> None:
 
 
 def _write_problems(problems, path: Path) -> None:
-    import csv
+    from civicloop.core import spreadsheet
 
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = spreadsheet.writer(fh)
         writer.writerow(["row", "column", "problem"])
         for p in problems:
             writer.writerow([p.row, p.column, p.message])
@@ -341,6 +341,9 @@ def compute(
                 else ""
             )
         )
+        if item.report is None:
+            console.print("  the computation matched no records: nothing to load")
+            continue
         print_report(item.report)
         if item.report.problem_count:
             raise typer.Exit(2)

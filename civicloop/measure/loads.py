@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from civicloop.core import access
 from civicloop.measure import write
@@ -140,8 +140,9 @@ def _archive_companions(path: Path, stored: Path) -> None:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return
-    for resource in descriptor.get("resources", []):
-        rel = resource.get("path")
+    listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for resource in listed if isinstance(listed, list) else []:
+        rel = resource.get("path") if isinstance(resource, dict) else None
         if isinstance(rel, str) and (path.parent / rel).is_file():
             target = stored.parent / rel
             if path.parent.resolve() in (path.parent / rel).resolve().parents:
@@ -288,15 +289,19 @@ def load_file(
             **common,
         )
 
-    with transaction.atomic():
-        load, created, changed, unchanged = write.apply(
-            checked, make_load, user, progress, approved=approved
-        )
-        quarantined = _quarantine(load, raw, checked) if checked.problem_count else 0
-        lap("write")
-        if source is not None and not the_mapping.is_identity and mapping is not None:
-            source.mapping = the_mapping.to_json()
-            source.save(update_fields=["mapping"])
+    def write_all() -> tuple[Load, int, int, int, int]:
+        with transaction.atomic():
+            load, created, changed, unchanged = write.apply(
+                checked, make_load, user, progress, approved=approved
+            )
+            quarantined = _quarantine(load, raw, checked) if checked.problem_count else 0
+            lap("write")
+            if source is not None and not the_mapping.is_identity and mapping is not None:
+                source.mapping = the_mapping.to_json()
+                source.save(update_fields=["mapping"])
+        return load, created, changed, unchanged, quarantined
+
+    load, created, changed, unchanged, quarantined = _while_others_write(write_all)
     lap("commit")
     if created or changed:
         announce(collaborative, load)
@@ -331,6 +336,38 @@ def _not_the_writers(checked, catalogue: Catalogue, writer: access.Writer) -> in
     checked.problems.sort(key=lambda p: p.row)
     checked.problem_count += len(lines)
     return len(lines)
+
+
+WRITE_ATTEMPTS = 4
+BUSY = ("database is locked", "database table is locked", "could not serialize", "deadlock")
+CLASH = ("unique", "duplicate key")
+
+
+def _while_others_write(write_all: Callable[[], tuple]) -> tuple:
+    """Run the load's one transaction; when another load holds the database (SQLite's lock)
+    or wrote the same new series or periods a moment before (a unique clash), wait and try
+    again: the transaction rolled back whole, and the retry sees the other load's rows.
+    If the database stays busy, say so in one line instead of a traceback."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return write_all()
+        except (OperationalError, IntegrityError) as exc:
+            text = str(exc).lower()
+            busy = isinstance(exc, OperationalError) and any(b in text for b in BUSY)
+            clash = isinstance(exc, IntegrityError) and any(c in text for c in CLASH)
+            if not (busy or clash):
+                raise
+            if attempt == WRITE_ATTEMPTS:
+                raise LoadError(
+                    "another load was writing to the database at the same time, and still "
+                    "was after several tries; nothing from this file was written. "
+                    "Try again in a minute."
+                ) from None
+            time.sleep(RETRY_DELAY * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+RETRY_DELAY = 0.5  # seconds before the second try; doubles each time
 
 
 def archived(collaborative: Collaborative, digest: str) -> Path | None:
@@ -389,11 +426,12 @@ def rollback(load: Load, user=None) -> dict:
 
 def problems_csv(load: Load) -> str:
     """The problems of a load as a CSV a partner can open next to their file."""
-    import csv
     import io
 
+    from civicloop.core import spreadsheet
+
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(["row", "column", "problem"])
     for p in load.problems:
         writer.writerow([p["row"], p["column"], p["message"]])

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from civicloop.core.netguard import fetchable_url
 
 
 class Source(models.Model):
@@ -41,6 +44,26 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Settings that name an address the server will call (see `connectors`).
+    URL_SETTINGS = ("url", "base_url")
+
+    def clean(self) -> None:
+        """Connector addresses are public http(s) hosts: a source never makes civicloop read
+        a file on the server or a service on its own network (`core.netguard`)."""
+        if not isinstance(self.settings, dict):
+            raise ValidationError({"settings": "Settings are an object of named options."})
+        problems = []
+        for name in self.URL_SETTINGS:
+            value = self.settings.get(name)
+            if value in (None, ""):
+                continue
+            try:
+                fetchable_url(str(value))
+            except ValidationError as exc:
+                problems += [f"{name}: {message}" for message in exc.messages]
+        if problems:
+            raise ValidationError({"settings": problems})
 
 
 class LoadStatus(models.TextChoices):

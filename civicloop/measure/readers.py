@@ -18,6 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from civicloop.measure import limits
+
 LONE_GROUP = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
 
 
@@ -104,6 +106,7 @@ def read_csv_bytes(raw: bytes, name: str = "file") -> RawTable:
     if not data.strip():
         raise ReadError(f"{name}: the file is empty")
     delimiter = _sniff_delimiter(data[:65536])
+    limits.check_delimited(data, delimiter, name)
     notes = []
     if encoding == "latin-1":
         notes.append("The file is not UTF-8; it was read as Latin-1. Check accented names.")
@@ -187,6 +190,7 @@ def read_excel(path: Path) -> RawTable:
     """The first worksheet (or the one named ``data``) of an .xlsx workbook."""
     import openpyxl
 
+    limits.check_xlsx(path, path.name)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
@@ -197,6 +201,7 @@ def read_excel(path: Path) -> RawTable:
         header = _dedupe([str(c) if c is not None else "" for c in next(rows)])
     except StopIteration:
         raise ReadError(f"{path.name}: the worksheet {sheet.title!r} is empty") from None
+    limits.check_width(len(header), path.name)
     cols: list[list[str]] = [[] for _ in header]
     for row in rows:
         if row is None or all(c is None for c in row):
@@ -223,26 +228,38 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _inline_rows(rows, name: str) -> tuple[list[str], list[list]]:
+    """Inline data: objects (the first one's keys are the header), or lists (the first is)."""
+    if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+        return [str(k) for k in rows[0]], [[r.get(k) for k in rows[0]] for r in rows]
+    if isinstance(rows, list) and rows and all(isinstance(r, list) for r in rows):
+        return [str(h) for h in rows[0]], rows[1:]
+    raise ReadError(f"{name}: inline data is a list of rows, all objects or all lists")
+
+
 def read_datapackage(path: Path) -> RawTable:
     """A Frictionless data package: ``datapackage.json`` whose first tabular resource is read."""
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReadError(f"{path.name}: not a valid data package descriptor ({exc})") from None
-    resources = [r for r in descriptor.get("resources", []) if r.get("path") or r.get("data")]
+    listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(listed, list):
+        raise ReadError(f"{path.name}: a data package is an object with a list of resources")
+    resources = [r for r in listed if isinstance(r, dict) and (r.get("path") or r.get("data"))]
     if not resources:
         raise ReadError(f"{path.name}: the data package has no resource with a path or data")
     resource = resources[0]
     if "data" in resource:
-        rows = resource["data"]
-        header = list(rows[0].keys()) if rows and isinstance(rows[0], dict) else list(rows[0])
-        body = [list(r.values()) for r in rows] if rows and isinstance(rows[0], dict) else rows[1:]
+        header, body = _inline_rows(resource["data"], path.name)
         columns = {
-            h: pa.array([_cell_text(r[i]) for r in body], type=pa.string())
+            h: pa.array([_cell_text(r[i] if i < len(r) else None) for r in body], type=pa.string())
             for i, h in enumerate(header)
         }
         return RawTable(header, columns, "utf-8", [f"Read resource {resource.get('name', 0)!r}."])
-    rel = resource["path"] if isinstance(resource["path"], str) else resource["path"][0]
+    rel = resource["path"][0] if isinstance(resource["path"], list) else resource["path"]
+    if not isinstance(rel, str):
+        raise ReadError(f"{path.name}: a resource's path is a file name, not {rel!r}")
     target = (path.parent / rel).resolve()
     if path.parent.resolve() not in target.parents:
         raise ReadError(f"{path.name}: resource path {rel!r} points outside the package")
@@ -273,5 +290,5 @@ def read_table(path: Path, name: str | None = None) -> RawTable:
         )
     try:
         return reader(path)
-    except ReadError as exc:
+    except (ReadError, limits.TooLarge) as exc:
         raise ReadError(str(exc).replace(path.name, shown, 1)) from None

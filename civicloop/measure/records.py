@@ -76,7 +76,7 @@ def register_table(path: Path | str, collaborative: Collaborative, name: str) ->
 @dataclass
 class Computed:
     indicator: Indicator
-    report: LoadReport
+    report: LoadReport | None  # None: the computation matched no records, nothing to load
     rows: int
     skipped_missing: int
 
@@ -145,15 +145,18 @@ def compute_indicators(
             defaults={"kind": "computed"},
         )
         for ind, observations in zip(group, results, strict=True):
-            path, rows, skipped = _write_long_csv(ind, observations, collaborative)
-            report = load_file(
-                path,
-                collaborative,
-                source=source,
-                user=user,
-                dry_run=dry_run,
-                original_name=f"{ind.slug}-from-{table.name}.csv",
-            )
+            with tempfile.TemporaryDirectory(prefix="civicloop-compute-") as folder:
+                path, rows, skipped = _write_long_csv(ind, observations, collaborative, folder)
+                report = None
+                if rows:
+                    report = load_file(
+                        path,
+                        collaborative,
+                        source=source,
+                        user=user,
+                        dry_run=dry_run,
+                        original_name=f"{ind.slug}-from-{table.name}.csv",
+                    )
             done.append(Computed(ind, report, rows, skipped))
     return done
 
@@ -183,13 +186,14 @@ def _with_stored_boundaries(definition: dict, collaborative: Collaborative) -> d
     return {**definition, "area": {**area, "polygons": polygons, "name_property": "code"}}
 
 
-def _write_long_csv(indicator: Indicator, observations, collaborative) -> tuple[Path, int, int]:
+def _write_long_csv(
+    indicator: Indicator, observations, collaborative, folder: str
+) -> tuple[Path, int, int]:
     from civicloop.measure.compute import ALL_AREAS, MISSING, TOTAL
 
     city = top_area(collaborative)
     is_rate = (indicator.computation or {}).get("measure") == "rate"
-    folder = Path(tempfile.mkdtemp(prefix="civicloop-compute-"))
-    path = folder / f"{indicator.slug}.csv"
+    path = Path(folder) / f"{indicator.slug}.csv"
     rows = skipped = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

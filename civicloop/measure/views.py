@@ -8,7 +8,10 @@ rows, or the sound rows with the rest in quarantine) or goes away to fix it.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
@@ -77,6 +80,12 @@ def upload(request, slug: str):
     if not access.can_upload(request.user, collab):
         raise PermissionDenied("You cannot load data into this collaborative.")
     sources = access.upload_sources(request.user, collab)
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD:
+        # Refused before the body is read: a too-large file never reaches the disk.
+        messages.error(
+            request, "Files over 200 MB are loaded with the command line: civicloop load"
+        )
+        return redirect("upload", collab.slug)
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
     if request.method == "POST" and form.is_valid():
         source = _source(request, collab, form)
@@ -86,8 +95,11 @@ def upload(request, slug: str):
                 "file", "Files over 200 MB are loaded with the command line: civicloop load"
             )
         else:
-            path = _keep(upload_file)
-            return _check(request, collab, source, path, upload_file.name, mapping=None)
+            with _alone(upload_file.name) as path:
+                with path.open("wb") as fh:
+                    for chunk in upload_file.chunks():
+                        fh.write(chunk)
+                return _check(request, collab, source, path, upload_file.name, mapping=None)
     return render(request, "measure/upload.html", {"collaborative": collab, "form": form})
 
 
@@ -117,13 +129,17 @@ def _source(request, collab, form) -> Source | None:
     return source
 
 
-def _keep(upload_file) -> Path:
-    suffix = Path(upload_file.name).suffix.lower() or ".csv"
-    tmp = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)  # noqa: SIM115 - archived next
-    for chunk in upload_file.chunks():
-        tmp.write(chunk)
-    tmp.close()
-    return Path(tmp.name)
+@contextmanager
+def _alone(name: str) -> Iterator[Path]:
+    """A place for one uploaded file, alone in a fresh private folder removed afterwards.
+
+    Alone, so that a data package's resource paths resolve to files uploaded with it and
+    nothing else (never to the server's temp folder or the archive); removed, so that the
+    archive is the one place an upload's bytes stay.
+    """
+    suffix = Path(name).suffix.lower() or ".csv"
+    with tempfile.TemporaryDirectory(prefix="civicloop-upload-") as folder:
+        yield Path(folder) / f"upload{suffix}"
 
 
 def _check(request, collab, source, path: Path, name: str, mapping: dict | None):
@@ -215,23 +231,25 @@ def confirm(request, slug: str):
             raise PermissionDenied("That source is not yours to load into.")
     mapping = _posted_mapping(request)
     action = request.POST.get("action", "check")
-    if action == "check":
-        return _check(request, collab, source, path, name, mapping)
-    on_problems = "quarantine" if action == "quarantine" else "reject"
-    try:
-        report = load_file(
-            path,
-            collab,
-            source=source,
-            user=request.user,
-            mapping=mapping,
-            on_problems=on_problems,
-            original_name=name,
-            approve=request.POST.get("approve") == "1",
-        )
-    except LoadError as exc:
-        messages.error(request, str(exc))
-        return redirect("upload", collab.slug)
+    with _alone(path.name) as copy:  # read from the archive's folder, it would see others
+        shutil.copyfile(path, copy)
+        if action == "check":
+            return _check(request, collab, source, copy, name, mapping)
+        on_problems = "quarantine" if action == "quarantine" else "reject"
+        try:
+            report = load_file(
+                copy,
+                collab,
+                source=source,
+                user=request.user,
+                mapping=mapping,
+                on_problems=on_problems,
+                original_name=name,
+                approve=request.POST.get("approve") == "1",
+            )
+        except LoadError as exc:
+            messages.error(request, str(exc))
+            return redirect("upload", collab.slug)
     if report.load is None:
         raise Http404
     if report.status == "rejected":

@@ -101,6 +101,8 @@ def parse_period(raw: object, kind: str | None = None) -> PeriodSpec:
     text = str(raw).strip()
     if isinstance(raw, float) and raw.is_integer():
         text = str(int(raw))
+    if (lead := re.match(r"\d{4}", text)) and not 1000 <= int(lead[0]) <= 9998:
+        raise PeriodError(f"{text!r}: a period's year is between 1000 and 9998")
     core = text
     if (m := _MARKER.match(text)) and not _YEAR.match(text):
         core = m[1].strip()

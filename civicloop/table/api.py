@@ -462,19 +462,21 @@ def create_commitment(request, slug: str, body: CommitmentIn):
         owner = Contact.objects.filter(organisation=organisation, name=body.owner).first()
         if owner is None:
             raise HttpError(422, f"{body.owner!r} is not a contact at {organisation}")
+    item = Commitment(
+        collaborative=collab,
+        organisation=organisation,
+        title=body.title,
+        description=body.description,
+        owner=owner,
+        due=body.due,
+        status=body.status,
+        evidence=body.evidence,
+        evidence_url=body.evidence_url,
+        created_by=request.user,
+    )
+    item.full_clean()  # the model's rules (http(s) links only...), as the form applies them
     with transaction.atomic():
-        item = Commitment.objects.create(
-            collaborative=collab,
-            organisation=organisation,
-            title=body.title,
-            description=body.description,
-            owner=owner,
-            due=body.due,
-            status=body.status,
-            evidence=body.evidence,
-            evidence_url=body.evidence_url,
-            created_by=request.user,
-        )
+        item.save()
         item.results.set(results)
         item.strategies.set(strategies)
     return _commitment_out(item)
@@ -488,6 +490,7 @@ def update_commitment(request, slug: str, pk: int, body: CommitmentPatch):
     _may_edit(request, item.organisation)
     for name, value in body.dict(exclude_unset=True).items():
         setattr(item, name, value)
+    item.full_clean()
     item.save()
     return _commitment_out(item)
 

@@ -20,6 +20,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from civicloop.core.netguard import web_link
+
 
 class Sector(models.TextChoices):
     """A taxonomy for cross-sector work: the superintendent and the banker side by side."""
@@ -49,7 +51,7 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=24, choices=Sector.choices)
     ntee_code = models.CharField(max_length=8, blank=True, verbose_name="NTEE code")
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[web_link])
     families_reached = models.PositiveIntegerField(
         null=True, blank=True, help_text="How many families the organisation reaches in a year."
     )
@@ -452,7 +454,7 @@ class Commitment(models.Model):
         max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.NOT_STARTED
     )
     evidence = models.TextField(blank=True, help_text="What shows it happened.")
-    evidence_url = models.URLField(blank=True)
+    evidence_url = models.URLField(blank=True, validators=[web_link])
     declared = models.BooleanField(
         default=False, help_text="Declared by the chair: the public may see it."
     )

@@ -8,13 +8,13 @@ civicloop or anything that reads a Frictionless data package.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
 from django.utils import timezone
 
+from civicloop.core import spreadsheet
 from civicloop.declare.public.snapshot import Reading, Snapshot
 from civicloop.results.models import Indicator
 
@@ -78,7 +78,7 @@ def _blank(x: float | None) -> Any:
 
 def to_csv(table: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = spreadsheet.writer(buffer, lineterminator="\n")
     writer.writerow(FIELDS)
     writer.writerows(table)
     return buffer.getvalue().encode("utf-8")

@@ -51,7 +51,7 @@ class Hooks:
 
 
 @pytest.fixture
-def webhook_receiver():
+def webhook_receiver(local_servers_allowed):
     hooks = Hooks()
 
     class Handler(BaseHTTPRequestHandler):

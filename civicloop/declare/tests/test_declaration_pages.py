@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    # Asserted: a failed sign-in would leave an anonymous client, and a "refused" answer
+    # would then pass for the wrong reason.
+    assert client.login(username=user.username, password=PASSWORD)
     return client
 
 

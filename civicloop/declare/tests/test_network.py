@@ -53,6 +53,6 @@ def test_the_public_and_members_pages(client, network, erin):
     assert '39.3%<span class="visually-hidden"> in Riverton' in detail
     assert '<span class="visually-hidden"> in Brookhaven' in detail
     assert client.get("/networks/demo-network/").status_code == 302  # members sign in
-    client.login(username="erin", password=PASSWORD)
+    assert client.login(username="erin", password=PASSWORD)
     page = client.get("/networks/demo-network/").content.decode()
     assert "Eviction diversion" in page  # undeclared, but erin is on Riverton's table

@@ -40,7 +40,13 @@ def test_a_chart_is_one_labelled_image_with_a_tooltip_per_point():
 
 def test_an_empty_chart_says_so():
     svg = line_chart([], title="Nothing", value_text=str)
-    assert "No data yet." in svg and ET.fromstring(svg) is not None
+    # ET.fromstring returns an element or raises, so "is not None" proved nothing: check
+    # what the reader gets, an image titled for what it lacks, with its words and no marks.
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "Nothing: no data yet"
+    assert [t.text for t in root.iter(f"{SVG}text")] == ["No data yet."]
+    assert not root.findall(f".//{SVG}path") and not root.findall(f".//{SVG}polyline")
 
 
 def test_ticks_are_round_and_cover_the_range():

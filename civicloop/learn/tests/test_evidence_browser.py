@@ -47,7 +47,10 @@ def test_changing_the_area_updates_the_evidence(page, demo_server):
     assert "What the data say: Riverton" in page.locator("#evidence").inner_text()
     page.select_option("#area", "west")
     page.wait_for_function(
-        "document.querySelector('#evidence h2').textContent.includes('West Ward')", timeout=10000
+        # A function, not an expression: Playwright evals an expression in the page, which
+        # the Content-Security-Policy (no 'unsafe-eval') forbids.
+        "() => document.querySelector('#evidence h2').textContent.includes('West Ward')",
+        timeout=10000,
     )
     assert "area=west" in page.url
 

@@ -5,7 +5,8 @@ a 429 is asked for again after 1, 2, 4... seconds (or the server's ``Retry-After
 longer; never more than ``max_delay``), up to ``RetryPolicy.attempts`` tries. Any other
 4xx is the server saying no, so it is not retried. When the tries run out `HttpError` or
 `NetworkError` is raised and the refresh fails as a whole: pages fetched before are thrown
-away, never loaded.
+away, never loaded. Only public http(s) hosts are called (`civicloop.core.netguard`); a
+refused address fails at once, without retries.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civicloop import __version__
+from civicloop.core import netguard
 
 USER_AGENT = f"civicloop/{__version__} (+https://github.com/civicloop)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -135,20 +137,29 @@ class Http:
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         full = with_params(url, params)
+        try:
+            netguard.check_url(full)
+        except netguard.UnsafeURL as exc:
+            raise NetworkError(f"refused {redact(full)}: {exc}") from None
         request = urllib.request.Request(full, headers={**self.headers, **(headers or {})})
+        opener = netguard.opener()  # checks again on connecting: redirects, DNS rebinding
         for attempt in range(1, self.policy.attempts + 1):
             self.requests += 1
             retry_after: float | None = None
             try:
-                with urllib.request.urlopen(request, timeout=self.policy.timeout) as answer:
+                with opener.open(request, timeout=self.policy.timeout) as answer:
                     body = answer.read()
                     return Response(full, answer.status, dict(answer.headers.items()), body)
+            except netguard.UnsafeURL as exc:
+                raise NetworkError(f"refused {redact(full)}: {exc}") from None
             except urllib.error.HTTPError as exc:
                 body = exc.read() if exc.fp is not None else b""
                 if exc.code not in RETRY_STATUSES or attempt == self.policy.attempts:
                     raise HttpError(full, exc.code, body, attempt) from None
                 retry_after = _seconds(exc.headers.get("Retry-After"))
             except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                if netguard.refused(exc):
+                    raise NetworkError(f"refused {redact(full)}: {netguard.refused(exc)}") from None
                 if attempt == self.policy.attempts:
                     reason = getattr(exc, "reason", None) or exc
                     raise NetworkError(

@@ -11,12 +11,12 @@ number.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from civicloop.core import spreadsheet
 from civicloop.measure.models import Source
 from civicloop.measure.opensdg.importer import DIMENSION_JOIN, GROUP_JOIN, SOURCE_KIND
 from civicloop.measure.opensdg.report import ExportReport, format_number
@@ -198,7 +198,7 @@ def _columns(record: dict[str, Any] | None, rows: list[dict[str, str]]) -> list[
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, restval="", lineterminator="\n")
+        writer = spreadsheet.dict_writer(fh, columns, restval="", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 

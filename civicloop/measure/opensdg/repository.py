@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from civicloop.core.spreadsheet import unquoted
+
 SELECTORS = ("Series", "Units")  # sdg-build's series_column and unit_column
 GEOCODE = "GeoCode"
 NOT_DISAGGREGATIONS = {
@@ -145,8 +147,12 @@ def natural(text: str) -> list[tuple[int, str]]:
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    """Every record of a CSV file as text cells (quoted newlines kept inside their cell)."""
-    return list(csv.reader(io.StringIO(read_text(path), newline="")))
+    """Every record of a CSV file as text cells (quoted newlines kept inside their cell).
+    A cell civicloop's export quoted against formula injection ('=...) reads as it was."""
+    return [
+        [unquoted(cell) if cell[:1] == "'" else cell for cell in row]
+        for row in csv.reader(io.StringIO(read_text(path), newline=""))
+    ]
 
 
 def read_text(path: Path) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from civicloop.core.tests.network import local_servers_allowed_here
+
 Query = dict[str, str]
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -95,7 +97,8 @@ def serving(portal: Portal) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        with local_servers_allowed_here():  # while it serves, and no longer
+            yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -112,7 +112,8 @@ def test_a_failing_page_is_retried_and_a_dead_one_loads_nothing(source, portal):
     assert loaded(source).count() == before and done.load is None
 
 
-def test_an_unreachable_portal_fails_cleanly(riverton):
+def test_an_unreachable_portal_fails_cleanly(riverton, local_servers_allowed):
+    # 127.0.0.1:9 stands for a portal that does not answer; allowed, so that it is tried.
     source = Source.objects.create(
         collaborative=riverton,
         name="Nowhere",

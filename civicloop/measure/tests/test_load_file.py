@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from civicloop.measure.loads import load_file
@@ -149,10 +150,9 @@ def test_a_failure_mid_load_leaves_the_database_as_it_was(tmp_path, riverton, mo
         + "kindergarten-readiness,n-harbor,race-ethnicity,asian,2024-25,40,,,\n",
     )
     observations = Observation.objects.count()
-    try:
+    # The injected failure must fire (else this test proves nothing) and reach the caller.
+    with pytest.raises(RuntimeError, match="disk full"):
         load_file(path, riverton)
-    except RuntimeError:
-        pass
     assert reading(riverton).value == before
     assert Observation.objects.count() == observations
     assert not Load.objects.filter(original_name="upload.csv", status=LoadStatus.APPLIED).exists()

@@ -43,6 +43,7 @@ def test_the_background_worker_refreshes_a_due_source_and_stops_cleanly(tmp_path
     with serving(FilePortal(files={"/savings.csv": ("text/csv", CSV)})) as base:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
         env["CIVICLOOP_WORKSPACE"] = str(workspace)
+        env["CIVICLOOP_ALLOWED_INTERNAL_HOSTS"] = "127.0.0.1"  # the worker's local portal
         script = SET_UP.replace("URL", repr(f"{base}/savings.csv"))
         made = subprocess.run(
             [sys.executable, "-c", script], env=env, capture_output=True, text=True
