@@ -32,13 +32,18 @@ def indicator_evidence(
     if area is None:
         return None
     collaborative = indicator.result.collaborative
-    entry = store.current_family(collaborative, area).get(indicator.pk)
+    # Read once for the headline and each line: a page asks for one indicator's entries,
+    # not its families'.
+    hashes = store.settings_hashes(collaborative)
+    entry = store.current_family(collaborative, area, only=[indicator.pk], hashes=hashes).get(
+        indicator.pk
+    )
     if entry is None:
         return None
     units = words.Units.of(indicator)
     out = evidence_from_entry(entry, indicator, area)
     others = [s for s in lines if not (s.area_id == area.pk and s.group_id is None)]
-    out["lines"] = _line_verdicts(indicator, others, by)
+    out["lines"] = _line_verdicts(indicator, others, by, hashes)
     if show_effects:
         out["effects"] += [effect_evidence(e, units) for e in store.current_effects(indicator)]
     return out
@@ -69,7 +74,9 @@ def headline_rows(collaborative: Collaborative, indicators) -> list[dict[str, An
     from civicloop.results.queries import summary_rows
 
     rows = summary_rows(collaborative, indicators)
-    verdicts = short_verdicts(collaborative, rows[0]["area"] if rows else None)
+    verdicts = short_verdicts(
+        collaborative, rows[0]["area"] if rows else None, [r["indicator"] for r in rows]
+    )
     for row in rows:
         name = row["indicator"].name
         row["sparkline"] = mark_safe(
@@ -79,13 +86,21 @@ def headline_rows(collaborative: Collaborative, indicators) -> list[dict[str, An
     return rows
 
 
-def short_verdicts(collaborative: Collaborative, area: Area | None) -> dict[int, dict[str, str]]:
-    """{indicator id: {"words", "badge", "title"}} for the headline series in `area`."""
+def short_verdicts(
+    collaborative: Collaborative, area: Area | None, only: Iterable[Indicator] | None = None
+) -> dict[int, dict[str, str]]:
+    """{indicator id: {"words", "badge", "title"}} for the headline series in `area` (of
+    the indicators `only` lists, else of all the collaborative's)."""
     if area is None:
         return {}
-    indicators = {i.pk: i for i in Indicator.objects.filter(result__collaborative=collaborative)}
+    if only is None:
+        only = Indicator.objects.filter(result__collaborative=collaborative)
+    indicators = {i.pk: i for i in only}
     out = {}
-    for pk, entry in store.current_family(collaborative, area).items():
+    family = store.current_family(collaborative, area, only=indicators)
+    for pk, entry in family.items():
+        if pk not in indicators:
+            continue
         verdict = entry.get("verdict") or {}
         status = verdict.get("status", "")
         out[pk] = {
@@ -96,14 +111,18 @@ def short_verdicts(collaborative: Collaborative, area: Area | None) -> dict[int,
     return out
 
 
-def _line_verdicts(indicator: Indicator, lines: list[Series], by: str) -> list[dict[str, str]]:
+def _line_verdicts(
+    indicator: Indicator, lines: list[Series], by: str, hashes: dict[int, str]
+) -> list[dict[str, str]]:
     """A short verdict for each other line on the chart, judged within its own family
     (the collaborative's indicators for that area and group)."""
     collaborative = indicator.result.collaborative
     units = words.Units.of(indicator)
     out = []
     for s in lines:
-        entry = store.current_family(collaborative, s.area, s.group_id).get(indicator.pk)
+        entry = store.current_family(
+            collaborative, s.area, s.group_id, only=[indicator.pk], hashes=hashes
+        ).get(indicator.pk)
         if entry is None:
             continue
         status = (entry.get("verdict") or {}).get("status", "")

@@ -76,21 +76,23 @@ def list_indicators(request, slug: str):
     qs = access.visible_indicators(request.user, collab).select_related(
         "result", "target_period", "baseline_period", "performance_measure"
     )
+    # Plain dicts: ninja validates them into IndicatorOut once (built here as schemas,
+    # every row was validated twice).
     return [
-        IndicatorOut(
-            slug=i.slug,
-            name=i.name,
-            result=i.result.slug,
-            unit=i.unit,
-            unit_kind=i.unit_kind,
-            direction=i.direction,
-            frequency=i.frequency,
-            target_value=i.target_value,
-            target_period=i.target_period.label if i.target_period else None,
-            baseline_value=i.baseline_value,
-            baseline_period=i.baseline_period.label if i.baseline_period else None,
+        {
+            "slug": i.slug,
+            "name": i.name,
+            "result": i.result.slug,
+            "unit": i.unit,
+            "unit_kind": i.unit_kind,
+            "direction": i.direction,
+            "frequency": i.frequency,
+            "target_value": i.target_value,
+            "target_period": i.target_period.label if i.target_period else None,
+            "baseline_value": i.baseline_value,
+            "baseline_period": i.baseline_period.label if i.baseline_period else None,
             **_measure(i),
-        )
+        }
         for i in qs
     ]
 
@@ -102,33 +104,61 @@ def _measure(indicator) -> dict:
     return {"commitment": measure.commitment_id, "measure_kind": measure.kind}
 
 
+# A page of observations: an indicator with many areas, groups and monthly periods has tens
+# of thousands; one unbounded answer holds a server thread and its memory for all of them.
+OBSERVATIONS_PAGE = 1000
+OBSERVATIONS_PAGE_MAX = 10_000
+
+
 @router.get(
-    "/collaboratives/{slug}/indicators/{indicator}/observations", response=list[ObservationOut]
+    "/collaboratives/{slug}/indicators/{indicator}/observations",
+    response=list[ObservationOut],
+    description=(
+        "The indicator's observations, ordered by area code, group and period, one page at a "
+        f"time: `limit` rows (default {OBSERVATIONS_PAGE}, at most {OBSERVATIONS_PAGE_MAX}) "
+        "from `offset` (default 0). A page shorter than `limit` is the last; ask for the "
+        "next with `offset` + `limit`."
+    ),
 )
-def list_observations(request, slug: str, indicator: str):
+def list_observations(
+    request, slug: str, indicator: str, limit: int = OBSERVATIONS_PAGE, offset: int = 0
+):
     collab = _collaborative(request, slug)
     ind = get_object_or_404(access.visible_indicators(request.user, collab), slug=indicator)
     member = access.is_member(request.user, collab)
     readable = Observation.objects.all() if member else Observation.objects.as_approved()
+    limit = max(1, min(limit, OBSERVATIONS_PAGE_MAX))
+    offset = max(0, offset)
     qs = (
         readable.filter(series__indicator=ind)
         .select_related("period", "series__area", "series__group__dimension")
-        .order_by("series__area__code", "series__group__order", "period__start")
-    )
-    return [
-        ObservationOut(
-            area=o.series.area.code,
-            dimension=o.series.group.dimension.slug if o.series.group_id else None,
-            group=o.series.group.slug if o.series.group_id else None,
-            period=o.period.label,
-            period_start=o.period.start,
-            value=o.value,
-            margin_of_error=o.margin_of_error,
-            confidence_level=o.confidence_level,
-            status=o.status,
-            approval=o.approval if member else "approved",
+        .order_by("series__area__code", "series__group__order", "period__start", "pk")
+        .only(
+            *("value", "margin_of_error", "confidence_level", "status", "period__label"),
+            *("period__start", "series__area__code", "series__group__slug"),
+            "series__group__dimension__slug",
+            "approval",
+            # the public reads each value's approved copy (as_approved puts it in place)
+            *("approved_value", "approved_margin_of_error", "approved_confidence_level"),
+            *("approved_numerator", "approved_denominator", "approved_status"),
         )
-        for o in qs
+    )
+    # Plain dicts: ninja validates them into ObservationOut once (built here as schemas,
+    # every row was validated twice).
+    return [
+        {
+            "area": o.series.area.code,
+            "dimension": o.series.group.dimension.slug if o.series.group_id else None,
+            "group": o.series.group.slug if o.series.group_id else None,
+            "period": o.period.label,
+            "period_start": o.period.start,
+            "value": o.value,
+            "margin_of_error": o.margin_of_error,
+            "confidence_level": o.confidence_level,
+            "status": o.status,
+            "approval": o.approval if member else "approved",
+        }
+        for o in qs[offset : offset + limit]
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from civicloop.results.models import Area, Collaborative, Indicator, Observation
+from civicloop.results.models import Area, Collaborative, Indicator, Observation, Period, Series
 
 
 def top_area(collaborative: Collaborative) -> Area | None:
@@ -24,10 +24,15 @@ def headline_history(indicators, area: Area | None) -> dict[int, list[Observatio
         .filter(
             series__indicator__in=list(indicators), series__area=area, series__group__isnull=True
         )
-        .select_related("period", "series")
         .order_by("period__start")
     )
-    for obs in qs:
+    found = list(qs)
+    # A few series and periods are shared by hundreds of rows: read each once rather than
+    # joined into every row (a result page's sparklines are most of its cost).
+    series = Series.objects.in_bulk({o.series_id for o in found})
+    periods = Period.objects.in_bulk({o.period_id for o in found})
+    for obs in found:
+        obs.series, obs.period = series[obs.series_id], periods[obs.period_id]
         out[obs.series.indicator_id].append(obs)
     return out
 
@@ -36,7 +41,9 @@ def summary_rows(collaborative: Collaborative, indicators=None) -> list[dict]:
     """One row per indicator: latest headline value, its period, and the history for sparklines."""
     if indicators is None:
         indicators = Indicator.objects.filter(result__collaborative=collaborative)
-    indicators = list(indicators.select_related("result", "target_period", "baseline_period"))
+    indicators = list(
+        indicators.select_related("result__collaborative", "target_period", "baseline_period")
+    )
     area = top_area(collaborative)
     history = headline_history(indicators, area)
     rows = []

@@ -72,12 +72,14 @@ from civicloop.learn.store.results import (
 from civicloop.learn.store.series import (
     ALPHA,
     ANALYSIS_FIELDS,
+    HASHED_FIELDS,
     analysis_row,
     civicloop_progress_row,
     compute,
     differs,
     entries_from_batches,
     family_verdicts,
+    hash_settings,
     is_fresh,
     settings_hash,
     stored_analysis,
@@ -116,6 +118,7 @@ __all__ = [
     "population_in_order",
     "progress",
     "settings_hash",
+    "settings_hashes",
     "strategy_effects",
 ]
 
@@ -300,7 +303,13 @@ def equity_from_batches(
 
 
 def current_family(
-    collaborative: Collaborative, area: Area, group_id: int | None = None
+    collaborative: Collaborative,
+    area: Area,
+    group_id: int | None = None,
+    *,
+    indicators: dict[int, Indicator] | None = None,
+    only: Iterable[int] | None = None,
+    hashes: dict[int, str] | None = None,
 ) -> dict[int, dict]:
     """{indicator id: analysis entry} for the series of every indicator in one area/group.
 
@@ -309,13 +318,42 @@ def current_family(
     its analysis is computed now (not saved: a page never writes), and the family's
     adjusted p-values are taken again with it. Each entry is the stored JSON plus
     ``"family_size"``.
+
+    indicators: the collaborative's indicators (`collaborative_indicators`), when the
+    caller has them already. only: the indicator ids the caller will read; when the whole
+    family is fresh, only their stored entries are read (a page wants one entry of a
+    family of hundreds: their freshness is checked without reading the others' JSON, or
+    the indicators beyond the fields `settings_hash` reads). hashes: `settings_hashes`,
+    when the caller reads several families.
     """
-    indicators = collaborative_indicators(collaborative)
-    members = list(
-        collaborative_series(collaborative)
-        .filter(area=area, group_id=group_id)
-        .select_related("analysis")
-    )
+    family = collaborative_series(collaborative).filter(area=area, group_id=group_id)
+    if only is not None:
+        wanted = set(only)
+        if hashes is None:
+            hashes = (
+                settings_hashes(collaborative)
+                if indicators is None
+                else {pk: settings_hash(ind) for pk, ind in indicators.items()}
+            )
+        fresh = all(
+            version == computed_from and stored_hash == hashes[indicator_id]
+            for indicator_id, version, computed_from, stored_hash in family.order_by().values_list(
+                "indicator_id",
+                "version",
+                "analysis__computed_from_version",
+                "analysis__settings_hash",
+            )
+        )
+        if fresh:
+            return {
+                indicator_id: {**result, "family_size": family_size}
+                for indicator_id, result, family_size in family.order_by()
+                .filter(indicator_id__in=wanted)
+                .values_list("indicator_id", "analysis__result", "analysis__family_size")
+            }
+    if indicators is None:
+        indicators = collaborative_indicators(collaborative)
+    members = list(family.select_related("analysis"))
     stale = [s for s in members if not is_fresh(s, indicators[s.indicator_id])]
     computed = compute(stale, indicators)
     if not computed:
@@ -325,6 +363,15 @@ def current_family(
         }
     entries = {s.pk: computed.get(s.pk) or s.analysis.result for s in members}
     return judged_entries(members, entries, indicators)
+
+
+def settings_hashes(collaborative: Collaborative) -> dict[int, str]:
+    """{indicator id: `settings_hash`} of the collaborative's indicators, reading only the
+    fields the hash reads (checking a family's freshness needs no more)."""
+    columns = Indicator.objects.filter(result__collaborative=collaborative).values_list(
+        "pk", *HASHED_FIELDS
+    )
+    return {pk: hash_settings(values) for pk, *values in columns}
 
 
 def judged_entries(
@@ -343,14 +390,18 @@ def judged_entries(
     }
 
 
-def current_effects(indicator: Indicator) -> list[Effect]:
+def current_effects(
+    indicator: Indicator, *, indicators: dict[int, Indicator] | None = None
+) -> list[Effect]:
     """The effects of every strategy that targets `indicator`: stored where fresh, else
-    computed now (not saved) and adjusted together with the collaborative's others."""
+    computed now (not saved) and adjusted together with the collaborative's others.
+    indicators: the collaborative's (`collaborative_indicators`), if the caller has them."""
     collaborative = indicator.result.collaborative
-    indicators = collaborative_indicators(collaborative)
     plans = {
         (p.strategy.pk, p.indicator.pk): p
-        for p in effect_plans(collaborative, indicators, indicator_ids=[indicator.pk])
+        for p in effect_plans(
+            collaborative, indicators or {indicator.pk: indicator}, indicator_ids=[indicator.pk]
+        )
     }
     stored = [
         r
@@ -362,6 +413,8 @@ def current_effects(indicator: Indicator) -> list[Effect]:
     stale = [p for key, p in plans.items() if stored_hash(stored, key) != p.hash]
     if not stale:
         return effects_from_rows(in_order(stored))
+    if indicators is None:
+        indicators = collaborative_indicators(collaborative)
     computed = compute_effects(stale, indicators)
     rows = [r for r in stored if (r.strategy_id, r.indicator_id) not in computed]
     rows += [StrategyEffect(**row) for pair in computed.values() for row in pair]

@@ -37,19 +37,28 @@ ENGINE_VERSION = "2"
 ALPHA = 0.05
 
 
+# The indicator's fields `settings_hash` reads, in order (`store.settings_hashes` reads
+# only these columns).
+HASHED_FIELDS = (
+    "direction",
+    "frequency",
+    "is_survey",
+    "target_value",
+    "target_period_id",
+    "baseline_period_id",
+    "limit",
+    "progress_options",
+)
+
+
 def settings_hash(indicator: Indicator) -> str:
     """A fingerprint of what, besides the data, an indicator's results depend on."""
-    parts = [
-        ENGINE_VERSION,
-        indicator.direction,
-        indicator.frequency,
-        indicator.is_survey,
-        indicator.target_value,
-        indicator.target_period_id,
-        indicator.baseline_period_id,
-        indicator.limit,
-        getattr(indicator, "progress_options", None),
-    ]
+    return hash_settings([getattr(indicator, name, None) for name in HASHED_FIELDS])
+
+
+def hash_settings(values: Sequence[Any]) -> str:
+    """`settings_hash` of an indicator's `HASHED_FIELDS` values."""
+    parts = [ENGINE_VERSION, *values]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 

@@ -4,7 +4,6 @@ a short verdict next to each sparkline."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.db.models import F
@@ -110,17 +109,22 @@ def test_the_result_page_puts_a_verdict_next_to_each_sparkline(client, erin, riv
     assert '<span class="verdict " title="No clear trend:' in html  # emergency savings
 
 
-def test_the_indicator_page_stays_fast(client, erin, riverton):
+def test_the_indicator_page_stays_fast(
+    client, erin, riverton, monkeypatch, django_assert_max_num_queries
+):
+    """Fast, on any machine: the page reads the stored analyses (the engine never runs)
+    in a bounded number of queries. (It timed the page once, which failed whenever the
+    machine was busy; `benchmarks/site.py` measures time.)"""
     store.analyse(riverton)
     client.force_login(erin)
-    page = url("kindergarten-readiness", area="south")
-    client.get(page)  # warm caches and templates
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        client.get(page)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.1, f"{min(timings) * 1000:.0f} ms at best"
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the page recomputed an analysis that is stored and fresh")
+
+    monkeypatch.setattr(store, "compute", no_engine)
+    monkeypatch.setattr(store, "compute_effects", no_engine)
+    with django_assert_max_num_queries(23):
+        assert client.get(url("kindergarten-readiness", area="south")).status_code == 200
 
 
 def test_each_line_on_a_disaggregated_chart_gets_its_own_verdict(client, erin, riverton):

@@ -1,0 +1,85 @@
+"""Queries per page, bounded: the pages and API a member or the public reads most.
+
+A page that grows a query per row (an N+1) or recomputes learn's analyses on a view is
+what made uncached pages slow (`benchmarks/site.py` measures them at 50 connections);
+these bounds fail at once on such a change, where a timing would depend on the machine.
+Every page here reads learn's stored analyses, as after a load's analysis has run.
+
+The bounds are today's counts plus a little room (an extra check or two may come with a
+feature; a query per row never fits).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from civicloop.learn import store
+
+pytestmark = pytest.mark.django_db
+
+INDICATOR = "/c/riverton/indicators/third-grade-reading/"
+API = "/api/collaboratives/riverton"
+
+
+@pytest.fixture
+def analysed(riverton, monkeypatch):
+    """Stored analyses up to date; then the engine may not run: a page reads, never computes."""
+    store.analyse(riverton)
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("a page recomputed an analysis that is stored and fresh")
+
+    monkeypatch.setattr(store, "compute", no_engine)
+    monkeypatch.setattr(store, "compute_effects", no_engine)
+    return riverton
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        (INDICATOR, 23),
+        (INDICATOR + "?area=south", 23),
+        (INDICATOR + "?by=areas", 29),
+        (INDICATOR + "?by=race-ethnicity", 33),
+        ("/c/riverton/results/early-literacy/", 20),
+        ("/c/riverton/results/healthy-homes/", 20),
+        ("/c/riverton/", 13),
+    ],
+)
+def test_a_members_page(client, bob, analysed, django_assert_max_num_queries, path, most):
+    client.force_login(bob)
+    with django_assert_max_num_queries(most):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        (INDICATOR, 17),
+        ("/c/riverton/results/early-literacy/", 15),
+        (API + "/indicators/third-grade-reading/observations", 5),
+        (API + "/indicators/third-grade-reading/observations?limit=10&offset=20", 5),
+        (API + "/indicators", 4),
+    ],
+)
+def test_a_public_page_or_api_answer(client, analysed, django_assert_max_num_queries, path, most):
+    with django_assert_max_num_queries(most):
+        assert client.get(path).status_code == 200
+
+
+def test_the_observations_api_answers_a_page_at_a_time(client):
+    every = client.get(API + "/indicators/third-grade-reading/observations").json()
+    assert 10 < len(every) <= 1000
+    page = client.get(API + "/indicators/third-grade-reading/observations?limit=10&offset=5")
+    assert page.json() == every[5:15]
+    past = client.get(API + f"/indicators/third-grade-reading/observations?offset={len(every)}")
+    assert past.json() == []
+    capped = client.get(API + "/indicators/third-grade-reading/observations?limit=100000")
+    assert capped.json() == every  # at most 10,000: all of these
+
+
+def test_the_openapi_document_says_the_observations_come_in_pages(client):
+    spec = client.get("/api/openapi.json").json()
+    op = spec["paths"]["/api/collaboratives/{slug}/indicators/{indicator}/observations"]["get"]
+    assert {p["name"] for p in op["parameters"]} >= {"limit", "offset"}
+    assert "at most 10000" in op["description"] and "offset" in op["description"]
