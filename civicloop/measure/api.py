@@ -76,9 +76,24 @@ class LoadOut(Schema):
     problems: list[ProblemOut]
 
 
+class LoadRefusedOut(Schema):
+    """A refused write, in the API's one refusal shape ({detail, reasons}); when rows had
+    problems, the load's report too, with every problem by row and column."""
+
+    detail: str
+    reasons: list[str]
+    status: str | None = None
+    load: int | None = None
+    rows_created: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
+    approved: bool = False
+    problems: list[ProblemOut] = []
+
+
 @router.post(
     "/collaboratives/{slug}/observations",
-    response={201: LoadOut, 200: LoadOut, 422: LoadOut},
+    response={201: LoadOut, 200: LoadOut, 422: LoadRefusedOut},
     auth=django_auth,
 )
 def write_observations(request, slug: str, body: ObservationsIn):
@@ -128,5 +143,13 @@ def write_observations(request, slug: str, body: ObservationsIn):
         problems=[ProblemOut(**p.as_dict()) for p in report.problems[:1000]],
     )
     if report.problem_count:
-        return Status(422, out)
+        reasons = [f"row {p.row}, {p.column}: {p.message}" for p in report.problems[:20]]
+        return Status(
+            422,
+            LoadRefusedOut(
+                detail=f"{report.problem_count} problem(s); nothing was written",
+                reasons=reasons,
+                **out.dict(),
+            ),
+        )
     return Status(201 if report.rows_created or report.rows_changed else 200, out)

@@ -27,6 +27,21 @@ schema = _schema()  # the description needs no database; each case runs in the t
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_open():
+    """Requests here go straight to the WSGI application, whose end-of-request signal
+    closes the database connection (PostgreSQL, CONN_MAX_AGE 0) in the middle of the
+    test's transaction; Django's own test client keeps it open the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def signed_in(client, alice):
     """Cookies and headers of alice (backbone admin), CSRF token included."""

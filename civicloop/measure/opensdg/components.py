@@ -77,11 +77,16 @@ def members(collaborative) -> dict[str, list[tuple[Indicator, dict[str, str]]]]:
     sources = Source.objects.filter(collaborative=collaborative, kind=SOURCE_KIND).order_by("id")
     for source in sources:
         for sdg_id, record in ((source.settings or {}).get("indicators") or {}).items():
-            found = [
-                (by_slug[slug], selector)
-                for slug, selector in (record.get("measures") or {}).items()
-                if slug in by_slug
-            ]
+            # In import order, which is the indicators' creation order: PostgreSQL's jsonb
+            # keeps a JSON object's keys in its own order, not the order they were written.
+            found = sorted(
+                (
+                    (by_slug[slug], selector)
+                    for slug, selector in (record.get("measures") or {}).items()
+                    if slug in by_slug
+                ),
+                key=lambda pair: pair[0].pk,
+            )
             if found:
                 out[sdg_id] = found
     return out

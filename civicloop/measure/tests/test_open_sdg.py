@@ -189,8 +189,10 @@ def test_a_problem_anywhere_imports_nothing_and_says_where(tmp_path, db):
     found = {(p.file, p.row, p.column) for p in report.problems}
     assert found == {
         ("data/indicator_4-1-1.csv", 3, "Value"),  # not a number
-        # 161.75 (row 4) is unusual for a percentage, not wrong: issue 10 (no hard limit is
-        # declared, so it would load with a warning)
+        # 161.75 (row 4) is refused not for being a percentage over 100 (issue 10: a unit
+        # never implies a bound) but because 4-1-1 declares a progress limit of 100,
+        # which becomes its hard upper limit.
+        ("data/indicator_4-1-1.csv", 4, "Value"),
         ("data/indicator_1-2-1.csv", 3, "Year"),
     }
     assert not Collaborative.objects.filter(slug="bad-sdg").exists()
