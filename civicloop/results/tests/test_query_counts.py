@@ -37,13 +37,16 @@ def analysed(riverton, monkeypatch):
 @pytest.mark.parametrize(
     ("path", "most"),
     [
-        (INDICATOR, 23),
-        (INDICATOR + "?area=south", 23),
-        (INDICATOR + "?by=areas", 29),
-        (INDICATOR + "?by=race-ethnicity", 33),
+        # Bounds first set before approval (pending badges) and the set-up and audit links
+        # (their access checks) joined these pages: a constant few queries more, never one
+        # per row; each bound is the merged count plus one.
+        (INDICATOR, 25),
+        (INDICATOR + "?area=south", 25),
+        (INDICATOR + "?by=areas", 31),
+        (INDICATOR + "?by=race-ethnicity", 35),
         ("/c/riverton/results/early-literacy/", 20),
         ("/c/riverton/results/healthy-homes/", 20),
-        ("/c/riverton/", 13),
+        ("/c/riverton/", 15),
     ],
 )
 def test_a_members_page(client, bob, analysed, django_assert_max_num_queries, path, most):
