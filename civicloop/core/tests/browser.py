@@ -84,35 +84,33 @@ def _start_demo_server():
     # Connectors refuse internal addresses; this server is a deployment that lets them
     # read the tests' local portals, which listen on 127.0.0.1.
     env["CIVICLOOP_ALLOWED_INTERNAL_HOSTS"] = "127.0.0.1"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "civicloop.cli",
-            "demo",
-            "--port",
-            str(port),
-            "--workspace",
-            str(workspace),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    deadline = time.monotonic() + 120
+    argv = ["-m", "civicloop.cli", "demo", "--port", str(port), "--workspace", str(workspace)]
+    proc = start_server(argv, env, port, workspace / "server.log", startup=120)
+    return f"http://127.0.0.1:{port}", proc, workspace
+
+
+def start_server(argv: list[str], env: dict, port: int, log: Path, startup: float = 60):
+    """Start a civicloop server process and wait until it accepts connections.
+
+    Its output goes to ``log``, never to a pipe: gunicorn writes a line per request, and a
+    pipe nobody reads fills after a few hundred requests and blocks every worker.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, *argv], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+    deadline = time.monotonic() + startup
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"civicloop demo exited: {proc.stdout.read()}")
+            raise RuntimeError(f"{' '.join(argv)} exited: {log.read_text(errors='replace')}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
+            return proc
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("civicloop demo did not start serving within 120 s")
-    return f"http://127.0.0.1:{port}", proc, workspace
+    proc.kill()
+    raise RuntimeError(f"{' '.join(argv)} did not start serving within {startup:.0f} s")
 
 
 @pytest.fixture(scope="session")

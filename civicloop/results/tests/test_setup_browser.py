@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from civicloop.core.tests.browser import free_port, screenshot
+from civicloop.core.tests.browser import free_port, screenshot, start_server
 from civicloop.results.tests.setup_helpers import collection, square
 
 pytestmark = pytest.mark.browser
@@ -52,20 +50,8 @@ def fresh_server():
     _run(env, "-m", "civicloop.cli", "createuser", "gina", "--collaborative", "lakeside",
          "--role", "backbone_admin")  # fmt: skip
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "civicloop.cli", "serve", "--port", str(port), "--workers", "1",
-         "--no-worker"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"civicloop serve exited: {proc.stdout.read()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.3)
+    argv = ["-m", "civicloop.cli", "serve", "--port", str(port), "--workers", "1", "--no-worker"]
+    proc = start_server(argv, env, port, workspace / "server.log")
     yield f"http://127.0.0.1:{port}", workspace
     proc.terminate()
     try:
