@@ -14,6 +14,7 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 
 class PlatformAdminSite(AdminSite):
@@ -49,15 +50,19 @@ def _set_up_instead(request):
     if len(mine) > 1:
         messages.info(
             request,
-            "Django's admin is for platform staff. Set up each of your collaboratives from "
-            "its own page (Set up).",
+            _(
+                "Django's admin is for platform staff. Set up each of your collaboratives from "
+                "its own page (Set up)."
+            ),
         )
         return redirect("home")
     collab = mine[0].collaborative
     messages.info(
         request,
-        f"Django's admin is for platform staff. You set up {collab.name} here, on its "
-        "set-up pages.",
+        _(
+            "Django's admin is for platform staff. You set up %(collab_name)s here, on its set-up pages."
+        )
+        % {"collab_name": collab.name},
     )
     return redirect(set_up_url(collab))
 

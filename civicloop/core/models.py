@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class User(AbstractUser):
@@ -20,10 +21,10 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
-    BACKBONE_ADMIN = "backbone_admin", "Backbone admin"
-    CHAIR = "chair", "Chair"
-    PARTNER_MEMBER = "partner_member", "Partner member"
-    ANALYST = "analyst", "Analyst"
+    BACKBONE_ADMIN = "backbone_admin", gettext_lazy("Backbone admin")
+    CHAIR = "chair", gettext_lazy("Chair")
+    PARTNER_MEMBER = "partner_member", gettext_lazy("Partner member")
+    ANALYST = "analyst", gettext_lazy("Analyst")
 
 
 class Membership(models.Model):
@@ -40,7 +41,7 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="members",
-        help_text="The organisation a partner member (or a chair) belongs to.",
+        help_text=gettext_lazy("The organisation a partner member (or a chair) belongs to."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -82,7 +83,7 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The organisation a partner member speaks for.",
+        help_text=gettext_lazy("The organisation a partner member speaks for."),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(

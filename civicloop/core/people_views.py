@@ -17,6 +17,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access, people
@@ -43,7 +45,9 @@ class RoleFields(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Required for a partner member; a chair may name their institution.",
+        help_text=gettext_lazy(
+            "Required for a partner member; a chair may name their institution."
+        ),
     )
 
     def __init__(self, *args, collaborative: Collaborative, **kwargs):
@@ -54,7 +58,7 @@ class RoleFields(forms.Form):
 
 
 class InviteForm(RoleFields):
-    email = forms.EmailField(help_text="The sign-up link goes to this address.")
+    email = forms.EmailField(help_text=gettext_lazy("The sign-up link goes to this address."))
     field_order = ["email", "role", "organisation"]
 
     def __init__(self, *args, **kwargs):
@@ -120,8 +124,8 @@ def people_page(request, slug: str):
         else:
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email}; the link works once, for "
-                f"{people.INVITATION_LIFETIME.days} days.",
+                _("Invitation sent to %(email)s; the link works once, for %(days)s days.")
+                % {"email": invitation.email, "days": people.INVITATION_LIFETIME.days},
             )
             return redirect("setup_people", collab.slug)
     return _people_page(request, collab, form, status=400)
@@ -139,7 +143,10 @@ def membership_change(request, slug: str, membership_id: int):
     membership = get_object_or_404(Membership, pk=membership_id, collaborative=collab)
     form = RoleFields(request.POST, collaborative=collab, prefix=f"m{membership.pk}")
     if not form.is_valid():
-        messages.error(request, f"Nothing changed for {membership.user}: choose a valid role.")
+        messages.error(
+            request,
+            _("Nothing changed for %(user)s: choose a valid role.") % {"user": membership.user},
+        )
         return redirect("setup_people", collab.slug)
     try:
         people.change_role(
@@ -148,11 +155,19 @@ def membership_change(request, slug: str, membership_id: int):
             organisation=form.cleaned_data["organisation"],
         )
     except ValidationError as exc:
-        messages.error(request, f"Nothing changed for {membership.user}: {' '.join(exc.messages)}")
+        messages.error(
+            request,
+            _("Nothing changed for %(user)s: %(join)s")
+            % {"user": membership.user, "join": " ".join(exc.messages)},
+        )
     except people.PeopleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+        messages.success(
+            request,
+            _("%(user)s is now %(get_role_display)s.")
+            % {"user": membership.user, "get_role_display": membership.get_role_display()},
+        )
     return redirect("setup_people", collab.slug)
 
 
@@ -167,7 +182,9 @@ def membership_revoke(request, slug: str, membership_id: int):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"{membership.user} is no longer {membership.get_role_display().lower()}."
+            request,
+            _("%(user)s is no longer %(get_role_display)s.")
+            % {"user": membership.user, "get_role_display": membership.get_role_display().lower()},
         )
     return redirect("setup_people", collab.slug)
 
@@ -182,7 +199,9 @@ def invitation_cancel(request, slug: str, invitation_id: int):
     except people.PeopleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"The invitation to {invitation.email} no longer works.")
+        messages.success(
+            request, _("The invitation to %(email)s no longer works.") % {"email": invitation.email}
+        )
     return redirect("setup_people", collab.slug)
 
 
@@ -196,7 +215,7 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "display_name")
-        labels = {"display_name": "Your name, as others at the table see it"}
+        labels = {"display_name": gettext_lazy("Your name, as others at the table see it")}
 
 
 def _refused(request, collab: Collaborative, problem: str):
@@ -229,7 +248,10 @@ def join(request, slug: str, token: str):
                 membership = people.accept(invitation, form.save())
         except people.PeopleError as exc:
             return _refused(request, collab, str(exc))
-        messages.success(request, f"{_welcome(membership)} Sign in with your new password.")
+        messages.success(
+            request,
+            _("%(welcome)s Sign in with your new password.") % {"welcome": _welcome(membership)},
+        )
         return redirect(f"{reverse('login')}?next={collab.get_absolute_url()}")
     return render(
         request, "core/join.html", {**context, "form": form}, status=400 if form.errors else 200

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", results.home, name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switcher posts here (with its CSRF token); the choice is kept in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # People at a collaborative: its set-up page and the emailed invitation links.

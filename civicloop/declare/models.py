@@ -19,15 +19,16 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.netguard import fetchable_url
 
 
 class DeclarationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    APPROVED = "approved", "Approved by a chair"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", gettext_lazy("Draft")
+    APPROVED = "approved", gettext_lazy("Approved by a chair")
+    PUBLISHED = "published", gettext_lazy("Published")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -43,15 +44,21 @@ class Declaration(models.Model):
         "results.Indicator", on_delete=models.CASCADE, related_name="declarations"
     )
     area = models.ForeignKey("results.Area", on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(help_text="The statement as it will be published.")
-    drafted_text = models.TextField(help_text="What civicloop drafted from the evidence.")
+    text = models.TextField(help_text=gettext_lazy("The statement as it will be published."))
+    drafted_text = models.TextField(
+        help_text=gettext_lazy("What civicloop drafted from the evidence.")
+    )
     evidence = models.JSONField(
-        help_text="The evidence the draft was written from, frozen (see declare.drafting)."
+        help_text=gettext_lazy(
+            "The evidence the draft was written from, frozen (see declare.drafting)."
+        )
     )
     claim = models.CharField(
         max_length=30,
-        help_text="The evidence's trend verdict (improving, no_clear_trend...), kept as a "
-        "column to filter on.",
+        help_text=gettext_lazy(
+            "The evidence's trend verdict (improving, no_clear_trend...), kept as a "
+            "column to filter on."
+        ),
     )
     status = models.CharField(
         max_length=12, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT
@@ -88,13 +95,13 @@ class Declaration(models.Model):
 
 
 class EventKind(models.TextChoices):
-    DRAFTED = "drafted", "Drafted by civicloop"
-    EDITED = "edited", "Edited"
-    REFUSED = "refused", "Edit refused"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned to staff"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFTED = "drafted", gettext_lazy("Drafted by civicloop")
+    EDITED = "edited", gettext_lazy("Edited")
+    REFUSED = "refused", gettext_lazy("Edit refused")
+    APPROVED = "approved", gettext_lazy("Approved")
+    RETURNED = "returned", gettext_lazy("Returned to staff")
+    PUBLISHED = "published", gettext_lazy("Published")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
 
 class DeclarationEvent(models.Model):
@@ -118,9 +125,9 @@ class DeclarationEvent(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    VERDICT = "verdict", "An indicator's trend verdict changed"
-    STRATEGY = "strategy", "A strategy's evidence crossed a threshold"
-    COMMITMENT = "commitment", "A commitment fell overdue"
+    VERDICT = "verdict", gettext_lazy("An indicator's trend verdict changed")
+    STRATEGY = "strategy", gettext_lazy("A strategy's evidence crossed a threshold")
+    COMMITMENT = "commitment", gettext_lazy("A commitment fell overdue")
 
 
 def _secret() -> str:
@@ -133,20 +140,24 @@ class Subscription(models.Model):
     collaborative = models.ForeignKey(
         "results.Collaborative", on_delete=models.CASCADE, related_name="subscriptions"
     )
-    name = models.CharField(max_length=200, help_text="Who this is for.")
+    name = models.CharField(max_length=200, help_text=gettext_lazy("Who this is for."))
     email = models.EmailField(blank=True)
     webhook_url = models.URLField(blank=True, max_length=500, validators=[fetchable_url])
     secret = models.CharField(
         max_length=100,
         default=_secret,
-        help_text="Signs each webhook body: X-Civicloop-Signature: sha256=HMAC(secret, body).",
+        help_text=gettext_lazy(
+            "Signs each webhook body: X-Civicloop-Signature: sha256=HMAC(secret, body)."
+        ),
     )
     kinds = models.JSONField(
-        default=list, blank=True, help_text="Alert kinds wanted; empty means all."
+        default=list, blank=True, help_text=gettext_lazy("Alert kinds wanted; empty means all.")
     )
     include_private = models.BooleanField(
         default=False,
-        help_text="Also alert on what is not declared (for the table's members, not the public).",
+        help_text=gettext_lazy(
+            "Also alert on what is not declared (for the table's members, not the public)."
+        ),
     )
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(

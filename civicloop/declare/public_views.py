@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -32,7 +34,12 @@ TTL = 60  # seconds a cached page may lag behind a change the stamp does not see
 
 
 def _site(request) -> Site:
-    return Site(static=False, base_url=request.build_absolute_uri("/public/"))
+    # The language comes from the address (/es/public/...: civicloop.core.language).
+    return Site(
+        static=False,
+        base_url=request.build_absolute_uri("/public/"),
+        language=translation.get_language() or "",
+    )
 
 
 STAMP_SECONDS = 1.0
@@ -126,7 +133,7 @@ def home(request):
 def site_feed(request):
     def make():
         snaps = [Snapshot(c) for c in public_collaboratives()]
-        return feed.atom(_site(request), snaps, here="feed.atom", title="Declared progress")
+        return feed.atom(_site(request), snaps, here="feed.atom", title=_("Declared progress"))
 
     return _respond(request, "feed", make)
 
@@ -160,7 +167,7 @@ collaborative_feed = _page(
         site,
         [snap],
         here=f"c/{snap.collaborative.slug}/feed.atom",
-        title=f"{snap.collaborative.name}: declarations",
+        title=_("%(name)s: declarations") % {"name": snap.collaborative.name},
     )
 )
 # Partners frame this page on their own sites: the one page exempt from X-Frame-Options

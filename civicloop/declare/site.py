@@ -5,7 +5,8 @@ every public collaborative (or the ones named): network, collaborative, result a
 indicator pages with their charts, declarations, the decision log, methodology, open data
 (CSV, JSON, Frictionless data package per collaborative and per indicator), embeddable
 charts and Atom feeds, plus the two stylesheets. No JavaScript, no CDN: the folder works
-from any web server or straight from the disk.
+from any web server or straight from the disk. Every page is written once per language
+(settings.LANGUAGES): English at the top, Spanish under es/, each linked to its twin.
 
 The site is built in a new folder beside OUT and then put in its place, so a reader never
 sees half a site, and a page taken down (a withdrawn declaration, an indicator made
@@ -22,7 +23,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from civicloop.declare.public import feed, opendata, pages
 from civicloop.declare.public.links import Site, path_of
@@ -57,16 +61,18 @@ class _Writer:
     def __init__(self, root: Path, report: BuildReport):
         self.root, self.report = root, report
 
+    prefix = ""  # the language's folder ("es/") of what is being written
+
     def page(self, path: str, page: pages.Page) -> None:
         """A page at a logical path ("c/riverton/"): written as its index.html."""
-        name = path + "index.html" if path == "" or path.endswith("/") else path
+        name = self.prefix + (path + "index.html" if path == "" or path.endswith("/") else path)
         self._write(name, page.body)
         self.report.pages += 1
         if name.endswith(".html") and len(page.body) > self.report.largest_page[1]:
             self.report.largest_page = (name, len(page.body))
 
     def file(self, path: str, body: bytes) -> None:
-        self._write(path, body)
+        self._write(self.prefix + path, body)
         self.report.files += 1
 
     def _write(self, name: str, body: bytes) -> None:
@@ -108,7 +114,6 @@ def build(
     staging.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
     try:
         writer = _Writer(staging, report)
-        site = Site(static=True, base_url=base_url)
         only = {c.pk for c in chosen}
         snapshots = []
         for collab in chosen:
@@ -125,18 +130,29 @@ def build(
             t = time.perf_counter()
             snap.preload_observations()
             report.timings["read"] = report.timings.get("read", 0) + time.perf_counter() - t
-            t = time.perf_counter()
-            _collaborative(writer, site, snap)
-            report.timings["write"] = report.timings.get("write", 0) + time.perf_counter() - t
             snapshots.append(snap)
-            say(f"{collab.name}: {len(snap.indicators)} indicators written")
-        writer.page("", pages.home(site, only))
-        for net in {c.network for c in chosen if c.network is not None}:
-            for path, page in pages.network_pages(site, net, only):
-                writer.page(path, page)
-        writer.page(
-            "feed.atom", feed.atom(site, snapshots, here="feed.atom", title="Declared progress")
-        )
+        for language, _name in settings.LANGUAGES:
+            site = Site(static=True, base_url=base_url, language=language)
+            writer.prefix = site.prefix
+            with translation.override(language):
+                for snap in snapshots:
+                    t = time.perf_counter()
+                    _collaborative(writer, site, snap)
+                    report.timings["write"] = (
+                        report.timings.get("write", 0) + time.perf_counter() - t
+                    )
+                    say(
+                        f"{snap.collaborative.name}: {len(snap.indicators)} indicators written ({language})"
+                    )
+                writer.page("", pages.home(site, only))
+                for net in {c.network for c in chosen if c.network is not None}:
+                    for path, page in pages.network_pages(site, net, only):
+                        writer.page(path, page)
+                writer.page(
+                    "feed.atom",
+                    feed.atom(site, snapshots, here="feed.atom", title=_("Declared progress")),
+                )
+        writer.prefix = ""
         for asset in ASSETS:
             found = finders.find(asset)
             writer.file(f"static/{asset}", Path(found).read_bytes())
@@ -172,7 +188,12 @@ def _collaborative(writer: _Writer, site: Site, snap: Snapshot) -> None:
         writer.file(base + "data/" + name, body)
     writer.page(
         base + "feed.atom",
-        feed.atom(site, [snap], here=base + "feed.atom", title=f"{collab.name}: declarations"),
+        feed.atom(
+            site,
+            [snap],
+            here=base + "feed.atom",
+            title=_("%(name)s: declarations") % {"name": collab.name},
+        ),
     )
 
 

@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access
@@ -40,8 +42,12 @@ class DraftForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Statement")
-    note = forms.CharField(required=False, label="Why the change (kept in the history)")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label=gettext_lazy("Statement")
+    )
+    note = forms.CharField(
+        required=False, label=gettext_lazy("Why the change (kept in the history)")
+    )
 
 
 class NoteForm(forms.Form):
@@ -79,14 +85,14 @@ def declaration_new(request, slug: str):
         raise PermissionDenied("only backbone staff and analysts draft declarations")
     form = DraftForm(collab, request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose an indicator and an area.")
+        messages.error(request, _("Choose an indicator and an area."))
         return redirect("declarations", slug=slug)
     try:
         d = workflow.draft(form.cleaned_data["indicator"], form.cleaned_data["area"], request.user)
     except NoEvidence as exc:
-        messages.error(request, f"Nothing to declare yet: {exc}.")
+        messages.error(request, _("Nothing to declare yet: %(exc)s.") % {"exc": exc})
         return redirect("declarations", slug=slug)
-    messages.success(request, "civicloop drafted this declaration from the evidence.")
+    messages.success(request, _("civicloop drafted this declaration from the evidence."))
     return redirect(d)
 
 
@@ -141,7 +147,7 @@ def declaration_edit(request, slug: str, pk: int):
     except workflow.WrongState as exc:
         messages.error(request, str(exc).capitalize() + ".")
         return redirect(d)
-    messages.success(request, "Saved. The evidence supports every claim in it.")
+    messages.success(request, _("Saved. The evidence supports every claim in it."))
     return redirect(d)
 
 
@@ -187,23 +193,23 @@ class SubscriptionForm(forms.ModelForm):
     webhook_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        help_text="Receives a signed JSON POST for each alert.",
+        help_text=gettext_lazy("Receives a signed JSON POST for each alert."),
     )
     kinds = forms.MultipleChoiceField(
         choices=[
-            ("verdict", "An indicator's trend verdict changes"),
-            ("strategy", "A strategy's evidence crosses a threshold"),
-            ("commitment", "A commitment falls overdue"),
+            ("verdict", gettext_lazy("An indicator's trend verdict changes")),
+            ("strategy", gettext_lazy("A strategy's evidence crosses a threshold")),
+            ("commitment", gettext_lazy("A commitment falls overdue")),
         ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: all of them.",
+        help_text=gettext_lazy("None ticked: all of them."),
     )
 
     def clean(self):
         data = super().clean()
         if not data.get("email") and not data.get("webhook_url"):
-            raise forms.ValidationError("Give an email address, a webhook address, or both.")
+            raise forms.ValidationError(_("Give an email address, a webhook address, or both."))
         return data
 
 
@@ -223,7 +229,7 @@ def subscriptions(request, slug: str):
             sub = form.save(commit=False)
             sub.collaborative, sub.created_by = collab, request.user
             sub.save()
-            messages.success(request, f"Subscribed {sub.name}.")
+            messages.success(request, _("Subscribed %(sub_name)s.") % {"sub_name": sub.name})
             return redirect("subscriptions", slug=slug)
     subs = Subscription.objects.filter(collaborative=collab).prefetch_related("alerts")
     return render(
@@ -245,7 +251,7 @@ def subscription_delete(request, slug: str, pk: int):
     if not _can_manage_alerts(request.user, collab):
         raise PermissionDenied("only backbone admins manage alert subscriptions")
     get_object_or_404(Subscription, collaborative=collab, pk=pk).delete()
-    messages.success(request, "Subscription removed.")
+    messages.success(request, _("Subscription removed."))
     return redirect("subscriptions", slug=slug)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civicloop.core import access
 from civicloop.core.models import Role
@@ -74,15 +74,19 @@ def problems(text: str, evidence: dict) -> list[str]:
     """Why `text` may not be published on `evidence`; empty when it may."""
     if not text.strip():
         return ["A declaration needs a statement."]
-    return [str(r) for r in claims.check(text, evidence)]
+    # The claim checker reads English (declare.claims lemmatises it): the words a declaration
+    # is checked in are the English ones, whatever the language of the page that asks.
+    with translation.override("en"):
+        return [str(r) for r in claims.check(text, evidence)]
 
 
 def draft(indicator: Indicator, area: Area, user) -> Declaration:
     """civicloop writes a statement from the evidence as it is now, and freezes the evidence."""
     collab = indicator.result.collaborative
     _require(can_draft(user, collab), "only backbone staff and analysts draft declarations")
-    evidence = evidence_for(indicator, area)
-    text = compose(evidence)
+    with translation.override("en"):  # drafted, and later checked, in English (see problems)
+        evidence = evidence_for(indicator, area)
+        text = compose(evidence)
     with transaction.atomic():
         declaration = Declaration.objects.create(
             collaborative=collab,

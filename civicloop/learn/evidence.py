@@ -56,7 +56,7 @@ def effect_evidence(effect, units: words.Units) -> dict[str, Any]:
         "name": effect.strategy_name,
         "slug": effect.strategy,
         "status": effect.status,
-        "words": effect.words,
+        "words": words.say(effect.words),
         "badge": words.badge(effect.status),
         "sentence": effect.sentence,
         "its_sentence": words.its_sentence(effect, units),
@@ -128,7 +128,9 @@ def _line_verdicts(
         status = (entry.get("verdict") or {}).get("status", "")
         out.append(
             {
-                "label": s.area.name if by == "areas" else (s.group.name if s.group_id else "All"),
+                "label": s.area.name
+                if by == "areas"
+                else (s.group.name if s.group_id else words.say("All")),
                 "words": words.short_verdict(entry),
                 "badge": words.badge(status),
                 "sentence": words.trend_sentence(entry, units),
@@ -151,13 +153,13 @@ def evidence_from_entry(entry: dict[str, Any], indicator: Indicator, area) -> di
         "area": area,
         "trend": {
             "status": verdict.get("status"),
-            "words": verdict.get("words", "not enough data"),
+            "words": words.say(verdict.get("words", "not enough data")),
             "badge": words.badge(verdict.get("status", "")),
             "sentence": words.trend_sentence(entry, units),
         },
         "progress": {
             "status": prog.get("status"),
-            "words": prog.get("words", "not available"),
+            "words": words.say(prog.get("words", "not available")),
             "badge": words.badge(prog.get("status", "")),
             "sentence": words.progress_sentence(entry, units),
         },
@@ -173,7 +175,9 @@ def evidence_from_entry(entry: dict[str, Any], indicator: Indicator, area) -> di
     if note:
         significant = (entry.get("latest_change") or {}).get("significant")
         out["margin"] = {
-            "words": "beyond the margin of error" if significant else "within the margin of error",
+            "words": words.say(
+                "beyond the margin of error" if significant else "within the margin of error"
+            ),
             "badge": "" if significant else "warn",
             "sentence": note,
         }

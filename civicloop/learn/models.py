@@ -16,6 +16,7 @@ columns a page or a review filters on (status, p-values).
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class SeriesAnalysis(models.Model):
@@ -34,25 +35,32 @@ class SeriesAnalysis(models.Model):
     computed_from_version = models.PositiveIntegerField()
     settings_hash = models.CharField(max_length=16)
     computed_at = models.DateTimeField()
-    method = models.CharField(max_length=20, help_text="The trend test: original or seasonal.")
-    status = models.CharField(max_length=30, help_text="improving, worsening, no_clear_trend...")
+    method = models.CharField(
+        max_length=20, help_text=gettext_lazy("The trend test: original or seasonal.")
+    )
+    status = models.CharField(
+        max_length=30, help_text=gettext_lazy("improving, worsening, no_clear_trend...")
+    )
     p = models.FloatField(null=True)
     p_adjusted = models.FloatField(null=True)
     family_size = models.PositiveIntegerField(
-        default=0, help_text="How many indicators the p-value was adjusted for."
+        default=0, help_text=gettext_lazy("How many indicators the p-value was adjusted for.")
     )
     result = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name_plural = "series analyses"
+        verbose_name_plural = gettext_lazy("series analyses")
 
     def __str__(self) -> str:
         return f"{self.series_id}: {self.status} (v{self.computed_from_version})"
 
 
 class EffectMethod(models.TextChoices):
-    DID = "did", "Difference-in-differences against comparison areas"
-    ITS = "its", "Interrupted time series against the treated areas' own earlier trend"
+    DID = "did", gettext_lazy("Difference-in-differences against comparison areas")
+    ITS = (
+        "its",
+        gettext_lazy("Interrupted time series against the treated areas' own earlier trend"),
+    )
 
 
 class StrategyEffect(models.Model):

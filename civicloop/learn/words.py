@@ -22,6 +22,7 @@ results (plain dicts) and the indicator's units. No Django here.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,75 @@ __all__ = [
     "short_verdict",
     "trend_sentence",
 ]
+
+
+# Sentences for people pass through `_` and `ngettext`. Without Django they are the English
+# as written; `civicloop.learn.apps` connects them to Django's catalog (the active language),
+# so this module still never imports Django.
+def _english(text: str) -> str:
+    return text
+
+
+def _english_plural(one: str, many: str, n: int) -> str:
+    return one if n == 1 else many
+
+
+_gettext: Callable[[str], str] = _english
+_ngettext: Callable[[str, str, int], str] = _english_plural
+
+
+def use_translations(
+    gettext: Callable[[str], str], ngettext_: Callable[[str, str, int], str]
+) -> None:
+    """Translate the sentences with these functions (Django's, from the learn app)."""
+    global _gettext, _ngettext
+    _gettext, _ngettext = gettext, ngettext_
+
+
+def _(text: str) -> str:
+    return _gettext(text)
+
+
+def ngettext(one: str, many: str, n: int) -> str:
+    return _ngettext(one, many, n)
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a word for the catalog, translated later (by `say`)."""
+    return text
+
+
+# The verdict words learn stores (direction.STATUS_WORDS, progress.CIVICLOOP_STATUS_WORDS,
+# effects.EFFECT_WORDS and the evidence page's), listed here so the catalog has them.
+VERDICT_WORDS = (
+    gettext_noop("improving"),
+    gettext_noop("worsening"),
+    gettext_noop("no clear trend"),
+    gettext_noop("borderline"),
+    gettext_noop("not enough data"),
+    gettext_noop("within the margin of error"),
+    gettext_noop("beyond the margin of error"),
+    gettext_noop("working"),
+    gettext_noop("not working"),
+    gettext_noop("not working: moved the wrong way"),
+    gettext_noop("too early to tell"),
+    gettext_noop("cannot tell: the comparison areas were already moving differently"),
+    gettext_noop("not enough data before the start"),
+    gettext_noop("target achieved"),
+    gettext_noop("on track"),
+    gettext_noop("at risk"),
+    gettext_noop("off track"),
+    gettext_noop("too noisy to tell"),
+    gettext_noop("not available"),
+    gettext_noop("not analysed"),
+    gettext_noop("All"),
+)
+
+
+def say(words: str) -> str:
+    """A stored verdict's words in the reader's language."""
+    return _(words) if words else words
+
 
 # The CSS class of a verdict's badge: good news, bad news, or "we cannot tell yet".
 BADGES = {
@@ -103,7 +173,7 @@ class Units:
 
     def amount(self, text: str) -> str:
         if self.kind == "percent":
-            return f"{text} points"
+            return _("%(change)s points") % {"change": text}
         if self.kind == "currency":
             return f"{text[0]}${text[1:]}" if text[0] in "+-" else f"${text}"
         return f"{text} {self.unit}".strip()
@@ -128,11 +198,20 @@ class Units:
         if low is None or high is None:
             return ""
         if self.kind in ("percent", "currency"):
-            return f"between {self.value(low)} and {self.value(high)}"
-        return f"between {low:,.{self.decimals}f} and {self.value(high)}"
+            return _("between %(low)s and %(high)s") % {
+                "low": self.value(low),
+                "high": self.value(high),
+            }
+        return _("between %(low)s and %(high)s") % {
+            "low": f"{low:,.{self.decimals}f}",
+            "high": self.value(high),
+        }
 
     def interval(self, low: float, high: float, decimals: int) -> str:
-        return f"{self.number(low, decimals, True)} to {self.number(high, decimals, True)}"
+        return _("%(low)s to %(high)s") % {
+            "low": self.number(low, decimals, True),
+            "high": self.number(high, decimals, True),
+        }
 
 
 def p_text(p: float | None) -> str:
@@ -142,7 +221,7 @@ def p_text(p: float | None) -> str:
     ('p = 0.021', 'p < 0.001', 'p = 0.58')
     """
     if p is None:
-        return "p not available"
+        return _("p not available")
     if p < 0.001:
         return "p < 0.001"
     return f"p = {_two_digits(p)}"
@@ -164,11 +243,18 @@ def _adjusted(p: float | None, size: int, what: str, unshown: int = 0) -> str:
     value = "< 0.001" if p < 0.001 else _two_digits(p)
     if unshown > 0:
         # The family adjusted for is what the reader is shown, or the page says what else.
-        return (
-            f" ({value} after adjusting for {size} {what}, {unshown} of them not shown "
-            f"here because {'it is' if unshown == 1 else 'they are'} not public)"
-        )
-    return f" ({value} after adjusting for {size} {what})"
+        return " " + ngettext(
+            "(%(p)s after adjusting for %(size)s %(what)s, %(unshown)s of them not shown here "
+            "because it is not public)",
+            "(%(p)s after adjusting for %(size)s %(what)s, %(unshown)s of them not shown here "
+            "because they are not public)",
+            unshown,
+        ) % {"p": value, "size": size, "what": what, "unshown": unshown}
+    return " " + _("(%(p)s after adjusting for %(size)s %(what)s)") % {
+        "p": value,
+        "size": size,
+        "what": what,
+    }
 
 
 def _slope(verdict: dict, units: Units, level: int = 95) -> str:
@@ -178,9 +264,12 @@ def _slope(verdict: dict, units: Units, level: int = 95) -> str:
     if slope is None:
         return ""
     d = units.decimals_for_estimate(slope, low, high)
-    text = f"{units.change(slope, d)} a year"
+    text = _("%(change)s a year") % {"change": units.change(slope, d)}
     if low is not None and high is not None:
-        text += f" ({level}% interval {units.interval(low, high, d)})"
+        text += " " + _("(%(level)s%% interval %(interval)s)") % {
+            "level": level,
+            "interval": units.interval(low, high, d),
+        }
     return text
 
 
@@ -191,58 +280,73 @@ def trend_sentence(entry: dict, units: Units) -> str:
     n = int(verdict.get("n") or 0)
     if status == "not_enough_data":
         if n >= 4:  # a seasonal test that found no month (quarter) seen in two years
-            return (
-                f"Not enough data: {n} observations, but no month or quarter is seen in two "
+            return _(
+                "Not enough data: %(n)s observations, but no month or quarter is seen in two "
                 "years; the trend compares each with the same one a year on, so that the "
                 "seasons are not taken for a trend."
-            )
-        return f"Not enough data: {n} observation{'s' if n != 1 else ''}; a trend needs at least 4."
+            ) % {"n": n}
+        return ngettext(
+            "Not enough data: %(n)s observation; a trend needs at least 4.",
+            "Not enough data: %(n)s observations; a trend needs at least 4.",
+            n,
+        ) % {"n": n}
     evidence = _slope(verdict, units)
     p = p_text(verdict.get("p")) + _adjusted(
         verdict.get("p_adjusted"),
         int(entry.get("family_size") or 0),
-        "indicators",
+        _("indicators"),
         int(entry.get("family_unshown") or 0),
     )
-    if status in ("improving", "worsening"):
-        return f"{status.capitalize()}: {evidence}, {p}."
+    if status == "improving":
+        return _("Improving: %(evidence)s, %(p)s.") % {"evidence": evidence, "p": p}
+    if status == "worsening":
+        return _("Worsening: %(evidence)s, %(p)s.") % {"evidence": evidence, "p": p}
     if status == "within_margin_of_error":
         first, latest = entry.get("first") or {}, entry.get("latest") or {}
-        change = ""
         if first.get("value") is not None and latest.get("value") is not None:
-            change = (
-                f" the change from {first['label']} to {latest['label']}, "
-                f"{units.change(latest['value'] - first['value'])}, is"
-            )
-        return (
-            f"Within the margin of error: the estimates moved ({evidence}, {p}), but"
-            f"{change or ' the change is'} within the survey's margins of error, so it may "
-            "be sampling noise."
-        )
+            return _(
+                "Within the margin of error: the estimates moved (%(evidence)s, %(p)s), but the "
+                "change from %(first)s to %(latest)s, %(change)s, is within the survey's margins "
+                "of error, so it may be sampling noise."
+            ) % {
+                "evidence": evidence,
+                "p": p,
+                "first": first["label"],
+                "latest": latest["label"],
+                "change": units.change(latest["value"] - first["value"]),
+            }
+        return _(
+            "Within the margin of error: the estimates moved (%(evidence)s, %(p)s), but the "
+            "change is within the survey's margins of error, so it may be sampling noise."
+        ) % {"evidence": evidence, "p": p}
     if status == "borderline":
-        return (
-            f"Borderline: {evidence}, {p}. The test and the slope's interval disagree on "
+        return _(
+            "Borderline: %(evidence)s, %(p)s. The test and the slope's interval disagree on "
             "whether this is a trend, so civicloop does not call it one either way."
-        )
-    return f"No clear trend: {evidence}, {p}. The data cannot tell a rise from a fall."
+        ) % {"evidence": evidence, "p": p}
+    return _("No clear trend: %(evidence)s, %(p)s. The data cannot tell a rise from a fall.") % {
+        "evidence": evidence,
+        "p": p,
+    }
 
 
 def short_verdict(entry: dict | None) -> str:
     """A few words for a table cell: "improving", "no clear trend"..."""
     if not entry:
-        return "not analysed"
+        return _("not analysed")
     verdict = entry.get("verdict") or {}
-    return str(verdict.get("words") or "not analysed")
+    words = verdict.get("words")
+    return _(str(words)) if words else _("not analysed")
 
 
 _PROGRESS_LEAD = {
-    "target_achieved": "Target achieved",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "too_noisy": "Too noisy to tell",
-    "not_enough_data": "Not enough data",
-    "not_available": "No target",
+    "target_achieved": gettext_noop("Target achieved"),
+    "on_track": gettext_noop("On track"),
+    "at_risk": gettext_noop("At risk"),
+    "off_track": gettext_noop("Off track"),
+    "too_noisy": gettext_noop("Too noisy to tell"),
+    "not_enough_data": gettext_noop("Not enough data"),
+    "not_available": gettext_noop("No target"),
 }
 
 
@@ -250,49 +354,90 @@ def progress_sentence(entry: dict, units: Units) -> str:
     """Progress to target (civicloop's method) with what it is based on."""
     p = entry.get("progress") or {}
     status = p.get("status", "not_available")
-    lead = _PROGRESS_LEAD.get(status, status)
+    lead = _(_PROGRESS_LEAD[status]) if status in _PROGRESS_LEAD else status
     target, target_label = p.get("target"), p.get("target_label")
     if status == "not_available":
-        return "No target: progress to a target cannot be judged."
+        return _("No target: progress to a target cannot be judged.")
     n = int(p.get("n") or 0)
-    base = f"{p.get('base_label')}" if p.get("base_label") else "the baseline"
-    based = f"Based on {n} observation{'s' if n != 1 else ''} since {base}."
+    base = f"{p.get('base_label')}" if p.get("base_label") else _("the baseline")
+    based = ngettext(
+        "Based on %(n)s observation since %(base)s.",
+        "Based on %(n)s observations since %(base)s.",
+        n,
+    ) % {"n": n, "base": base}
     if status == "not_enough_data":
-        return (
-            f"{lead}: {n} observation{'s' if n != 1 else ''} since {base}; at least 4 are needed."
-        )
-    goal = f"the target is {units.value(target)} by {target_label}"
+        return ngettext(
+            "%(lead)s: %(n)s observation since %(base)s; at least 4 are needed.",
+            "%(lead)s: %(n)s observations since %(base)s; at least 4 are needed.",
+            n,
+        ) % {"lead": lead, "n": n, "base": base}
+    goal = _("the target is %(target)s by %(period)s") % {
+        "target": units.value(target),
+        "period": target_label,
+    }
     if status == "target_achieved":
-        return (
-            f"{lead}: the latest value, {units.value(p.get('latest_value'))} in "
-            f"{p.get('latest_label')}, is at or beyond the target of {units.value(target)}."
-        )
+        return _(
+            "%(lead)s: the latest value, %(latest)s in %(period)s, is at or beyond the target "
+            "of %(target)s."
+        ) % {
+            "lead": lead,
+            "latest": units.value(p.get("latest_value")),
+            "period": p.get("latest_label"),
+            "target": units.value(target),
+        }
     latest_time, target_time = p.get("latest_time"), p.get("target_time")
     if latest_time is not None and target_time is not None and latest_time >= target_time:
-        return (
-            f"{lead}: the target period has passed; the latest value, "
-            f"{units.value(p.get('latest_value'))}, falls short of {units.value(target)}."
-        )
+        return _(
+            "%(lead)s: the target period has passed; the latest value, %(latest)s, falls short "
+            "of %(target)s."
+        ) % {
+            "lead": lead,
+            "latest": units.value(p.get("latest_value")),
+            "target": units.value(target),
+        }
     pace = _slope({**p}, units)
     projection = ""
     if p.get("projected") is not None:
-        projection = (
-            f"projected {units.value(p['projected'])} by {target_label} "
-            f"({units.between(p.get('projected_low'), p.get('projected_high'))})"
-        )
+        projection = _("projected %(value)s by %(period)s (%(range)s)") % {
+            "value": units.value(p["projected"]),
+            "period": target_label,
+            "range": units.between(p.get("projected_low"), p.get("projected_high")),
+        }
     need = ""
     if p.get("required_slope") is not None:
-        need = f"; reaching it needs {units.change(p['required_slope'])} a year from {base}"
+        need = _("; reaching it needs %(change)s a year from %(base)s") % {
+            "change": units.change(p["required_slope"]),
+            "base": base,
+        }
+    said = {
+        "lead": lead,
+        "pace": pace,
+        "projection": projection,
+        "goal": goal,
+        "need": need,
+        "based": based,
+        "target": units.value(target),
+        "period": target_label,
+    }
     if status == "on_track":
-        return f"{lead}: at {pace}, {projection}; {goal}. {based}"
+        return _("%(lead)s: at %(pace)s, %(projection)s; %(goal)s. %(based)s") % said
     if status == "at_risk":
-        return f"{lead}: improving, but too slowly: at {pace}, {projection}; {goal}{need}. {based}"
+        return (
+            _(
+                "%(lead)s: improving, but too slowly: at %(pace)s, %(projection)s; "
+                "%(goal)s%(need)s. %(based)s"
+            )
+            % said
+        )
     if status == "too_noisy":
         return (
-            f"{lead}: at {pace}, {projection}, a range that spans the target "
-            f"({units.value(target)} by {target_label}). {based}"
+            _(
+                "%(lead)s: at %(pace)s, %(projection)s, a range that spans the target "
+                "(%(target)s by %(period)s). %(based)s"
+            )
+            % said
         )
-    return f"{lead}: at {pace}, {projection}; {goal}{need}. {based}"
+    return _("%(lead)s: at %(pace)s, %(projection)s; %(goal)s%(need)s. %(based)s") % said
 
 
 def latest_change_sentence(entry: dict, units: Units) -> str | None:
@@ -301,80 +446,109 @@ def latest_change_sentence(entry: dict, units: Units) -> str | None:
     if not change:
         return None
     level = round(100 * float(change.get("level") or 0.9))
-    margins = (
-        f"{level}% margins of error: ±{units.number(change['moe_from'], units.decimals)} in "
-        f"{change['from_label']}, ±{units.number(change['moe_to'], units.decimals)} in "
-        f"{change['to_label']}"
+    said = {
+        "level": level,
+        "moe_from": units.number(change["moe_from"], units.decimals),
+        "moe_to": units.number(change["moe_to"], units.decimals),
+        "from": change["from_label"],
+        "to": change["to_label"],
+        "amount": units.change(change["difference"], units.decimals),
+    }
+    said["margins"] = (
+        _("%(level)s%% margins of error: ±%(moe_from)s in %(from)s, ±%(moe_to)s in %(to)s") % said
     )
-    amount = units.change(change["difference"], units.decimals)
     if change.get("significant"):
         return (
-            f"The latest change, {amount} from {change['from_label']} to {change['to_label']}, "
-            f"is larger than the margins of error allow by chance ({margins})."
+            _(
+                "The latest change, %(amount)s from %(from)s to %(to)s, is larger than the "
+                "margins of error allow by chance (%(margins)s)."
+            )
+            % said
         )
     return (
-        f"The latest change, {amount} from {change['from_label']} to {change['to_label']}, "
-        f"is within the margin of error ({margins}): it may be sampling noise, not a real change."
+        _(
+            "The latest change, %(amount)s from %(from)s to %(to)s, is within the margin of "
+            "error (%(margins)s): it may be sampling noise, not a real change."
+        )
+        % said
     )
 
 
 _EFFECT_LEAD = {
-    "working": "Working",
-    "not_working": "Not working",
-    "harmful": "Not working: it moved the wrong way",
-    "too_early_to_tell": "Too early to tell",
-    "cannot_tell": "Cannot tell",
-    "not_enough_data": "Not enough data",
+    "working": gettext_noop("Working"),
+    "not_working": gettext_noop("Not working"),
+    "harmful": gettext_noop("Not working: it moved the wrong way"),
+    "too_early_to_tell": gettext_noop("Too early to tell"),
+    "cannot_tell": gettext_noop("Cannot tell"),
+    "not_enough_data": gettext_noop("Not enough data"),
 }
 
 
 def effect_sentence(effect: Any, units: Units) -> str:
     """One strategy's effect on one indicator: verdict, estimate, interval, how measured."""
-    lead = _EFFECT_LEAD.get(effect.status, effect.status)
+    lead = _(_EFFECT_LEAD[effect.status]) if effect.status in _EFFECT_LEAD else effect.status
     if effect.status == "not_enough_data":
-        why = (effect.did or effect.its or {}).get("why") or "too little data before the start"
-        return f"{lead}: {why}."
+        why = (effect.did or effect.its or {}).get("why") or _("too little data before the start")
+        return _("%(lead)s: %(why)s.") % {"lead": lead, "why": why}
     if effect.estimate is None:
-        return f"{lead}."
+        return _("%(lead)s.") % {"lead": lead}
     d = units.decimals_for_estimate(effect.estimate, effect.low, effect.high)
     engine = (effect.did if effect.method == "did" else effect.its) or {}
     interval = effect_interval(effect.low, effect.high, effect.family_size, engine, units, d)
-    p = p_text(effect.p) + _adjusted(effect.p_adjusted, effect.family_size, "strategy effects")
+    p = p_text(effect.p) + _adjusted(effect.p_adjusted, effect.family_size, _("strategy effects"))
     areas = len(effect.treated)
-    where = f" in its {areas} area{'s' if areas != 1 else ''}" if areas else ""
+    where = (
+        " " + ngettext("in its %(n)s area", "in its %(n)s areas", areas) % {"n": areas}
+        if areas
+        else ""
+    )
+    change = units.change(effect.estimate, d)
     if effect.method == "did":
         n = len(effect.comparison)
-        how = (
-            f"{units.change(effect.estimate, d)}{where} against {n} comparison "
-            f"area{'s' if n != 1 else ''} since {effect.start_period}"
-        )
+        how = ngettext(
+            "%(change)s%(where)s against %(n)s comparison area since %(start)s",
+            "%(change)s%(where)s against %(n)s comparison areas since %(start)s",
+            n,
+        ) % {"change": change, "where": where, "n": n, "start": effect.start_period}
     else:
-        how = f"{units.change(effect.estimate, d)}{where} against their trend before {effect.start_period}"
-    text = f"{lead}: {how}{interval}, {p}."
+        how = _("%(change)s%(where)s against their trend before %(start)s") % {
+            "change": change,
+            "where": where,
+            "start": effect.start_period,
+        }
+    text = _("%(lead)s: %(how)s%(interval)s, %(p)s.") % {
+        "lead": lead,
+        "how": how,
+        "interval": interval,
+        "p": p,
+    }
     if effect.status == "cannot_tell":
-        text += " The comparison areas were already moving apart before the start."
+        text += " " + _("The comparison areas were already moving apart before the start.")
     elif effect.status == "not_working":
         smallest = engine.get("smallest_effect")
-        worth = f" ({units.change(abs(smallest), d)}, {engine.get('smallest_effect_source')})"
-        text += (
-            " The evidence rules out an effect worth having"
-            + (worth if smallest is not None else "")
-            + "."
-        )
+        if smallest is not None:
+            text += " " + _(
+                "The evidence rules out an effect worth having (%(smallest)s, %(source)s)."
+            ) % {
+                "smallest": units.change(abs(smallest), d),
+                "source": engine.get("smallest_effect_source"),
+            }
+        else:
+            text += " " + _("The evidence rules out an effect worth having.")
     elif effect.status == "too_early_to_tell":
         more = engine.get("periods_to_tell")
         if engine.get("engine_status") in ("working", "harmful"):
-            text += (
-                " Read on its own it would look like an effect; adjusted for the "
-                f"{effect.family_size} strategy effects reviewed together it could be chance."
-            )
+            text += " " + _(
+                "Read on its own it would look like an effect; adjusted for the %(n)s strategy "
+                "effects reviewed together it could be chance."
+            ) % {"n": effect.family_size}
         elif more:
-            text += (
-                f" The data allow both an effect worth having and none: about {int(more)} more "
-                "periods would likely be needed to tell."
-            )
+            text += " " + _(
+                "The data allow both an effect worth having and none: about %(n)s more periods "
+                "would likely be needed to tell."
+            ) % {"n": int(more)}
         else:
-            text += " The data allow both an effect worth having and none."
+            text += " " + _("The data allow both an effect worth having and none.")
     return text
 
 
@@ -393,12 +567,20 @@ def effect_interval(
     level = engine.get("adjusted_level")
     main = units.interval(low, high, d)
     if not level or (family_size or 0) <= 1:
-        return f" (95% interval {main})"
-    text = f" (adjusted {level_text(level)} interval {main}"
+        return " " + _("(95%% interval %(interval)s)") % {"interval": main}
     lo, hi = engine.get("unadjusted_low"), engine.get("unadjusted_high")
     if lo is not None and hi is not None:
-        text += f"; unadjusted 95% interval {units.interval(lo, hi, d)}"
-    return text + ")"
+        return " " + _(
+            "(adjusted %(level)s interval %(interval)s; unadjusted 95%% interval %(unadjusted)s)"
+        ) % {
+            "level": level_text(level),
+            "interval": main,
+            "unadjusted": units.interval(lo, hi, d),
+        }
+    return " " + _("(adjusted %(level)s interval %(interval)s)") % {
+        "level": level_text(level),
+        "interval": main,
+    }
 
 
 def level_text(level: float) -> str:
@@ -416,10 +598,21 @@ def its_sentence(effect: Any, units: Units) -> str | None:
     d = units.decimals_for_estimate(its["estimate"], its.get("low"), its.get("high"))
     interval = ""
     if its.get("low") is not None and its.get("high") is not None:
-        interval = f" (95% interval {units.interval(its['low'], its['high'], d)})"
-    by = f" by {its['latest_label']}" if its.get("latest_label") else ""
-    return (
-        f"Against their own trend before {effect.start_period} (interrupted time series), its "
-        f"areas are {units.change(its['estimate'], d)}{by}{interval}; this alone cannot tell "
-        "the strategy from anything else that changed in those years."
+        interval = " " + _("(95%% interval %(interval)s)") % {
+            "interval": units.interval(its["low"], its["high"], d)
+        }
+    by = (
+        " " + _("by %(period)s") % {"period": its["latest_label"]}
+        if its.get("latest_label")
+        else ""
     )
+    return _(
+        "Against their own trend before %(start)s (interrupted time series), its areas are "
+        "%(change)s%(by)s%(interval)s; this alone cannot tell the strategy from anything else "
+        "that changed in those years."
+    ) % {
+        "start": effect.start_period,
+        "change": units.change(its["estimate"], d),
+        "by": by,
+        "interval": interval,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.netguard import fetchable_url
 
@@ -28,13 +29,17 @@ class Source(models.Model):
     settings = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     schedule_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Refresh every N minutes; empty: only by hand."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Refresh every N minutes; empty: only by hand."),
     )
     next_refresh_at = models.DateTimeField(null=True, blank=True)
     last_refreshed_at = models.DateTimeField(null=True, blank=True)
     auto_approve = models.BooleanField(
         default=False,
-        help_text="A trusted source: its values are approved as they load, not held pending.",
+        help_text=gettext_lazy(
+            "A trusted source: its values are approved as they load, not held pending."
+        ),
     )
 
     class Meta:
@@ -67,11 +72,11 @@ class Source(models.Model):
 
 
 class LoadStatus(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    NO_CHANGE = "no_change", "No change (file already loaded)"
-    REJECTED = "rejected", "Rejected (nothing written)"
-    PARTIAL = "partial", "Applied the valid rows; the others are in quarantine"
-    ROLLED_BACK = "rolled_back", "Rolled back"
+    APPLIED = "applied", gettext_lazy("Applied")
+    NO_CHANGE = "no_change", gettext_lazy("No change (file already loaded)")
+    REJECTED = "rejected", gettext_lazy("Rejected (nothing written)")
+    PARTIAL = "partial", gettext_lazy("Applied the valid rows; the others are in quarantine")
+    ROLLED_BACK = "rolled_back", gettext_lazy("Rolled back")
 
 
 class Load(models.Model):
@@ -85,7 +90,9 @@ class Load(models.Model):
     )
     original_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64, db_index=True)
-    archive_path = models.CharField(max_length=500, help_text="Relative to the workspace.")
+    archive_path = models.CharField(
+        max_length=500, help_text=gettext_lazy("Relative to the workspace.")
+    )
     size = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=12, choices=LoadStatus.choices)
     rows_total = models.PositiveIntegerField(default=0)
@@ -109,10 +116,12 @@ class QuarantinedRow(models.Model):
     """A row a load refused, kept with its problems so it can be fixed and loaded later."""
 
     load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="quarantine")
-    row = models.PositiveIntegerField(help_text="Line number in the original file.")
-    values = models.JSONField(help_text="The row as read, column name → text.")
+    row = models.PositiveIntegerField(help_text=gettext_lazy("Line number in the original file."))
+    values = models.JSONField(help_text=gettext_lazy("The row as read, column name → text."))
     problems = models.JSONField(default=list)
-    released = models.BooleanField(default=False, help_text="Fixed and loaded by a later load.")
+    released = models.BooleanField(
+        default=False, help_text=gettext_lazy("Fixed and loaded by a later load.")
+    )
 
     class Meta:
         ordering = ["load", "row"]
@@ -122,9 +131,9 @@ class QuarantinedRow(models.Model):
 
 
 class RefreshStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", gettext_lazy("Running")
+    DONE = "done", gettext_lazy("Done")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 class Refresh(models.Model):
@@ -142,7 +151,7 @@ class Refresh(models.Model):
     )
     error = models.TextField(blank=True)
     changes = models.JSONField(
-        default=dict, blank=True, help_text="Rows created/changed/unchanged."
+        default=dict, blank=True, help_text=gettext_lazy("Rows created/changed/unchanged.")
     )
 
     class Meta:
@@ -162,12 +171,16 @@ class RecordTable(models.Model):
     collaborative = models.ForeignKey(
         "results.Collaborative", on_delete=models.CASCADE, related_name="record_tables"
     )
-    name = models.SlugField(help_text="The name definitions use in their 'table' field.")
+    name = models.SlugField(
+        help_text=gettext_lazy("The name definitions use in their 'table' field.")
+    )
     original_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
-    archive_path = models.CharField(max_length=500, help_text="Relative to the workspace.")
+    archive_path = models.CharField(
+        max_length=500, help_text=gettext_lazy("Relative to the workspace.")
+    )
     rows = models.PositiveBigIntegerField(default=0)
-    columns = models.JSONField(default=dict, help_text="Column name → type, as read.")
+    columns = models.JSONField(default=dict, help_text=gettext_lazy("Column name → type, as read."))
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="record_tables"
     )

@@ -15,6 +15,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.measure.connectors import CONNECTORS
 from civicloop.measure.mapping import FIELDS, Mapping, MappingError
@@ -80,7 +83,11 @@ SETTINGS: dict[str, tuple[Setting, ...]] = {
             "format",
             "Format",
             "choice",
-            choices=(("", "Guess from the answer"), ("csv", "CSV"), ("json", "JSON")),
+            choices=(
+                ("", gettext_lazy("Guess from the answer")),
+                ("csv", gettext_lazy("CSV")),
+                ("json", gettext_lazy("JSON")),
+            ),
         ),
         Setting("records", "Records at", help="For JSON: the dotted path to the rows, data.items"),
     ),
@@ -114,7 +121,8 @@ def parse_lines(text: str, label: str) -> dict[str, str]:
         key, sep, value = line.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise forms.ValidationError(
-                f"{label}, line {number}: write it as “name = value”, not {line.strip()!r}"
+                _("%(label)s, line %(number)s: write it as “name = value”, not %(repr)s")
+                % {"label": label, "number": number, "repr": repr(line.strip())}
             )
         out[key.strip()] = value.strip()
     return out
@@ -147,33 +155,38 @@ class SourceForm(forms.ModelForm):
     """A connector source: its portal settings, schedule, trust, and column mapping."""
 
     on_problems = forms.ChoiceField(
-        label="When some rows have problems",
+        label=gettext_lazy("When some rows have problems"),
         choices=(
-            ("reject", "Load nothing (the default)"),
-            ("quarantine", "Load the sound rows; keep the others in quarantine"),
+            ("reject", gettext_lazy("Load nothing (the default)")),
+            ("quarantine", gettext_lazy("Load the sound rows; keep the others in quarantine")),
         ),
         initial="reject",
     )
     mapping_columns = forms.CharField(
-        label="Columns",
+        label=gettext_lazy("Columns"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line, source column = field: “School Year = period”. Columns "
-        f"already named after a field need no line. Fields: {', '.join(FIELDS)}.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "One per line, source column = field: “School Year = period”. Columns already "
+                "named after a field need no line. Fields: {fields}."
+            ),
+            fields=", ".join(FIELDS),
+        ),
     )
     mapping_constants = forms.CharField(
-        label="The same on every row",
+        label=gettext_lazy("The same on every row"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One per line, field = value: “indicator = third-grade-reading”.",
+        help_text=gettext_lazy("One per line, field = value: “indicator = third-grade-reading”."),
     )
     mapping_wide = forms.ChoiceField(
-        label="Layout",
+        label=gettext_lazy("Layout"),
         required=False,
         choices=(
-            ("", "One row per value"),
-            ("periods", "Each remaining column is a period"),
-            ("areas", "Each remaining column is an area"),
+            ("", gettext_lazy("One row per value")),
+            ("periods", gettext_lazy("Each remaining column is a period")),
+            ("areas", gettext_lazy("Each remaining column is an area")),
         ),
     )
 
@@ -181,14 +194,18 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["name", "kind", "organisation", "schedule_minutes", "auto_approve"]
         labels = {
-            "schedule_minutes": "Refresh every (minutes)",
-            "auto_approve": "Trusted: approve its values as they load",
+            "schedule_minutes": gettext_lazy("Refresh every (minutes)"),
+            "auto_approve": gettext_lazy("Trusted: approve its values as they load"),
         }
         help_texts = {
-            "organisation": "The organisation whose data this is (a partner member of it may "
-            "load into this source).",
-            "auto_approve": "Only for a source the backbone trusts, such as an official "
-            "portal; otherwise each new value waits for its steward's approval.",
+            "organisation": gettext_lazy(
+                "The organisation whose data this is (a partner member of it may "
+                "load into this source)."
+            ),
+            "auto_approve": gettext_lazy(
+                "Only for a source the backbone trusts, such as an official "
+                "portal; otherwise each new value waits for its steward's approval."
+            ),
         }
 
     def __init__(self, *args, collaborative, **kwargs):
@@ -196,7 +213,7 @@ class SourceForm(forms.ModelForm):
         self.collaborative = collaborative
         self.instance.collaborative = collaborative
         self.fields["kind"] = forms.ChoiceField(
-            label="Kind", choices=[(k, c.label) for k, c in CONNECTORS.items()]
+            label=_("Kind"), choices=[(k, c.label) for k, c in CONNECTORS.items()]
         )
         self.fields["organisation"].queryset = Organisation.objects.filter(
             collaborative=collaborative
@@ -239,7 +256,7 @@ class SourceForm(forms.ModelForm):
             .exclude(pk=self.instance.pk)
             .exists()
         ):
-            self.add_error("name", "Another source of this collaborative has this name.")
+            self.add_error("name", _("Another source of this collaborative has this name."))
         if kind not in SETTINGS:
             return data
         settings = {k: v for k, v in (self.instance.settings or {}).items() if k not in MANAGED}
@@ -248,7 +265,11 @@ class SourceForm(forms.ModelForm):
             value = data.get(name)
             if value in (None, ""):
                 if setting.required:
-                    self.add_error(name, f"A {CONNECTORS[kind].label} source needs this.")
+                    self.add_error(
+                        name,
+                        _("A %(kind_label)s source needs this.")
+                        % {"kind_label": CONNECTORS[kind].label},
+                    )
                 continue
             if setting.type == "lines":
                 try:
@@ -260,7 +281,7 @@ class SourceForm(forms.ModelForm):
                     value = _census_variables(value)
             settings[setting.key] = value
         if kind == "ckan" and not (settings.get("resource_id") or settings.get("sql")):
-            self.add_error(field_name("ckan", "resource_id"), "Give a resource id, or SQL.")
+            self.add_error(field_name("ckan", "resource_id"), _("Give a resource id, or SQL."))
         if data.get("on_problems") and data["on_problems"] != "reject":
             settings["on_problems"] = data["on_problems"]
         self.instance.settings = settings

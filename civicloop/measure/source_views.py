@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from civicloop.core import access
 from civicloop.measure.connectors import CONNECTORS
@@ -73,7 +74,9 @@ def _edit(request, collab: Collaborative, source: Source):
             tested = preview(form.instance)
         else:
             saved = form.save()
-            messages.success(request, f"Saved the source {saved.name}.")
+            messages.success(
+                request, _("Saved the source %(saved_name)s.") % {"saved_name": saved.name}
+            )
             return redirect("setup_sources", collab.slug)
     return render(
         request,

@@ -20,6 +20,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access
@@ -64,10 +66,12 @@ def load_list(request, slug: str):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        help_text="CSV, TSV, Excel (.xlsx), or a data package's datapackage.json."
+        help_text=gettext_lazy("CSV, TSV, Excel (.xlsx), or a data package's datapackage.json.")
     )
     source = forms.ModelChoiceField(queryset=Source.objects.none(), required=False)
-    new_source = forms.CharField(required=False, max_length=200, label="…or a new source named")
+    new_source = forms.CharField(
+        required=False, max_length=200, label=gettext_lazy("…or a new source named")
+    )
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +87,7 @@ def upload(request, slug: str):
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD:
         # Refused before the body is read: a too-large file never reaches the disk.
         messages.error(
-            request, "Files over 200 MB are loaded with the command line: civicloop load"
+            request, _("Files over 200 MB are loaded with the command line: civicloop load")
         )
         return redirect("upload", collab.slug)
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
@@ -92,7 +96,7 @@ def upload(request, slug: str):
         upload_file = form.cleaned_data["file"]
         if upload_file.size > MAX_UPLOAD:
             form.add_error(
-                "file", "Files over 200 MB are loaded with the command line: civicloop load"
+                "file", _("Files over 200 MB are loaded with the command line: civicloop load")
             )
         else:
             with _alone(upload_file.name) as path:
@@ -121,7 +125,7 @@ def _source(request, collab, form) -> Source | None:
         and org is None
     ):
         raise PermissionDenied("Only your organisation's sources take your uploads.")
-    source, _ = Source.objects.get_or_create(
+    source, _created = Source.objects.get_or_create(
         collaborative=collab, name=name, defaults={"organisation": org}
     )
     if not access.upload_sources(request.user, collab).filter(pk=source.pk).exists():
@@ -253,31 +257,51 @@ def confirm(request, slug: str):
     if report.load is None:
         raise Http404
     if report.status == "rejected":
-        messages.error(request, f"Nothing was written: {report.problem_count} problem(s).")
+        messages.error(
+            request,
+            _("Nothing was written: %(problem_count)s problem(s).")
+            % {"problem_count": report.problem_count},
+        )
     else:
         messages.success(
             request,
-            f"Loaded {name}: {report.rows_created} new, {report.rows_changed} revised, "
-            f"{report.rows_unchanged} unchanged"
-            + (
-                f", {report.rows_quarantined} rows kept in quarantine."
-                if report.rows_quarantined
-                else "."
-            )
-            + (
-                (
-                    f" {report.warning_count} unusual value(s) loaded all the same: check them."
-                    if report.warning_count
-                    else ""
-                )
-                + (
-                    ""
-                    if report.approved or not (report.rows_created or report.rows_changed)
-                    else " The new values wait for approval before the public sees them."
-                )
-            ),
+            " ".join(_loaded_sentences(name, report)),
         )
     return redirect("load", collab.slug, report.load.pk)
+
+
+def _loaded_sentences(name: str, report) -> list[str]:
+    """What a load did, in sentences a translator can translate whole."""
+    said = [
+        _("Loaded %(name)s: %(new)s new, %(revised)s revised, %(unchanged)s unchanged.")
+        % {
+            "name": name,
+            "new": report.rows_created,
+            "revised": report.rows_changed,
+            "unchanged": report.rows_unchanged,
+        }
+    ]
+    if report.rows_quarantined:
+        said.append(
+            ngettext(
+                "%(count)s row kept in quarantine.",
+                "%(count)s rows kept in quarantine.",
+                report.rows_quarantined,
+            )
+            % {"count": report.rows_quarantined}
+        )
+    if report.warning_count:
+        said.append(
+            ngettext(
+                "%(count)s unusual value loaded all the same: check it.",
+                "%(count)s unusual values loaded all the same: check them.",
+                report.warning_count,
+            )
+            % {"count": report.warning_count}
+        )
+    if not report.approved and (report.rows_created or report.rows_changed):
+        said.append(_("The new values wait for approval before the public sees them."))
+    return said
 
 
 def _posted_mapping(request) -> dict | None:
@@ -351,6 +375,7 @@ def rollback_view(request, slug: str, load_id: int):
     else:
         messages.success(
             request,
-            f"Rolled back: {result['removed']} new values removed, {result['restored']} restored.",
+            _("Rolled back: %(removed)s new values removed, %(restored)s restored.")
+            % {"removed": result["removed"], "restored": result["restored"]},
         )
     return redirect("load", collab.slug, load.pk)

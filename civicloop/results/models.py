@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from civicloop.results.periods import KINDS, open_sdg_year, parse_period
 
@@ -35,10 +36,12 @@ class Collaborative(models.Model):
     city = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     is_public = models.BooleanField(
-        default=False, help_text="Whether the public may see what this collaborative has declared."
+        default=False,
+        help_text=gettext_lazy("Whether the public may see what this collaborative has declared."),
     )
     is_synthetic = models.BooleanField(
-        default=False, help_text="Generated demo data, labelled as such on every page."
+        default=False,
+        help_text=gettext_lazy("Generated demo data, labelled as such on every page."),
     )
     # A path inside the workspace's media folder, never a URL: the logo is served by
     # civicloop itself (see results.setup.logo), re-encoded as PNG when it was uploaded.
@@ -60,11 +63,11 @@ class Collaborative(models.Model):
 
 
 class AreaLevel(models.TextChoices):
-    CITY = "city", "City"
-    DISTRICT = "district", "District"
-    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
-    TRACT = "tract", "Census tract"
-    CUSTOM = "custom", "Custom"
+    CITY = "city", gettext_lazy("City")
+    DISTRICT = "district", gettext_lazy("District")
+    NEIGHBOURHOOD = "neighbourhood", gettext_lazy("Neighbourhood")
+    TRACT = "tract", gettext_lazy("Census tract")
+    CUSTOM = "custom", gettext_lazy("Custom")
 
 
 class Area(models.Model):
@@ -75,10 +78,14 @@ class Area(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     name = models.CharField(max_length=200)
-    code = models.CharField(max_length=64, help_text="Stable identifier used in source files.")
+    code = models.CharField(
+        max_length=64, help_text=gettext_lazy("Stable identifier used in source files.")
+    )
     level = models.CharField(max_length=20, choices=AreaLevel.choices)
     custom_level = models.CharField(max_length=64, blank=True)
-    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, optional.")
+    geometry = models.JSONField(
+        null=True, blank=True, help_text=gettext_lazy("GeoJSON geometry, optional.")
+    )
 
     class Meta:
         ordering = ["level", "name"]
@@ -208,7 +215,9 @@ class Result(models.Model):
     slug = models.SlugField()
     title = models.CharField(max_length=200)
     statement = models.TextField(
-        help_text="e.g. Every child in the South Ward reads at grade level by 3rd grade."
+        help_text=gettext_lazy(
+            "e.g. Every child in the South Ward reads at grade level by 3rd grade."
+        )
     )
     population = models.CharField(max_length=200, blank=True)
     focus_areas = models.ManyToManyField(Area, blank=True, related_name="focus_of")
@@ -228,16 +237,16 @@ class Result(models.Model):
 
 
 class UnitKind(models.TextChoices):
-    PERCENT = "percent", "Percent"
-    RATE = "rate", "Rate per N"
-    COUNT = "count", "Count"
-    CURRENCY = "currency", "Currency"
-    INDEX = "index", "Index"
+    PERCENT = "percent", gettext_lazy("Percent")
+    RATE = "rate", gettext_lazy("Rate per N")
+    COUNT = "count", gettext_lazy("Count")
+    CURRENCY = "currency", gettext_lazy("Currency")
+    INDEX = "index", gettext_lazy("Index")
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
+    HIGHER = "higher", gettext_lazy("Higher is better")
+    LOWER = "lower", gettext_lazy("Lower is better")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -256,14 +265,19 @@ class Indicator(models.Model):
     slug = models.SlugField()
     name = models.CharField(max_length=200)
     definition = models.TextField(blank=True)
-    unit = models.CharField(max_length=60, help_text="As shown to readers: %, per 1,000, $...")
+    unit = models.CharField(
+        max_length=60, help_text=gettext_lazy("As shown to readers: %, per 1,000, $...")
+    )
     unit_kind = models.CharField(max_length=12, choices=UnitKind.choices)
-    rate_per = models.PositiveIntegerField(null=True, blank=True, help_text="N of 'rate per N'.")
+    rate_per = models.PositiveIntegerField(
+        null=True, blank=True, help_text=gettext_lazy("N of 'rate per N'.")
+    )
     direction = models.CharField(max_length=8, choices=Direction.choices)
     frequency = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
     source = models.CharField(max_length=300, blank=True)
     is_survey = models.BooleanField(
-        default=False, help_text="Estimates from a survey sample, published with margins of error."
+        default=False,
+        help_text=gettext_lazy("Estimates from a survey sample, published with margins of error."),
     )
     baseline_period = models.ForeignKey(
         Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -274,44 +288,60 @@ class Indicator(models.Model):
         Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     limit = models.FloatField(
-        null=True, blank=True, help_text="A natural limit (e.g. 0 deaths) for the progress measure."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("A natural limit (e.g. 0 deaths) for the progress measure."),
     )
     lower_bound = models.FloatField(
         null=True,
         blank=True,
-        help_text="Hard limit: a value below it is refused on load (e.g. 0 for a rate). "
-        "Empty: no lower limit; a unit's name never implies one.",
+        help_text=gettext_lazy(
+            "Hard limit: a value below it is refused on load (e.g. 0 for a rate). "
+            "Empty: no lower limit; a unit's name never implies one."
+        ),
     )
     upper_bound = models.FloatField(
         null=True,
         blank=True,
-        help_text="Hard limit: a value above it is refused on load (e.g. 100 for a share).",
+        help_text=gettext_lazy(
+            "Hard limit: a value above it is refused on load (e.g. 100 for a share)."
+        ),
     )
     decimals = models.PositiveSmallIntegerField(default=1)
-    is_public = models.BooleanField(default=False, help_text="Declared: the public may see it.")
+    is_public = models.BooleanField(
+        default=False, help_text=gettext_lazy("Declared: the public may see it.")
+    )
     order = models.PositiveIntegerField(default=0)
     computation = models.JSONField(
         null=True,
         blank=True,
-        help_text="How to compute it from raw records (see civicloop.measure.compute).",
+        help_text=gettext_lazy(
+            "How to compute it from raw records (see civicloop.measure.compute)."
+        ),
     )
     progress_options = models.JSONField(
         default=list,
         blank=True,
-        help_text="Open SDG progress_calculation_options: a list of {direction, target, ...}.",
+        help_text=gettext_lazy(
+            "Open SDG progress_calculation_options: a list of {direction, target, ...}."
+        ),
     )
 
     stewards = models.ManyToManyField(
         "table.Organisation",
         blank=True,
         related_name="stewarded_indicators",
-        help_text="The organisations that own this indicator's numbers and alone write them.",
+        help_text=gettext_lazy(
+            "The organisations that own this indicator's numbers and alone write them."
+        ),
     )
     dimensions = models.ManyToManyField(
         Dimension,
         blank=True,
         related_name="indicators",
-        help_text="The disaggregations its numbers are broken down by (race/ethnicity, age...).",
+        help_text=gettext_lazy(
+            "The disaggregations its numbers are broken down by (race/ethnicity, age...)."
+        ),
     )
 
     objects = IndicatorQuerySet.as_manager()
@@ -447,11 +477,12 @@ class Series(models.Model):
         Group, on_delete=models.PROTECT, null=True, blank=True, related_name="series"
     )
     version = models.PositiveIntegerField(
-        default=0, help_text="Bumped by every load that changes this series; learn recomputes."
+        default=0,
+        help_text=gettext_lazy("Bumped by every load that changes this series; learn recomputes."),
     )
 
     class Meta:
-        verbose_name_plural = "series"
+        verbose_name_plural = gettext_lazy("series")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "area", "group"], name="series_unique_with_group"
@@ -469,16 +500,16 @@ class Series(models.Model):
 
 
 class ObservationStatus(models.TextChoices):
-    PROVISIONAL = "provisional", "Provisional"
-    FINAL = "final", "Final"
+    PROVISIONAL = "provisional", gettext_lazy("Provisional")
+    FINAL = "final", gettext_lazy("Final")
 
 
 class Approval(models.TextChoices):
     """Where a value stands in review: only approved values are public."""
 
-    PENDING = "pending", "Pending approval"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned to the steward"
+    PENDING = "pending", gettext_lazy("Pending approval")
+    APPROVED = "approved", gettext_lazy("Approved")
+    RETURNED = "returned", gettext_lazy("Returned to the steward")
 
 
 # The public's copy of an observation: the state it was last approved in. A revised value
@@ -528,7 +559,9 @@ class Observation(models.Model):
     value = models.FloatField()
     margin_of_error = models.FloatField(null=True, blank=True)
     confidence_level = models.FloatField(
-        null=True, blank=True, help_text="Of the margin of error, e.g. 0.90 for the ACS."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Of the margin of error, e.g. 0.90 for the ACS."),
     )
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
@@ -549,7 +582,9 @@ class Observation(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_value = models.FloatField(
-        null=True, blank=True, help_text="The value as last approved: what the public sees."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The value as last approved: what the public sees."),
     )
     approved_margin_of_error = models.FloatField(null=True, blank=True)
     approved_confidence_level = models.FloatField(null=True, blank=True)
@@ -624,7 +659,9 @@ class ApprovalEvent(models.Model):
     action = models.CharField(max_length=12)
     old_approval = models.CharField(max_length=10, choices=Approval.choices)
     new_approval = models.CharField(max_length=10, choices=Approval.choices)
-    value = models.FloatField(null=True, help_text="The value the action was taken on.")
+    value = models.FloatField(
+        null=True, help_text=gettext_lazy("The value the action was taken on.")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from civicloop.core import access
 from civicloop.learn.evidence import headline_rows, indicator_evidence
@@ -204,7 +205,9 @@ def approvals(request, slug: str):
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"{outcome.action.capitalize()}: {outcome.changed} value(s) changed."
+                request,
+                _("%(capitalize)s: %(changed)s value(s) changed.")
+                % {"capitalize": outcome.action.capitalize(), "changed": outcome.changed},
             )
         return redirect("approvals", collab.slug)
     waiting = (

@@ -16,16 +16,17 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicloop.table.models import StrategyStatus
 
 
 class DecisionChoice(models.TextChoices):
-    STAY = "stay", "Stay the course"
-    ADAPT = "adapt", "Adapt"
-    CHANGE_COURSE = "change_course", "Change course"
-    STOP = "stop", "Stop"
-    SCALE = "scale", "Scale"
+    STAY = "stay", gettext_lazy("Stay the course")
+    ADAPT = "adapt", gettext_lazy("Adapt")
+    CHANGE_COURSE = "change_course", gettext_lazy("Change course")
+    STOP = "stop", gettext_lazy("Stop")
+    SCALE = "scale", gettext_lazy("Scale")
 
 
 class Review(models.Model):
@@ -35,14 +36,16 @@ class Review(models.Model):
         "results.Collaborative", on_delete=models.CASCADE, related_name="reviews"
     )
     held_on = models.DateField(
-        help_text="The day of the meeting; the packet uses the data as of this day."
+        help_text=gettext_lazy("The day of the meeting; the packet uses the data as of this day.")
     )
     title = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     snapshot = models.JSONField(
         null=True,
         blank=True,
-        help_text="The packet as the table saw it, frozen when the first decision was signed.",
+        help_text=gettext_lazy(
+            "The packet as the table saw it, frozen when the first decision was signed."
+        ),
     )
     frozen_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -76,10 +79,14 @@ class Decision(models.Model):
         "table.Strategy", on_delete=models.CASCADE, related_name="decisions"
     )
     proposed = models.CharField(
-        max_length=16, choices=DecisionChoice.choices, help_text="What civicloop proposed."
+        max_length=16,
+        choices=DecisionChoice.choices,
+        help_text=gettext_lazy("What civicloop proposed."),
     )
     decision = models.CharField(
-        max_length=16, choices=DecisionChoice.choices, help_text="What the table decided."
+        max_length=16,
+        choices=DecisionChoice.choices,
+        help_text=gettext_lazy("What the table decided."),
     )
     rationale = models.TextField()
     evidence = models.JSONField(default=dict)
@@ -88,11 +95,14 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_signed"
     )
     signed_as = models.CharField(
-        max_length=200, blank=True, help_text="The chair's name as it read when they signed."
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("The chair's name as it read when they signed."),
     )
     decided_at = models.DateTimeField(default=timezone.now)
     published = models.BooleanField(
-        default=False, help_text="The table chose to publish it in the public decision log."
+        default=False,
+        help_text=gettext_lazy("The table chose to publish it in the public decision log."),
     )
 
     class Meta:
@@ -128,7 +138,7 @@ class StrategyChange(models.Model):
         null=True,
         blank=True,
         related_name="status_changes",
-        help_text="The review decision that made this change, if one did.",
+        help_text=gettext_lazy("The review decision that made this change, if one did."),
     )
 
     class Meta:

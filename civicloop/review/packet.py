@@ -22,11 +22,13 @@ decision is signed; `for_review(review)` gives the frozen packet, or builds it.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civicloop.learn import words
 from civicloop.results.models import Collaborative, Indicator
@@ -128,7 +130,13 @@ def freeze(review: Review, at: datetime | None = None) -> dict:
     at: when it was frozen, if not now (minutes of a past meeting recorded later)."""
     if review.snapshot:
         return review.snapshot
-    review.snapshot = build(review.collaborative, review.held_on)
+    # The record is kept in English (the words of the loop's choices are lazily translated;
+    # a record must not change language with its reader), and as plain JSON.
+    with translation.override("en"):
+        built = json.loads(
+            json.dumps(build(review.collaborative, review.held_on), cls=DjangoJSONEncoder)
+        )
+    review.snapshot = built
     review.frozen_at = at or timezone.now()
     review.save(update_fields=["snapshot", "frozen_at"])
     return review.snapshot

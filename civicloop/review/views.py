@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core import access
 from civicloop.learn import store, words
@@ -68,11 +70,11 @@ def strategies(request, slug: str):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="New status")
+    status = forms.ChoiceField(label=gettext_lazy("New status"))
     why = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why",
-        help_text="Kept in the strategy's history for everyone at the table to read.",
+        label=gettext_lazy("Why"),
+        help_text=gettext_lazy("Kept in the strategy's history for everyone at the table to read."),
     )
 
     def __init__(self, *args, strategy: Strategy, **kwargs):
@@ -164,7 +166,10 @@ class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
         fields = ["held_on", "title", "notes"]
-        labels = {"held_on": "Date of the meeting", "notes": "Agenda notes"}
+        labels = {
+            "held_on": gettext_lazy("Date of the meeting"),
+            "notes": gettext_lazy("Agenda notes"),
+        }
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -177,7 +182,7 @@ class ReviewForm(forms.ModelForm):
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]
         if Review.objects.filter(collaborative=self.collaborative, held_on=day).exists():
-            raise forms.ValidationError("The table already has a review on that day.")
+            raise forms.ValidationError(_("The table already has a review on that day."))
         return day
 
 
@@ -212,7 +217,7 @@ def review_new(request, slug: str):
         item = form.save(commit=False)
         item.collaborative, item.created_by = collab, request.user
         item.save()
-        messages.success(request, "The review is scheduled; its packet is below.")
+        messages.success(request, _("The review is scheduled; its packet is below."))
         return redirect(item)
     return render(
         request,
@@ -228,13 +233,19 @@ def _review(request, slug: str, pk: int) -> tuple[Collaborative, Review]:
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=DecisionChoice.choices, label="The table decides")
+    decision = forms.ChoiceField(
+        choices=DecisionChoice.choices, label=gettext_lazy("The table decides")
+    )
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Rationale",
-        help_text="Why the table decided this; kept in the decision log with the evidence.",
+        label=gettext_lazy("Rationale"),
+        help_text=gettext_lazy(
+            "Why the table decided this; kept in the decision log with the evidence."
+        ),
     )
-    published = forms.BooleanField(required=False, label="Publish in the public decision log")
+    published = forms.BooleanField(
+        required=False, label=gettext_lazy("Publish in the public decision log")
+    )
 
 
 def _packet_context(request, collab: Collaborative, review: Review) -> dict:
@@ -303,7 +314,12 @@ def review_decide(request, slug: str, pk: int, strategy_slug: str):
         else:
             if not _is_htmx(request):
                 messages.success(
-                    request, f"Recorded: {recorded.get_decision_display()} for {target.name}."
+                    request,
+                    _("Recorded: %(get_decision_display)s for %(target_name)s.")
+                    % {
+                        "get_decision_display": recorded.get_decision_display(),
+                        "target_name": target.name,
+                    },
                 )
                 return redirect(f"{item.get_absolute_url()}#strategy-{target.slug}")
     context = {

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicloop.core.netguard import web_link
 
@@ -26,20 +27,23 @@ from civicloop.core.netguard import web_link
 class Sector(models.TextChoices):
     """A taxonomy for cross-sector work: the superintendent and the banker side by side."""
 
-    EDUCATION_K12 = "education_k12", "Education (K-12)"
-    EARLY_CHILDHOOD = "early_childhood", "Early childhood education"
-    HIGHER_EDUCATION = "higher_education", "Higher education"
-    COMMUNITY_FINANCE = "community_finance", "Community development finance / banks / CDFIs"
-    HEALTH_SYSTEM = "health_system", "Health systems and hospitals"
-    PUBLIC_HEALTH = "public_health", "Public health"
-    HOUSING = "housing", "Housing and housing authorities"
-    WORKFORCE = "workforce", "Workforce and employers"
-    CHILD_CARE = "child_care", "Child care"
-    HUMAN_SERVICES = "human_services", "Human services"
-    GOVERNMENT = "government", "City and county departments"
-    PHILANTHROPY = "philanthropy", "Philanthropy"
-    FAITH_COMMUNITY = "faith_community", "Faith and community groups"
-    RESIDENTS = "residents", "Residents' associations"
+    EDUCATION_K12 = "education_k12", gettext_lazy("Education (K-12)")
+    EARLY_CHILDHOOD = "early_childhood", gettext_lazy("Early childhood education")
+    HIGHER_EDUCATION = "higher_education", gettext_lazy("Higher education")
+    COMMUNITY_FINANCE = (
+        "community_finance",
+        gettext_lazy("Community development finance / banks / CDFIs"),
+    )
+    HEALTH_SYSTEM = "health_system", gettext_lazy("Health systems and hospitals")
+    PUBLIC_HEALTH = "public_health", gettext_lazy("Public health")
+    HOUSING = "housing", gettext_lazy("Housing and housing authorities")
+    WORKFORCE = "workforce", gettext_lazy("Workforce and employers")
+    CHILD_CARE = "child_care", gettext_lazy("Child care")
+    HUMAN_SERVICES = "human_services", gettext_lazy("Human services")
+    GOVERNMENT = "government", gettext_lazy("City and county departments")
+    PHILANTHROPY = "philanthropy", gettext_lazy("Philanthropy")
+    FAITH_COMMUNITY = "faith_community", gettext_lazy("Faith and community groups")
+    RESIDENTS = "residents", gettext_lazy("Residents' associations")
 
 
 class Organisation(models.Model):
@@ -49,30 +53,39 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField()
     sector = models.CharField(max_length=24, choices=Sector.choices)
-    ntee_code = models.CharField(max_length=8, blank=True, verbose_name="NTEE code")
+    ntee_code = models.CharField(max_length=8, blank=True, verbose_name=gettext_lazy("NTEE code"))
     description = models.TextField(blank=True)
     website = models.URLField(blank=True, validators=[web_link])
     families_reached = models.PositiveIntegerField(
-        null=True, blank=True, help_text="How many families the organisation reaches in a year."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("How many families the organisation reaches in a year."),
     )
     areas = models.ManyToManyField(
         "results.Area", through="OrganisationArea", blank=True, related_name="organisations"
     )
     # What a registry (e.g. the IRS Exempt Organizations Business Master File) says about it.
     ein = models.CharField(
-        max_length=9, blank=True, verbose_name="EIN", help_text="Employer Identification Number."
+        max_length=9,
+        blank=True,
+        verbose_name=gettext_lazy("EIN"),
+        help_text=gettext_lazy("Employer Identification Number."),
     )
     street = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True)
-    zip_code = models.CharField(max_length=10, blank=True, verbose_name="ZIP code")
+    zip_code = models.CharField(max_length=10, blank=True, verbose_name=gettext_lazy("ZIP code"))
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     income = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="Income reported in the registry (US dollars)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Income reported in the registry (US dollars)."),
     )
     registry_source = models.CharField(
-        max_length=300, blank=True, help_text="The registry file it was last imported from."
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("The registry file it was last imported from."),
     )
 
     class Meta:
@@ -101,7 +114,9 @@ class OrganisationArea(models.Model):
     )
     area = models.ForeignKey("results.Area", on_delete=models.CASCADE, related_name="+")
     client_share = models.FloatField(
-        null=True, blank=True, help_text="Share of the organisation's clients in this area (0-1)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Share of the organisation's clients in this area (0-1)."),
     )
 
     class Meta:
@@ -137,9 +152,9 @@ class Contact(models.Model):
 
 
 class PopulationKind(models.TextChoices):
-    AGE = "age", "Age band"
-    INCOME = "income", "Income band"
-    GROUP = "group", "Other group"
+    AGE = "age", gettext_lazy("Age band")
+    INCOME = "income", gettext_lazy("Income band")
+    GROUP = "group", gettext_lazy("Other group")
 
 
 class Population(models.Model):
@@ -167,8 +182,10 @@ class OrganisationPopulation(models.Model):
     share = models.FloatField(
         null=True,
         blank=True,
-        help_text="Age and income bands: the share of the organisation's clients in this band "
-        "(0-1). Groups are tags and take no share.",
+        help_text=gettext_lazy(
+            "Age and income bands: the share of the organisation's clients in this band "
+            "(0-1). Groups are tags and take no share."
+        ),
     )
 
     class Meta:
@@ -210,9 +227,11 @@ class ZipArea(models.Model):
     collaborative = models.ForeignKey(
         "results.Collaborative", on_delete=models.CASCADE, related_name="zip_areas"
     )
-    zip_code = models.CharField(max_length=5, verbose_name="ZIP code")
+    zip_code = models.CharField(max_length=5, verbose_name=gettext_lazy("ZIP code"))
     area = models.ForeignKey("results.Area", on_delete=models.CASCADE, related_name="+")
-    share = models.FloatField(default=1.0, help_text="Share of the ZIP code's addresses here.")
+    share = models.FloatField(
+        default=1.0, help_text=gettext_lazy("Share of the ZIP code's addresses here.")
+    )
 
     class Meta:
         ordering = ["zip_code"]
@@ -234,15 +253,18 @@ class RegistryImport(models.Model):
     )
     original_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
-    archive_path = models.CharField(max_length=500, help_text="Relative to the workspace.")
-    layout = models.CharField(max_length=20, help_text="irs_bmf or civicloop.")
+    archive_path = models.CharField(
+        max_length=500, help_text=gettext_lazy("Relative to the workspace.")
+    )
+    layout = models.CharField(max_length=20, help_text=gettext_lazy("irs_bmf or civicloop."))
     status = models.CharField(max_length=12)
     rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_outside = models.PositiveIntegerField(
-        default=0, help_text="Rows whose address falls in none of the collaborative's areas."
+        default=0,
+        help_text=gettext_lazy("Rows whose address falls in none of the collaborative's areas."),
     )
     problems = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
@@ -258,12 +280,12 @@ class RegistryImport(models.Model):
 
 
 class SeatRole(models.TextChoices):
-    CHAIR = "chair", "Chair"
-    CO_CHAIR = "co_chair", "Co-chair"
-    MEMBER = "member", "Member"
-    DATA_PARTNER = "data_partner", "Data partner"
-    FUNDER = "funder", "Funder"
-    COMMUNITY_VOICE = "community_voice", "Community voice"
+    CHAIR = "chair", gettext_lazy("Chair")
+    CO_CHAIR = "co_chair", gettext_lazy("Co-chair")
+    MEMBER = "member", gettext_lazy("Member")
+    DATA_PARTNER = "data_partner", gettext_lazy("Data partner")
+    FUNDER = "funder", gettext_lazy("Funder")
+    COMMUNITY_VOICE = "community_voice", gettext_lazy("Community voice")
 
 
 class Seat(models.Model):
@@ -339,12 +361,12 @@ class IndicatorSector(models.Model):
 
 
 class StrategyStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    PRIORITISED = "prioritised", "Prioritised"
-    ACTIVE = "active", "Active"
-    ADAPTED = "adapted", "Adapted"
-    STOPPED = "stopped", "Stopped"
-    SCALED = "scaled", "Scaled"
+    PROPOSED = "proposed", gettext_lazy("Proposed")
+    PRIORITISED = "prioritised", gettext_lazy("Prioritised")
+    ACTIVE = "active", gettext_lazy("Active")
+    ADAPTED = "adapted", gettext_lazy("Adapted")
+    STOPPED = "stopped", gettext_lazy("Stopped")
+    SCALED = "scaled", gettext_lazy("Scaled")
 
 
 class Strategy(models.Model):
@@ -357,7 +379,9 @@ class Strategy(models.Model):
     name = models.CharField(max_length=200)
     hypothesis = models.TextField()
     kind = models.CharField(
-        max_length=60, blank=True, help_text="A tag that groups like strategies across cities."
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("A tag that groups like strategies across cities."),
     )
     owners = models.ManyToManyField(Organisation, blank=True, related_name="strategies")
     indicators = models.ManyToManyField("results.Indicator", blank=True, related_name="strategies")
@@ -366,20 +390,26 @@ class Strategy(models.Model):
         "results.Period", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     expected_change = models.FloatField(
-        null=True, blank=True, help_text="How much the strategy should move its indicators."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("How much the strategy should move its indicators."),
     )
     smallest_effect = models.FloatField(
         null=True,
         blank=True,
-        help_text="The smallest effect worth having, in the indicator's unit: an effect "
-        "shown to be smaller than this is 'not working'. Empty: derived from the "
-        "indicator's own variation.",
+        help_text=gettext_lazy(
+            "The smallest effect worth having, in the indicator's unit: an effect "
+            "shown to be smaller than this is 'not working'. Empty: derived from the "
+            "indicator's own variation."
+        ),
     )
     status = models.CharField(
         max_length=12, choices=StrategyStatus.choices, default=StrategyStatus.PROPOSED
     )
     priority = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Its rank in the table's last decided round (1 = first)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Its rank in the table's last decided round (1 = first)."),
     )
     priority_round = models.ForeignKey(
         "Round", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -387,7 +417,7 @@ class Strategy(models.Model):
 
     class Meta:
         ordering = ["collaborative", "name"]
-        verbose_name_plural = "strategies"
+        verbose_name_plural = gettext_lazy("strategies")
         constraints = [
             models.UniqueConstraint(fields=["collaborative", "slug"], name="strategy_unique")
         ]
@@ -405,11 +435,11 @@ class Strategy(models.Model):
 
 
 class CommitmentStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    NOT_STARTED = "not_started", gettext_lazy("Not started")
+    ON_TRACK = "on_track", gettext_lazy("On track")
+    AT_RISK = "at_risk", gettext_lazy("At risk")
+    DONE = "done", gettext_lazy("Done")
+    DROPPED = "dropped", gettext_lazy("Dropped")
 
 
 CLOSED_COMMITMENT = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
@@ -435,8 +465,10 @@ class Commitment(models.Model):
     )
     title = models.CharField(
         max_length=300,
-        help_text="e.g. The school district shares chronic-absence data with the housing "
-        "authority every month.",
+        help_text=gettext_lazy(
+            "e.g. The school district shares chronic-absence data with the housing "
+            "authority every month."
+        ),
     )
     description = models.TextField(blank=True)
     results = models.ManyToManyField("results.Result", blank=True, related_name="commitments")
@@ -447,16 +479,16 @@ class Commitment(models.Model):
         null=True,
         blank=True,
         related_name="commitments",
-        help_text="The person at the organisation who answers for it.",
+        help_text=gettext_lazy("The person at the organisation who answers for it."),
     )
     due = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.NOT_STARTED
     )
-    evidence = models.TextField(blank=True, help_text="What shows it happened.")
+    evidence = models.TextField(blank=True, help_text=gettext_lazy("What shows it happened."))
     evidence_url = models.URLField(blank=True, validators=[web_link])
     declared = models.BooleanField(
-        default=False, help_text="Declared by the chair: the public may see it."
+        default=False, help_text=gettext_lazy("Declared by the chair: the public may see it.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -481,9 +513,9 @@ class Commitment(models.Model):
 
 
 class MeasureKind(models.TextChoices):
-    HOW_MUCH = "how_much", "How much did we do?"
-    HOW_WELL = "how_well", "How well did we do it?"
-    BETTER_OFF = "better_off", "Is anyone better off?"
+    HOW_MUCH = "how_much", gettext_lazy("How much did we do?")
+    HOW_WELL = "how_well", gettext_lazy("How well did we do it?")
+    BETTER_OFF = "better_off", gettext_lazy("Is anyone better off?")
 
 
 class PerformanceMeasure(models.Model):
@@ -539,7 +571,7 @@ class RoleChange(models.Model):
         null=True,
         blank=True,
         related_name="role_changes",
-        help_text="The result this role serves, if one.",
+        help_text=gettext_lazy("The result this role serves, if one."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -565,13 +597,13 @@ def current_roles(changes) -> list[PartnerRole]:
 
 
 class RoundMethod(models.TextChoices):
-    SCORES = "scores", "Weighted scores"
-    DOTS = "dots", "Dot voting"
+    SCORES = "scores", gettext_lazy("Weighted scores")
+    DOTS = "dots", gettext_lazy("Dot voting")
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", gettext_lazy("Open")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 SCORE_MIN, SCORE_MAX = 1, 5
@@ -589,18 +621,21 @@ class Round(models.Model):
         null=True,
         blank=True,
         related_name="rounds",
-        help_text="The result's table votes; none: every seated organisation does.",
+        help_text=gettext_lazy("The result's table votes; none: every seated organisation does."),
     )
     title = models.CharField(max_length=200)
     question = models.TextField(blank=True)
     method = models.CharField(max_length=8, choices=RoundMethod.choices, default=RoundMethod.SCORES)
     anonymous = models.BooleanField(
-        default=False, help_text="Show scores without saying which organisation gave them."
+        default=False,
+        help_text=gettext_lazy("Show scores without saying which organisation gave them."),
     )
     dots_per_voter = models.PositiveSmallIntegerField(default=10)
     candidates = models.ManyToManyField(Strategy, through="RoundCandidate", related_name="rounds")
     status = models.CharField(max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
-    closes_on = models.DateField(null=True, blank=True, help_text="When the chair plans to close.")
+    closes_on = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("When the chair plans to close.")
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -611,7 +646,8 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     decision = models.TextField(blank=True)
     declared = models.BooleanField(
-        default=False, help_text="Declared by the chair: the public may see the decision."
+        default=False,
+        help_text=gettext_lazy("Declared by the chair: the public may see the decision."),
     )
 
     class Meta:
@@ -707,7 +743,7 @@ class Dots(models.Model):
     dots = models.PositiveSmallIntegerField()
 
     class Meta:
-        verbose_name_plural = "dots"
+        verbose_name_plural = gettext_lazy("dots")
         constraints = [
             models.UniqueConstraint(fields=["ballot", "strategy"], name="dots_unique"),
         ]

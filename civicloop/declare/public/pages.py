@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from civicloop import __version__
@@ -39,7 +39,8 @@ def render(site: Site, template: str, context: dict[str, Any]) -> Page:
         "civicloop_version": __version__,
         **context,
     }
-    return Page(render_to_string(template, context).encode("utf-8"))
+    with translation.override(site.lang):
+        return Page(render_to_string(template, context).encode("utf-8"))
 
 
 # -- the pages -------------------------------------------------------------------------------

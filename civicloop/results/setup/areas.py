@@ -19,6 +19,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Area, AreaLevel, Collaborative
@@ -48,8 +51,12 @@ class AreaForm(SetupForm):
         model = Area
         fields = ["name", "code", "level", "custom_level", "parent"]
         help_texts = {
-            "code": "As it appears in source files: a tract's GEOID, a ward's number...",
-            "custom_level": "For a custom level only: what the area is, e.g. school zone.",
+            "code": gettext_lazy(
+                "As it appears in source files: a tract's GEOID, a ward's number..."
+            ),
+            "custom_level": gettext_lazy(
+                "For a custom level only: what the area is, e.g. school zone."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -63,7 +70,9 @@ class AreaForm(SetupForm):
         code = self.cleaned_data["code"].strip()
         taken = Area.objects.filter(collaborative=self.instance.collaborative, code=code)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise ValidationError(f"Another area already has the code '{code}'.")
+            raise ValidationError(
+                _("Another area already has the code '%(code)s'.") % {"code": code}
+            )
         return code
 
 
@@ -71,7 +80,9 @@ def _area_form(request, collab: Collaborative, area: Area):
     form = AreaForm(request.POST or None, instance=area)
     if request.method == "POST" and form.is_valid():
         area = form.save()
-        messages.success(request, f"The area “{area.name}” is saved.")
+        messages.success(
+            request, _("The area “%(area_name)s” is saved.") % {"area_name": area.name}
+        )
         return redirect("setup_areas", collab.slug)
     return render(
         request,
@@ -94,9 +105,14 @@ def area_edit(request, collab: Collaborative, area_id: int):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="GeoJSON file",
-        help_text=f"A FeatureCollection of Polygons or MultiPolygons in longitude/latitude, "
-        f"at most {MAX_BYTES // (1024 * 1024)} MB, as a city's open-data portal offers it.",
+        label=gettext_lazy("GeoJSON file"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "A FeatureCollection of Polygons or MultiPolygons in longitude/latitude, at most "
+                "{megabytes} MB, as a city's open-data portal offers it."
+            ),
+            megabytes=MAX_BYTES // (1024 * 1024),
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json"}),
     )
 
@@ -118,17 +134,19 @@ class UploadForm(forms.Form):
 class ChooseForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     code_property = forms.ChoiceField(
-        label="Code", help_text="The property that holds each area's code."
+        label=gettext_lazy("Code"),
+        help_text=gettext_lazy("The property that holds each area's code."),
     )
     name_property = forms.ChoiceField(
-        label="Name", help_text="The property that holds each area's name."
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("The property that holds each area's name."),
     )
-    level = forms.ChoiceField(label="Level", choices=AreaLevel.choices)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=AreaLevel.choices)
     parent = forms.ModelChoiceField(
-        label="Inside",
+        label=gettext_lazy("Inside"),
         queryset=Area.objects.none(),
         required=False,
-        help_text="The area these are part of, e.g. the city.",
+        help_text=gettext_lazy("The area these are part of, e.g. the city."),
     )
 
     def __init__(self, *args, names: list[str], collaborative: Collaborative, **kwargs):
@@ -203,7 +221,7 @@ def _choose(request, collab: Collaborative):
     token = request.POST.get("token", "")
     data = _kept(request, collab, token)
     if data is None:
-        messages.error(request, "That upload has expired; upload the file again.")
+        messages.error(request, _("That upload has expired; upload the file again."))
         return redirect("setup_areas_import", collab.slug)
     collection = read_collection(data)
     choose = ChooseForm(request.POST, names=property_names(collection), collaborative=collab)
@@ -222,8 +240,15 @@ def _choose(request, collab: Collaborative):
     _forget(request, token)
     messages.success(
         request,
-        f"Imported {len(found)} boundar{'y' if len(found) == 1 else 'ies'}: "
-        f"{created} new area{'s' if created != 1 else ''}, {updated} updated.",
+        ngettext("Imported %(count)s boundary:", "Imported %(count)s boundaries:", len(found))
+        % {"count": len(found)}
+        + " "
+        + ngettext(
+            "%(new)s new area, %(updated)s updated.",
+            "%(new)s new areas, %(updated)s updated.",
+            created,
+        )
+        % {"new": created, "updated": updated},
     )
     return redirect("setup_areas", collab.slug)
 

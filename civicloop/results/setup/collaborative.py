@@ -6,6 +6,9 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Collaborative, Indicator
@@ -15,25 +18,29 @@ from civicloop.results.setup.logo import MAX_BYTES, check_logo, remove_logo, sto
 
 class CollaborativeForm(SetupForm):
     logo_file = forms.FileField(
-        label="Logo",
+        label=gettext_lazy("Logo"),
         required=False,
-        help_text=f"A PNG, JPEG or WebP image of at most {MAX_BYTES // 1024:,} KB. "
-        "It is shown at up to 512 pixels.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "A PNG, JPEG or WebP image of at most {kilobytes} KB. It is shown at up to 512 pixels."
+            ),
+            kilobytes=f"{MAX_BYTES // 1024:,}",
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
     public_indicators = forms.ModelMultipleChoiceField(
         queryset=Indicator.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Declared indicators",
-        help_text="The indicators the public may see on the public site.",
+        label=gettext_lazy("Declared indicators"),
+        help_text=gettext_lazy("The indicators the public may see on the public site."),
     )
 
     class Meta:
         model = Collaborative
         fields = ["name", "city", "description", "is_public"]
-        labels = {"is_public": "Publish the public site"}
+        labels = {"is_public": gettext_lazy("Publish the public site")}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -67,7 +74,7 @@ def collaborative(request, collab: Collaborative):
                 remove_logo(collab)
             elif form.cleaned_data.get("logo_file"):
                 store_logo(collab, form.cleaned_data["logo_file"])
-        messages.success(request, f"{collab.name} is saved.")
+        messages.success(request, _("%(collab_name)s is saved.") % {"collab_name": collab.name})
         return redirect("setup", collab.slug)
     return render(
         request, "results/setup/collaborative.html", {"collaborative": collab, "form": form}

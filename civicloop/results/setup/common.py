@@ -11,6 +11,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from civicloop.core import access
 from civicloop.results.models import Collaborative
@@ -85,9 +86,11 @@ class SetupForm(forms.ModelForm):
         typed = self.data.get(self.add_prefix(self.slug_from), "")
         slug = self.cleaned_data.get("slug") or slugify(typed)[:50]
         if not slug:
-            raise ValidationError("Give a short name for the address (letters, digits, -).")
+            raise ValidationError(_("Give a short name for the address (letters, digits, -)."))
         model = self._meta.model
         taken = model.objects.filter(slug=slug, **self.unique_scope()).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise ValidationError(f"'{slug}' is already used here; choose another.")
+            raise ValidationError(
+                _("'%(slug)s' is already used here; choose another.") % {"slug": slug}
+            )
         return slug

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Collaborative, Dimension, Group, Series
@@ -22,19 +24,21 @@ from civicloop.results.setup.common import SetupForm, setup_view
 
 class DimensionForm(SetupForm):
     groups = forms.CharField(
-        label="Groups",
+        label=gettext_lazy("Groups"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One per line, in the order they are shown, e.g. Black, Hispanic or "
-        "Latino, White...",
+        help_text=gettext_lazy(
+            "One per line, in the order they are shown, e.g. Black, Hispanic or Latino, White..."
+        ),
     )
 
     class Meta:
         model = Dimension
         fields = ["name", "slug"]
-        labels = {"slug": "Short name (in files)"}
+        labels = {"slug": gettext_lazy("Short name (in files)")}
         help_texts = {
-            "slug": "How source files name it, e.g. race-ethnicity; made from the name when "
-            "left empty."
+            "slug": gettext_lazy(
+                "How source files name it, e.g. race-ethnicity; made from the name when left empty."
+            )
         }
 
     def __init__(self, *args, **kwargs):
@@ -56,13 +60,19 @@ class DimensionForm(SetupForm):
         for number, name in enumerate((n for n in names if n), start=1):
             slug = known.get(name.lower()) or known.get(slugify(name)) or slugify(name)[:50]
             if not slug:
-                raise ValidationError(f"Group {number} ({name!r}) needs letters or digits.")
+                raise ValidationError(
+                    _("Group %(number)s (%(repr)s) needs letters or digits.")
+                    % {"number": number, "repr": repr(name)}
+                )
             if slug in seen:
-                raise ValidationError(f"Group {number} ({name}) is listed twice.")
+                raise ValidationError(
+                    _("Group %(number)s (%(name)s) is listed twice.")
+                    % {"number": number, "name": name}
+                )
             seen.add(slug)
             groups.append((slug, name[:100]))
         if not groups:
-            raise ValidationError("A disaggregation has at least one group.")
+            raise ValidationError(_("A disaggregation has at least one group."))
         if self.instance.pk:
             dropped = self.instance.groups.exclude(slug__in=seen)
             used = list(
@@ -70,15 +80,19 @@ class DimensionForm(SetupForm):
             )
             if used:
                 raise ValidationError(
-                    f"{', '.join(used)} already {'has' if len(used) == 1 else 'have'} data, "
-                    f"so {'it stays' if len(used) == 1 else 'they stay'}."
+                    ngettext(
+                        "%(groups)s already has data, so it stays.",
+                        "%(groups)s already have data, so they stay.",
+                        len(used),
+                    )
+                    % {"groups": ", ".join(used)}
                 )
         return groups
 
     def save(self, commit=True):
         dimension = super().save(commit)
         wanted = self.cleaned_data["groups"]
-        dimension.groups.exclude(slug__in=[slug for slug, _ in wanted]).delete()
+        dimension.groups.exclude(slug__in=[slug for slug, _label in wanted]).delete()
         for order, (slug, name) in enumerate(wanted):
             Group.objects.update_or_create(
                 dimension=dimension, slug=slug, defaults={"name": name, "order": order}
@@ -99,7 +113,11 @@ def _edit(request, collab: Collaborative, dimension: Dimension):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             dimension = form.save()
-        messages.success(request, f"The disaggregation “{dimension.name}” is saved.")
+        messages.success(
+            request,
+            _("The disaggregation “%(dimension_name)s” is saved.")
+            % {"dimension_name": dimension.name},
+        )
         return redirect("setup_dimensions", collab.slug)
     return render(
         request,

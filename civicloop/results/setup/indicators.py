@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Collaborative, Dimension, Indicator, Period, Result
@@ -32,9 +34,9 @@ def period_from(label: str, frequency: str | None) -> Period:
 
 class IndicatorForm(SetupForm):
     baseline_period = forms.CharField(
-        label="Baseline period",
+        label=gettext_lazy("Baseline period"),
         required=False,
-        help_text="The period the baseline value is from, e.g. 2019 or 2018-19.",
+        help_text=gettext_lazy("The period the baseline value is from, e.g. 2019 or 2018-19."),
     )
 
     class Meta:
@@ -63,24 +65,28 @@ class IndicatorForm(SetupForm):
             "order",
         ]
         labels = {
-            "slug": "Short name (in addresses)",
-            "unit_kind": "Kind of unit",
-            "rate_per": "Per how many",
-            "direction": "Better when",
-            "lower_bound": "Lower limit",
-            "upper_bound": "Upper limit",
-            "limit": "Natural limit (progress)",
-            "source": "Data source",
-            "stewards": "Steward organisations",
-            "is_survey": "Survey estimate (with margins of error)",
-            "dimensions": "Disaggregations",
-            "is_public": "Public (declared)",
-            "order": "Position in lists",
+            "slug": gettext_lazy("Short name (in addresses)"),
+            "unit_kind": gettext_lazy("Kind of unit"),
+            "rate_per": gettext_lazy("Per how many"),
+            "direction": gettext_lazy("Better when"),
+            "lower_bound": gettext_lazy("Lower limit"),
+            "upper_bound": gettext_lazy("Upper limit"),
+            "limit": gettext_lazy("Natural limit (progress)"),
+            "source": gettext_lazy("Data source"),
+            "stewards": gettext_lazy("Steward organisations"),
+            "is_survey": gettext_lazy("Survey estimate (with margins of error)"),
+            "dimensions": gettext_lazy("Disaggregations"),
+            "is_public": gettext_lazy("Public (declared)"),
+            "order": gettext_lazy("Position in lists"),
         }
         help_texts = {
-            "slug": "Letters, digits and hyphens; made from the name when left empty.",
-            "definition": "What is counted, over what, in plain words.",
-            "source": "Where the numbers come from, e.g. State assessment results (DOE).",
+            "slug": gettext_lazy(
+                "Letters, digits and hyphens; made from the name when left empty."
+            ),
+            "definition": gettext_lazy("What is counted, over what, in plain words."),
+            "source": gettext_lazy(
+                "Where the numbers come from, e.g. State assessment results (DOE)."
+            ),
         }
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
@@ -114,10 +120,12 @@ class IndicatorForm(SetupForm):
 
 class TargetForm(forms.Form):
     period = forms.CharField(
-        label="By", max_length=64, help_text="The year or period it is due by, e.g. 2030."
+        label=gettext_lazy("By"),
+        max_length=64,
+        help_text=gettext_lazy("The year or period it is due by, e.g. 2030."),
     )
-    value = forms.FloatField(label="Value")
-    note = forms.CharField(label="Note", max_length=200, required=False)
+    value = forms.FloatField(label=gettext_lazy("Value"))
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
 class BaseTargetFormSet(forms.BaseFormSet):
@@ -140,7 +148,11 @@ class BaseTargetFormSet(forms.BaseFormSet):
                 form.add_error("period", error)
                 continue
             if period.pk in seen:
-                form.add_error("period", f"Target {seen[period.pk]} is already due by {period}.")
+                form.add_error(
+                    "period",
+                    _("Target %(pk)s is already due by %(period)s.")
+                    % {"pk": seen[period.pk], "period": period},
+                )
                 continue
             seen[period.pk] = number
             self.targets.append((period, data["value"], data.get("note", "")))
@@ -163,13 +175,17 @@ class ProgressForm(forms.Form):
 
     direction = forms.ChoiceField(choices=DIRECTIONS, required=False)
     base_year = forms.IntegerField(
-        label="Base year", required=False, min_value=1900, max_value=2200
+        label=gettext_lazy("Base year"), required=False, min_value=1900, max_value=2200
     )
-    target = forms.FloatField(label="Target", required=False)
+    target = forms.FloatField(label=gettext_lazy("Target"), required=False)
     target_year = forms.IntegerField(
-        label="Target year", required=False, min_value=1900, max_value=2200
+        label=gettext_lazy("Target year"), required=False, min_value=1900, max_value=2200
     )
-    limit = forms.FloatField(label="Limit", required=False, help_text="A natural limit, e.g. 0.")
+    limit = forms.FloatField(
+        label=gettext_lazy("Limit"),
+        required=False,
+        help_text=gettext_lazy("A natural limit, e.g. 0."),
+    )
 
     KEYS = ("direction", "base_year", "target", "target_year", "limit")
 
@@ -182,7 +198,7 @@ class ProgressForm(forms.Form):
         data = super().clean()
         base, target = data.get("base_year"), data.get("target_year")
         if base is not None and target is not None and target <= base:
-            self.add_error("target_year", "The target year must come after the base year.")
+            self.add_error("target_year", _("The target year must come after the base year."))
         return data
 
     def options(self, kept: list) -> list:
@@ -221,7 +237,9 @@ def _edit(request, collab: Collaborative, indicator: Indicator):
                 ind.save()
                 form.save_m2m()
                 ind.set_targets(targets.targets)
-            messages.success(request, f"The indicator “{ind.name}” is saved.")
+            messages.success(
+                request, _("The indicator “%(ind_name)s” is saved.") % {"ind_name": ind.name}
+            )
             return redirect("setup", collab.slug)
     return render(
         request,

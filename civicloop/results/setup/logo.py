@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 from civicloop.results.models import Collaborative
 
@@ -32,23 +33,27 @@ def check_logo(upload) -> bytes:
 
     if upload.size > MAX_BYTES:
         raise ValidationError(
-            f"The logo is {upload.size / 1024:,.0f} KB; at most {MAX_BYTES // 1024:,} KB."
+            _("The logo is %(size)s KB; at most %(most)s KB.")
+            % {"size": f"{upload.size / 1024:,.0f}", "most": f"{MAX_BYTES // 1024:,}"}
         )
     data = upload.read(MAX_BYTES + 1)
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in FORMATS:
-                raise ValidationError("A logo is a PNG, JPEG or WebP image.")
+                raise ValidationError(_("A logo is a PNG, JPEG or WebP image."))
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ValidationError(f"The logo is {width}x{height} pixels; it is too large.")
+                raise ValidationError(
+                    _("The logo is %(width)sx%(height)s pixels; it is too large.")
+                    % {"width": width, "height": height}
+                )
             image.load()
             image = image.convert("RGBA")
             image.thumbnail(KEPT_SIZE)
             out = io.BytesIO()
             image.save(out, format="PNG", optimize=True)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise ValidationError("This file is not an image civicloop can read.") from None
+        raise ValidationError(_("This file is not an image civicloop can read.")) from None
     return out.getvalue()
 
 

@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Area, Collaborative
@@ -24,8 +26,10 @@ class OrganisationForm(SetupForm):
         queryset=Area.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Areas it serves",
-        help_text="Its footprint; the shares of clients per area are kept on its own page.",
+        label=gettext_lazy("Areas it serves"),
+        help_text=gettext_lazy(
+            "Its footprint; the shares of clients per area are kept on its own page."
+        ),
     )
 
     class Meta:
@@ -39,8 +43,10 @@ class OrganisationForm(SetupForm):
             "website",
             "families_reached",
         ]
-        labels = {"slug": "Short name (in addresses)"}
-        help_texts = {"slug": "Letters, digits and hyphens; made from the name when left empty."}
+        labels = {"slug": gettext_lazy("Short name (in addresses)")}
+        help_texts = {
+            "slug": gettext_lazy("Letters, digits and hyphens; made from the name when left empty.")
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         formfield_callback = https_urls
 
@@ -83,7 +89,7 @@ def _edit(request, collab: Collaborative, org: Organisation):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             org = form.save()
-        messages.success(request, f"{org.name} is saved.")
+        messages.success(request, _("%(org_name)s is saved.") % {"org_name": org.name})
         return redirect("setup_organisations", collab.slug)
     return render(
         request,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Area, Collaborative, Result
@@ -17,12 +19,21 @@ class ResultForm(SetupForm):
     class Meta:
         model = Result
         fields = ["title", "slug", "statement", "population", "focus_areas", "order"]
-        labels = {"slug": "Short name (in addresses)", "order": "Position in lists"}
+        labels = {
+            "slug": gettext_lazy("Short name (in addresses)"),
+            "order": gettext_lazy("Position in lists"),
+        }
         help_texts = {
-            "slug": "Letters, digits and hyphens; made from the title when left empty.",
-            "statement": "In plain words, e.g. Every child in the South Ward reads at grade "
-            "level by 3rd grade.",
-            "population": "Whom it is about, e.g. children under 9 in the South Ward.",
+            "slug": gettext_lazy(
+                "Letters, digits and hyphens; made from the title when left empty."
+            ),
+            "statement": gettext_lazy(
+                "In plain words, e.g. Every child in the South Ward reads at grade "
+                "level by 3rd grade."
+            ),
+            "population": gettext_lazy(
+                "Whom it is about, e.g. children under 9 in the South Ward."
+            ),
         }
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),
@@ -41,7 +52,9 @@ def _edit(request, collab: Collaborative, result: Result):
     form = ResultForm(request.POST or None, instance=result)
     if request.method == "POST" and form.is_valid():
         result = form.save()
-        messages.success(request, f"The result “{result.title}” is saved.")
+        messages.success(
+            request, _("The result “%(result_title)s” is saved.") % {"result_title": result.title}
+        )
         return redirect("setup", collab.slug)
     return render(
         request,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Area, Collaborative, Indicator
@@ -15,10 +17,12 @@ from civicloop.table.models import Organisation, Strategy
 
 class StrategyForm(SetupForm):
     start_period = forms.CharField(
-        label="Started in",
+        label=gettext_lazy("Started in"),
         required=False,
-        help_text="The period it started (or starts), e.g. 2022 or 2022-23; effects are "
-        "measured from there.",
+        help_text=gettext_lazy(
+            "The period it started (or starts), e.g. 2022 or 2022-23; effects are "
+            "measured from there."
+        ),
     )
 
     class Meta:
@@ -37,15 +41,17 @@ class StrategyForm(SetupForm):
             "smallest_effect",
         ]
         labels = {
-            "slug": "Short name (in addresses)",
-            "owners": "Led by",
-            "areas": "Where it runs",
-            "indicators": "What it should move",
-            "smallest_effect": "Smallest effect worth having",
+            "slug": gettext_lazy("Short name (in addresses)"),
+            "owners": gettext_lazy("Led by"),
+            "areas": gettext_lazy("Where it runs"),
+            "indicators": gettext_lazy("What it should move"),
+            "smallest_effect": gettext_lazy("Smallest effect worth having"),
         }
         help_texts = {
-            "slug": "Letters, digits and hyphens; made from the name when left empty.",
-            "hypothesis": "If we do this, then that changes, because...",
+            "slug": gettext_lazy(
+                "Letters, digits and hyphens; made from the name when left empty."
+            ),
+            "hypothesis": gettext_lazy("If we do this, then that changes, because..."),
         }
         widgets = {
             "hypothesis": forms.Textarea(attrs={"rows": 3}),
@@ -88,7 +94,10 @@ def _edit(request, collab: Collaborative, strategy: Strategy):
     form = StrategyForm(request.POST or None, instance=strategy)
     if request.method == "POST" and form.is_valid():
         strategy = form.save()
-        messages.success(request, f"The strategy “{strategy.name}” is saved.")
+        messages.success(
+            request,
+            _("The strategy “%(strategy_name)s” is saved.") % {"strategy_name": strategy.name},
+        )
         return redirect("setup_strategies", collab.slug)
     return render(
         request,

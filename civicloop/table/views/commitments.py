@@ -16,6 +16,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access
@@ -99,7 +101,7 @@ class CommitmentForm(forms.ModelForm):
             "evidence",
             "evidence_url",
         ]
-        labels = {"due": "Due by", "evidence_url": "Link to evidence"}
+        labels = {"due": gettext_lazy("Due by"), "evidence_url": gettext_lazy("Link to evidence")}
         formfield_callback = https_urls
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -123,7 +125,7 @@ class CommitmentForm(forms.ModelForm):
         data = super().clean()
         owner, org = data.get("owner"), data.get("organisation")
         if owner and org and owner.organisation_id != org.pk:
-            self.add_error("owner", "The owner must be someone at the organisation itself.")
+            self.add_error("owner", _("The owner must be someone at the organisation itself."))
         return data
 
 
@@ -195,7 +197,7 @@ def commitment_new(request, slug: str):
         item.created_by = request.user
         item.save()
         form.save_m2m()
-        messages.success(request, "Commitment recorded.")
+        messages.success(request, _("Commitment recorded."))
         return redirect(item)
     return render(
         request,
@@ -213,7 +215,7 @@ def commitment_edit(request, slug: str, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Commitment saved.")
+        messages.success(request, _("Commitment saved."))
         return redirect(item)
     return render(
         request,
@@ -250,7 +252,10 @@ def commitment_status(request, slug: str, pk: int):
                 "saved": True,
             },
         )
-    messages.success(request, f"Status: {item.get_status_display()}.")
+    messages.success(
+        request,
+        _("Status: %(get_status_display)s.") % {"get_status_display": item.get_status_display()},
+    )
     return redirect(item)
 
 
@@ -270,11 +275,17 @@ def commitment_declare(request, slug: str, pk: int):
 
 class MeasureForm(forms.Form):
     kind = forms.ChoiceField(choices=MeasureKind.choices, widget=forms.RadioSelect)
-    result = forms.ModelChoiceField(queryset=None, help_text="The result the measure reports to.")
-    name = forms.CharField(max_length=200, help_text="e.g. Monthly files sent on time")
-    unit = forms.CharField(max_length=60, help_text="As readers see it: %, files, families...")
-    unit_kind = forms.ChoiceField(choices=UnitKind.choices, label="Kind of unit")
-    direction = forms.ChoiceField(choices=Direction.choices, label="Better when")
+    result = forms.ModelChoiceField(
+        queryset=None, help_text=gettext_lazy("The result the measure reports to.")
+    )
+    name = forms.CharField(
+        max_length=200, help_text=gettext_lazy("e.g. Monthly files sent on time")
+    )
+    unit = forms.CharField(
+        max_length=60, help_text=gettext_lazy("As readers see it: %, files, families...")
+    )
+    unit_kind = forms.ChoiceField(choices=UnitKind.choices, label=gettext_lazy("Kind of unit"))
+    direction = forms.ChoiceField(choices=Direction.choices, label=gettext_lazy("Better when"))
     frequency = forms.ChoiceField(
         choices=[(k, k.replace("_", " ")) for k in KINDS], initial="month"
     )
@@ -319,12 +330,14 @@ def measure_new(request, slug: str, pk: int):
     form = MeasureForm(request.POST, commitment=item)
     if not form.is_valid():
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        messages.error(request, f"Not added: {errors}")
+        messages.error(request, _("Not added: %(errors)s") % {"errors": errors})
         return redirect(item)
     measure = add_measure(item, form.cleaned_data)
     messages.success(
         request,
-        f"Added “{measure.indicator.name}”: load its data like any indicator's, with "
-        f"indicator slug {measure.indicator.slug}.",
+        _(
+            "Added “%(indicator_name)s”: load its data like any indicator's, with indicator slug %(indicator_slug)s."
+        )
+        % {"indicator_name": measure.indicator.name, "indicator_slug": measure.indicator.slug},
     )
     return redirect(item)

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.forms import inlineformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.core import access
 from civicloop.results.models import Area
@@ -122,7 +124,7 @@ def organisation_edit(request, slug: str, org_slug: str):
             form.save()
             if with_contacts:
                 contacts.save()
-        messages.success(request, f"{org.name} saved.")
+        messages.success(request, _("%(org_name)s saved.") % {"org_name": org.name})
         return redirect(org)
     return render(
         request,
@@ -139,7 +141,10 @@ class PercentField(forms.DecimalField):
 
 
 class AreaServedForm(forms.ModelForm):
-    percent = PercentField(label="Share of clients (%)", help_text="Leave empty if unknown.")
+    percent = PercentField(
+        label=gettext_lazy("Share of clients (%)"),
+        help_text=gettext_lazy("Leave empty if unknown."),
+    )
 
     class Meta:
         model = OrganisationArea
@@ -161,7 +166,8 @@ class AreaServedForm(forms.ModelForm):
 
 class PopulationServedForm(forms.ModelForm):
     percent = PercentField(
-        label="Share of clients (%)", help_text="Age and income bands only; empty if unknown."
+        label=gettext_lazy("Share of clients (%)"),
+        help_text=gettext_lazy("Age and income bands only; empty if unknown."),
     )
 
     class Meta:
@@ -201,8 +207,13 @@ class SharesAddUp(forms.BaseInlineFormSet):
                 totals[key] = totals.get(key, 0.0) + float(percent)
         for key, total in totals.items():
             if total > 100.05:
-                what = f" for {key.lower()}s" if key else ""
-                raise forms.ValidationError(f"Shares{what} add up to {total:.0f}%, more than 100%.")
+                raise forms.ValidationError(
+                    _("Shares for %(what)s add up to %(total)s%%, more than 100%%.")
+                    % {"what": key.lower(), "total": f"{total:.0f}"}
+                    if key
+                    else _("Shares add up to %(total)s%%, more than 100%%.")
+                    % {"total": f"{total:.0f}"}
+                )
 
 
 class PopulationShares(SharesAddUp):
@@ -253,7 +264,9 @@ def footprint_edit(request, slug: str, org_slug: str):
         with transaction.atomic():
             for part in parts:
                 part.save()
-        messages.success(request, f"The footprint of {org.name} is saved.")
+        messages.success(
+            request, _("The footprint of %(org_name)s is saved.") % {"org_name": org.name}
+        )
         return redirect(org)
     return render(
         request,
@@ -277,7 +290,11 @@ class RoleChangeForm(forms.ModelForm):
     class Meta:
         model = RoleChange
         fields = ["from_role", "to_role", "since", "why", "result"]
-        labels = {"from_role": "From", "to_role": "To", "result": "For the result"}
+        labels = {
+            "from_role": gettext_lazy("From"),
+            "to_role": gettext_lazy("To"),
+            "result": gettext_lazy("For the result"),
+        }
         widgets = {
             "since": forms.DateInput(attrs={"type": "date"}),
             "why": forms.Textarea(attrs={"rows": 3}),
@@ -296,7 +313,7 @@ class RoleChangeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("from_role") and data.get("from_role") == data.get("to_role"):
-            raise forms.ValidationError("A change of role goes from one role to another.")
+            raise forms.ValidationError(_("A change of role goes from one role to another."))
         return data
 
 
@@ -316,7 +333,7 @@ def role_change_new(request, slug: str, org_slug: str):
         change.organisation = org
         change.recorded_by = request.user
         change.save()
-        messages.success(request, f"Recorded: {change}.")
+        messages.success(request, _("Recorded: %(change)s.") % {"change": change})
         return redirect(org)
     return render(
         request,

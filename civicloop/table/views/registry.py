@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from civicloop.core import access
 from civicloop.table.models import RegistryImport
@@ -18,14 +19,16 @@ from civicloop.table.views.common import member_collaborative
 
 class RegistryForm(forms.Form):
     file = forms.FileField(
-        label="Registry file (CSV)",
-        help_text="An IRS Exempt Organizations Business Master File extract, or civicloop's "
-        "layout: name, sector, ntee_code, ein, zip, areas, families_reached...",
+        label=gettext_lazy("Registry file (CSV)"),
+        help_text=gettext_lazy(
+            "An IRS Exempt Organizations Business Master File extract, or civicloop's "
+            "layout: name, sector, ntee_code, ein, zip, areas, families_reached..."
+        ),
     )
     include_outside = forms.BooleanField(
-        required=False, label="Also import organisations outside our areas"
+        required=False, label=gettext_lazy("Also import organisations outside our areas")
     )
-    dry_run = forms.BooleanField(required=False, label="Check only (import nothing)")
+    dry_run = forms.BooleanField(required=False, label=gettext_lazy("Check only (import nothing)"))
 
 
 @login_required

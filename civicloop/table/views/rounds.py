@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access
@@ -52,23 +54,27 @@ class RoundForm(forms.Form):
     result = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        empty_label="Every table (all seated organisations vote)",
-        help_text="Only the organisations seated at this result's table vote.",
+        empty_label=gettext_lazy("Every table (all seated organisations vote)"),
+        help_text=gettext_lazy("Only the organisations seated at this result's table vote."),
     )
     candidates = forms.ModelMultipleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Candidate strategies"
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Candidate strategies"),
     )
     method = forms.ChoiceField(
         choices=RoundMethod.choices, widget=forms.RadioSelect, initial=RoundMethod.SCORES
     )
     dots_per_voter = forms.IntegerField(
-        min_value=1, max_value=100, initial=10, label="Dots for each organisation"
+        min_value=1, max_value=100, initial=10, label=gettext_lazy("Dots for each organisation")
     )
     anonymous = forms.BooleanField(
-        required=False, help_text="The table sees every score, but not who gave it."
+        required=False, help_text=gettext_lazy("The table sees every score, but not who gave it.")
     )
     closes_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Planned close"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Planned close"),
     )
 
     def __init__(self, *args, collaborative=None, **kwargs):
@@ -83,19 +89,21 @@ class RoundForm(forms.Form):
     def clean_candidates(self):
         chosen = self.cleaned_data["candidates"]
         if len(chosen) < 2:
-            raise forms.ValidationError("Choose at least two strategies to rank.")
+            raise forms.ValidationError(_("Choose at least two strategies to rank."))
         return chosen
 
 
 class CriterionForm(forms.Form):
     name = forms.CharField(max_length=100, required=False)
-    help = forms.CharField(max_length=200, required=False, label="What a high score means")
-    weight = forms.FloatField(min_value=0.01, required=False, label="Weight")
+    help = forms.CharField(
+        max_length=200, required=False, label=gettext_lazy("What a high score means")
+    )
+    weight = forms.FloatField(min_value=0.01, required=False, label=gettext_lazy("Weight"))
 
     def clean(self):
         data = super().clean()
         if data.get("name") and not data.get("weight"):
-            self.add_error("weight", "Give each criterion a weight.")
+            self.add_error("weight", _("Give each criterion a weight."))
         return data
 
 
@@ -140,7 +148,7 @@ def round_new(request, slug: str):
         except prioritise.BallotError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The round is open: every seated organisation can vote.")
+            messages.success(request, _("The round is open: every seated organisation can vote."))
             return redirect(round_)
     return render(
         request,
@@ -281,7 +289,7 @@ class BallotForm(forms.Form):
                     min_value=0,
                     max_value=round_.dots_per_voter,
                     initial=existing_dots.get(strategy.pk, 0),
-                    label=f"Dots for {strategy.name}",
+                    label=_("Dots for %(strategy_name)s") % {"strategy_name": strategy.name},
                 )
                 row.append(self[name])
             self.grid.append((strategy, row))
@@ -290,7 +298,7 @@ class BallotForm(forms.Form):
         out = {}
         for name, value in self.cleaned_data.items():
             if name.startswith("score_"):
-                _, s, c = name.split("_")
+                _kind, s, c = name.split("_")
                 out[(int(s), int(c))] = value
         return out
 
@@ -305,7 +313,7 @@ class BallotForm(forms.Form):
 @login_required
 def ballot(request, slug: str, pk: int):
     collab = member_collaborative(request, slug)
-    _, round_ = _round(request, slug, pk)
+    _collab, round_ = _round(request, slug, pk)
     voting = prioritise.voting_for(request.user, round_)
     if not voting:
         raise PermissionDenied(
@@ -338,7 +346,9 @@ def ballot(request, slug: str, pk: int):
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, f"{org.name}'s ballot is saved; you can change it until the round closes."
+                request,
+                _("%(org_name)s's ballot is saved; you can change it until the round closes.")
+                % {"org_name": org.name},
             )
             return redirect(round_)
     return render(
@@ -360,7 +370,7 @@ def ballot(request, slug: str, pk: int):
 @require_POST
 def round_close(request, slug: str, pk: int):
     collab = member_collaborative(request, slug)
-    _, round_ = _round(request, slug, pk)
+    _collab, round_ = _round(request, slug, pk)
     if not prioritise.can_open_or_close(request.user, collab):
         raise PermissionDenied("Only chairs and backbone admins close a round.")
     ranks = {}
@@ -369,7 +379,11 @@ def round_close(request, slug: str, pk: int):
         try:
             ranks[strategy.pk] = int(raw)
         except ValueError:
-            messages.error(request, f"Give {strategy.name} a priority (1 = first).")
+            messages.error(
+                request,
+                _("Give %(strategy_name)s a priority (1 = first).")
+                % {"strategy_name": strategy.name},
+            )
             return redirect(round_)
     try:
         prioritise.close(
@@ -380,7 +394,7 @@ def round_close(request, slug: str, pk: int):
             declared=request.POST.get("declared") == "1",
         )
     except prioritise.BallotError as exc:
-        messages.error(request, f"Not closed: {exc}.")
+        messages.error(request, _("Not closed: %(exc)s.") % {"exc": exc})
         return redirect(round_)
-    messages.success(request, "The round is closed; its order is now the strategies' priority.")
+    messages.success(request, _("The round is closed; its order is now the strategies' priority."))
     return redirect(round_)

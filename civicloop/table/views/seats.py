@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access
@@ -134,7 +135,7 @@ def seat_new(request, slug: str, result_slug: str):
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
         if is_htmx(request):
             return render(request, "table/_seat_offered.html", {"error": errors})
-        messages.error(request, f"Not seated: {errors}")
+        messages.error(request, _("Not seated: %(errors)s") % {"errors": errors})
         return redirect(back)
     seat = form.save(commit=False)
     seat.result = result
@@ -143,8 +144,12 @@ def seat_new(request, slug: str, result_slug: str):
         return render(request, "table/_seat_offered.html", {"seat": seat})
     messages.success(
         request,
-        f"{seat.organisation} now sits at the {result.title} table as "
-        f"{seat.get_role_display().lower()}.",
+        _("%(organisation)s now sits at the %(result_title)s table as %(get_role_display)s.")
+        % {
+            "organisation": seat.organisation,
+            "result_title": result.title,
+            "get_role_display": seat.get_role_display().lower(),
+        },
     )
     return redirect(back)
 
@@ -159,11 +164,15 @@ def seat_end(request, slug: str, seat_id: int):
     left = forms.DateField(required=False).clean(request.POST.get("left")) or timezone.localdate()
     back = next_url(request, reverse("result_table", args=[collab.slug, seat.result.slug]))
     if left < seat.joined:
-        messages.error(request, "A seat cannot end before it began.")
+        messages.error(request, _("A seat cannot end before it began."))
         return redirect(back)
     seat.left = left
     seat.save(update_fields=["left"])
-    messages.success(request, f"{seat.organisation} left the {seat.result.title} table.")
+    messages.success(
+        request,
+        _("%(organisation)s left the %(result_title)s table.")
+        % {"organisation": seat.organisation, "result_title": seat.result.title},
+    )
     return redirect(back)
 
 
@@ -209,7 +218,7 @@ def result_sectors(request, slug: str, result_slug: str):
     form = SectorsForm(request.POST or None, indicators=result.indicators.population())
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved: sector coverage and who is missing now use these.")
+        messages.success(request, _("Saved: sector coverage and who is missing now use these."))
         return redirect(reverse("result_table", args=[collab.slug, result.slug]) + "#coverage")
     return render(
         request,

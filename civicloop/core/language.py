@@ -1,0 +1,62 @@
+"""Which language a page speaks, chosen in one place for the working app and the public site.
+
+The two parts want different rules. The public site must have a stable address per language,
+so that a link, a search engine or a static copy always shows the same words: its English
+pages live at /public/..., its Spanish twins at /es/public/... (the static build writes the
+same layout, Spanish under es/), and neither a cookie nor the browser changes them. The
+working app is used by signed-in people who pick a language once: the switcher (Django's
+`set_language`, a POST with its CSRF token) stores it in a cookie, and before that the
+browser's Accept-Language decides. So the working app's addresses stay as they are.
+
+Django's own LocaleMiddleware cannot do both: once any `i18n_patterns` exist it sends every
+unprefixed address to the default language, which would undo the working app's cookie.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+PUBLIC = "/public/"
+
+
+def public_prefix(language: str) -> str:
+    """The address prefix of the public site in `language` ("/public/", "/es/public/")."""
+    if language == settings.LANGUAGE_CODE:
+        return PUBLIC
+    return f"/{language}{PUBLIC}"
+
+
+def other_languages(language: str) -> list[tuple[str, str]]:
+    """The languages other than `language`, as (code, name in that language)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != language]
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        language = None
+        for code, _name in settings.LANGUAGES:
+            prefix = public_prefix(code)
+            if code != settings.LANGUAGE_CODE and path.startswith(prefix):
+                # The Spanish public page is the English one's view, spoken in Spanish.
+                request.path_info = path[len(code) + 1 :]
+                language = code
+                break
+        public = request.path_info.startswith(PUBLIC)
+        if language is None:
+            language = (
+                settings.LANGUAGE_CODE if public else translation.get_language_from_request(request)
+            )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if not public:
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
