@@ -97,7 +97,7 @@ def _segments(skeleton: str, start: int, end: int):
 
 
 def _has_words(skeleton: str, a: int, b: int) -> bool:
-    text = skeleton[a:b].replace(VAR, "")
+    text = re.sub(r"&#?\w+;", "", skeleton[a:b].replace(VAR, ""))  # &nbsp; is not a word
     words = set(re.findall(r"[^\W\d_][\w'-]*", text))
     return bool(words) and not words <= NOT_WORDS
 

@@ -93,12 +93,11 @@ class Site:
         return self.url(path)
 
     def twin(self, language: str) -> str:
-        """This page in `language`: a link from this page (absolute when the address is known)."""
+        """This page in `language`: a link from this page (live: absolute; built: relative,
+        so that the folder works from anywhere, as every other link of a build does)."""
         other = self.speaking(language)
-        if self.base_url:
-            return other.absolute(self.here)
         if not self.static:
-            return other.url(self.here)
+            return other.absolute(self.here)
         return _relative(self.prefix + self.here, other.prefix + self.here)
 
     def twins(self) -> list[dict[str, str]]:
