@@ -46,6 +46,11 @@ def setup(workspace: Path | None = None, *, must_exist: bool = True) -> None:
     import django
 
     django.setup()
+    # What the command says to people (verdict sentences, the review packet's PDF) is in
+    # CIVICLOOP_LANGUAGE (en or es; default English); files and JSON are the same in both.
+    from django.utils import translation
+
+    translation.activate(os.environ.get("CIVICLOOP_LANGUAGE") or "en")
 
 
 def collaborative_named(slug: str | None):

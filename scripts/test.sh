@@ -15,6 +15,7 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)  # Spark (local mode)
+command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)  # the catalog's completeness test
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

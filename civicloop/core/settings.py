@@ -7,6 +7,8 @@
 - ``CIVICLOOP_ALLOWED_HOSTS``: comma-separated host names served (default localhost only).
 - ``CIVICLOOP_SECRET_KEY``: overrides the key generated into the workspace by ``civicloop init``.
 - ``CIVICLOOP_HTTPS``: ``1`` behind TLS: secure cookies, HSTS, HTTPS redirect, 8-hour sessions.
+- ``CIVICLOOP_LANGUAGE``: the command line's language for what it says to people (``es``
+  for Spanish; default English). The web pages follow each reader (civicloop.core.language).
 - ``CIVICLOOP_ALLOWED_INTERNAL_HOSTS``: host names, addresses or networks on the server's own
   network that connectors and webhooks may call (default none: public hosts only).
 """
@@ -47,6 +49,8 @@ CIVICLOOP_ALLOWED_INTERNAL_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # Content kept per language (civicloop.core.translated); before the admin, as it asks.
+    "modeltranslation",
     "civicloop.core.admin_site.CivicloopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,6 +211,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+# A value missing in the page's language is shown in the other one, English first.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "es")
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = os.environ.get("CIVICLOOP_TIME_ZONE", "UTC")
 USE_I18N = True

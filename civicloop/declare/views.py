@@ -45,6 +45,15 @@ class EditForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), label=gettext_lazy("Statement")
     )
+    text_es = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "lang": "es"}),
+        label=gettext_lazy("Statement in Spanish"),
+        help_text=gettext_lazy(
+            "What Spanish readers of the public site see; empty: the English. The chair "
+            "approves it with the English, which the evidence checks."
+        ),
+    )
     note = forms.CharField(
         required=False, label=gettext_lazy("Why the change (kept in the history)")
     )
@@ -126,7 +135,8 @@ def declaration(request, slug: str, pk: int, *, edit_form=None, refused=None, st
             and workflow.can_publish(user, collab),
             "can_withdraw": d.status == DeclarationStatus.PUBLISHED
             and workflow.can_publish(user, collab),
-            "edit_form": edit_form or EditForm(initial={"text": d.text}),
+            "edit_form": edit_form
+            or EditForm(initial={"text": d.text_en, "text_es": d.text_es or ""}),
             "refused": refused,
         },
         status=status,
@@ -140,7 +150,13 @@ def declaration_edit(request, slug: str, pk: int):
     if not form.is_valid():
         return declaration(request, slug, pk, edit_form=form, status=422)
     try:
-        workflow.edit(d, form.cleaned_data["text"], request.user, form.cleaned_data["note"])
+        workflow.edit(
+            d,
+            form.cleaned_data["text"],
+            request.user,
+            form.cleaned_data["note"],
+            text_es=form.cleaned_data["text_es"],
+        )
     except workflow.Unsupported as exc:
         # 422: the words were understood and refused; the editor sees why, beside the form.
         return declaration(request, slug, pk, edit_form=form, refused=exc.reasons, status=422)

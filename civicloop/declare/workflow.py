@@ -87,7 +87,7 @@ def draft(indicator: Indicator, area: Area, user) -> Declaration:
     with translation.override("en"):  # drafted, and later checked, in English (see problems)
         evidence = evidence_for(indicator, area)
         text = compose(evidence)
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("en"):  # `text` is the English column
         declaration = Declaration.objects.create(
             collaborative=collab,
             indicator=indicator,
@@ -104,11 +104,15 @@ def draft(indicator: Indicator, area: Area, user) -> Declaration:
     return declaration
 
 
-def edit(declaration: Declaration, text: str, user, note: str = "") -> Declaration:
+def edit(
+    declaration: Declaration, text: str, user, note: str = "", text_es: str | None = None
+) -> Declaration:
     """Change the words. Refused (and the attempt recorded) when they claim too much.
 
     Editing an approved declaration sends it back for approval: a chair approves words,
-    not a declaration whatever its words become.
+    not a declaration whatever its words become. `text_es`, the Spanish the public site
+    shows Spanish readers (empty: the English), goes back for approval with them: the
+    checker reads the English, and the chair reads that the Spanish says the same.
     """
     _require(can_draft(user, declaration.collaborative), "only staff edit declarations")
     _require_status(declaration, DeclarationStatus.DRAFT, DeclarationStatus.APPROVED, doing="edit")
@@ -124,8 +128,10 @@ def edit(declaration: Declaration, text: str, user, note: str = "") -> Declarati
             note=note,
         )
         raise Unsupported(reasons)
-    with transaction.atomic():
+    with transaction.atomic(), translation.override("en"):
         declaration.text = text
+        if text_es is not None:
+            declaration.text_es = text_es.strip() or None
         declaration.status = DeclarationStatus.DRAFT
         declaration.approved_by, declaration.approved_at = None, None
         declaration.save()
@@ -138,7 +144,7 @@ def edit(declaration: Declaration, text: str, user, note: str = "") -> Declarati
 def approve(declaration: Declaration, user, note: str = "") -> Declaration:
     _require(can_approve(user, declaration.collaborative), "only a chair approves declarations")
     _require_status(declaration, DeclarationStatus.DRAFT, doing="approve")
-    reasons = problems(declaration.text, declaration.evidence)
+    reasons = problems(declaration.text_en or "", declaration.evidence)
     if reasons:
         raise Unsupported(reasons)
     with transaction.atomic():
@@ -178,7 +184,7 @@ def publish(declaration: Declaration, user) -> Declaration:
         "only a chair or a backbone admin publishes declarations",
     )
     _require_status(declaration, DeclarationStatus.APPROVED, doing="publish")
-    reasons = problems(declaration.text, declaration.evidence)
+    reasons = problems(declaration.text_en or "", declaration.evidence)
     if reasons:  # the same check again: the server never trusts an earlier step
         raise Unsupported(reasons)
     with transaction.atomic():

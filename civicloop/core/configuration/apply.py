@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from civicloop.core.configuration import shape
 from civicloop.core.configuration.rows import RowWriter, Skip
@@ -44,6 +46,12 @@ def apply_configuration(data: Any, *, slug: str | None = None, dry_run: bool = F
     """Apply ``data`` (the parsed file); ``slug`` applies it under another slug (a copy).
 
     Raises `ConfigurationError` with every problem, having written nothing."""
+    # The plain fields are the English content (the Spanish has its own keys, ``title_es``).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _apply_configuration(data, slug=slug, dry_run=dry_run)
+
+
+def _apply_configuration(data: Any, *, slug: str | None = None, dry_run: bool = False) -> Applied:
     applier = _Applier()
     with transaction.atomic():
         applier.run(data, slug)

@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 import yaml
+from django.conf import settings
+from django.utils import translation
 
 from civicloop.core.configuration import shape
 from civicloop.core.configuration.shape import period_text
@@ -20,11 +22,19 @@ def _plain(obj, fields: list[str]) -> dict[str, Any]:
     out = {}
     for name in fields:
         value = getattr(obj, name)
+        if value is None and shape.is_twin(name):
+            continue  # no Spanish written: the file says nothing (and the English is shown)
         out[name] = value.isoformat() if isinstance(value, date) else value
     return out
 
 
 def export_configuration(collab, warnings: list[str] | None = None) -> dict[str, Any]:
+    # The plain fields are the English content, whatever language the caller speaks.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _export(collab, warnings)
+
+
+def _export(collab, warnings: list[str] | None = None) -> dict[str, Any]:
     """The collaborative's definition as plain data, in the file's order.
 
     ``warnings`` collects what was left out on purpose (a source's plain-text secrets)."""

@@ -55,6 +55,8 @@ class RowWriter:
         model = shape.model(spec[0])
         out = {}
         for name in spec[1]:
+            if name not in item and shape.is_twin(name):
+                continue  # a file without the Spanish leaves the stored Spanish as it is
             f = model._meta.get_field(name)
             if name in item and item[name] is not None:
                 value = item[name]

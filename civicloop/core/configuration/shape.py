@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from civicloop.core.translated import OTHER_LANGUAGES, twins
+
 FORMAT_VERSION = 1
 
 # Section → (model label, the plain fields the file carries, in the file's order).
@@ -46,6 +48,8 @@ POPULATION_SERVED = ("table.OrganisationPopulation", ["share"])
 PROGRAMME = ("table.Programme", ["name", "description", "families_reached"])
 CONTACT = ("table.Contact", ["name", "title", "email", "phone"])
 RESULT = ("results.Result", ["slug", "title", "statement", "population"])
+# Content kept in two languages carries its Spanish beside the English (``title_es``).
+RESULT[1].extend(twins(*RESULT))
 SEAT = ("table.Seat", ["role", "joined", "left"])
 INDICATOR = (
     "results.Indicator",
@@ -69,6 +73,7 @@ INDICATOR = (
         "computation",
     ],
 )
+INDICATOR[1].extend(twins(*INDICATOR))
 TARGET = ("results.Target", ["value", "note"])
 SECTOR_NEEDED = ("table.IndicatorSector", ["sector", "why"])
 STRATEGY = (
@@ -83,6 +88,7 @@ STRATEGY = (
         "smallest_effect",
     ],
 )
+STRATEGY[1].extend(twins(*STRATEGY))
 SOURCE = (
     "measure.Source",
     ["name", "kind", "settings", "mapping", "schedule_minutes", "auto_approve"],
@@ -126,3 +132,8 @@ def redact_url(value: str) -> str:
     from civicloop.measure.connectors.http import redact
 
     return redact(value)
+
+
+def is_twin(name: str) -> bool:
+    """Whether a field is another language's twin of a translated one (``title_es``)."""
+    return name.rsplit("_", 1)[-1] in OTHER_LANGUAGES and "_" in name

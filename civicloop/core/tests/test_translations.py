@@ -13,6 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from civicloop.core.template_text import mark, unmarked
 
@@ -236,3 +237,88 @@ def test_the_public_site_has_one_address_per_language(riverton):
     indicator = client.get("/es/public/c/riverton/indicators/third-grade-reading/")
     assert indicator.status_code == 200
     assert "Lo que dicen los datos" in indicator.content.decode()
+
+
+# -- content in two languages ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_result_is_written_in_spanish_beside_the_english_and_falls_back(client, alice):
+    from civicloop.core.tests.people import login
+    from civicloop.results.models import Result
+
+    login(client, alice)
+    client.cookies["django_language"] = "es"  # a Spanish reader saving never overwrites English
+    form = client.get("/c/riverton/setup/results/new/").content.decode()
+    assert 'name="title_es"' in form and 'lang="es"' in form
+    answer = client.post(
+        "/c/riverton/setup/results/new/",
+        {
+            "title": "Children ready for school",
+            "title_es": "Niños preparados para la escuela",
+            "slug": "",
+            "statement": "Every child ready.",
+            "statement_es": "",
+            "population": "",
+            "order": "0",
+        },
+    )
+    assert answer.status_code == 302
+    result = Result.objects.get(slug="children-ready-for-school")
+    assert (result.title_en, result.title_es) == (
+        "Children ready for school",
+        "Niños preparados para la escuela",
+    )
+    assert result.statement_es is None
+    with translation.override("es"):
+        assert result.title == "Niños preparados para la escuela"
+        assert result.statement == "Every child ready."  # no Spanish yet: the English
+    with translation.override("en"):
+        assert result.title == "Children ready for school"
+    page = client.get("/c/riverton/").content.decode()  # the working app, in Spanish
+    assert "Niños preparados para la escuela" in page
+
+
+@pytest.mark.django_db
+def test_the_configuration_carries_the_spanish(riverton):
+    from civicloop.core.configuration import apply_configuration, export_configuration
+    from civicloop.results.models import Indicator
+
+    indicator = Indicator.objects.get(result__collaborative=riverton, slug="third-grade-reading")
+    indicator.name_es = "Lectura en tercer grado"
+    indicator.save()
+    with translation.override("es"):  # whoever asks, the plain keys are the English
+        data = export_configuration(riverton)
+    exported = next(
+        i for r in data["results"] for i in r["indicators"] if i["slug"] == indicator.slug
+    )
+    assert exported["name"] == indicator.name_en
+    assert exported["name_es"] == "Lectura en tercer grado"
+    assert "definition_es" not in exported  # nothing written in Spanish, nothing said
+    exported["name_es"] = "Lectura de tercer grado"
+    applied = apply_configuration(data)
+    assert any("name_es" in change for change in applied.changes)
+    indicator.refresh_from_db()
+    assert indicator.name_es == "Lectura de tercer grado"
+    with translation.override("es"):
+        assert indicator.name == "Lectura de tercer grado"
+
+
+@pytest.mark.django_db
+def test_a_declarations_spanish_goes_back_to_the_chair_with_the_english(riverton, alice):
+    from civicloop.declare import workflow
+    from civicloop.declare.models import Declaration
+
+    d = Declaration.objects.filter(collaborative=riverton, status="draft").first()
+    if d is None:
+        published = Declaration.objects.filter(collaborative=riverton).first()
+        d = workflow.draft(published.indicator, published.area, alice)
+    english = d.text_en
+    with translation.override("es"):  # a Spanish reader's edit keeps the English as it was
+        workflow.edit(d, english, alice, text_es="La lectura en tercer grado mejora.")
+    d.refresh_from_db()
+    assert d.text_en == english and d.status == "draft"
+    with translation.override("es"):
+        assert d.text == "La lectura en tercer grado mejora."
+    with translation.override("en"):
+        assert d.text == english

@@ -54,6 +54,24 @@ def test_every_page_is_there(site, riverton):
     assert report.pages == len(pages(out)) + 2 * len(settings.LANGUAGES)
 
 
+def test_every_page_has_its_spanish_twin(site):
+    """English at the top, Spanish under es/: the same pages, each linking to the other."""
+    out, _report = site
+    english = {p.relative_to(out) for p in pages(out) if p.relative_to(out).parts[0] != "es"}
+    spanish = {p.relative_to(out / "es") for p in pages(out / "es")}
+    assert english == spanish
+    page = (out / "es/c/riverton/index.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and "Datos abiertos" in page
+    assert '<link rel="alternate" hreflang="en" href="../../../c/riverton/index.html">' in page
+    assert 'href="../../../c/riverton/index.html" hreflang="en" lang="en">English</a>' in page
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in home
+    assert 'href="es/index.html" hreflang="es" lang="es">Español</a>' in home
+    assert (out / "es/c/riverton/data/riverton.csv").read_bytes() == (
+        out / "c/riverton/data/riverton.csv"
+    ).read_bytes()  # the open data are the same numbers in both
+
+
 def test_it_works_offline_from_any_folder(site):
     out, report = site
     assert broken_links(out) == []

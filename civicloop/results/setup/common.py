@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -10,10 +11,12 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civicloop.core import access
+from civicloop.core.translated import twins
 from civicloop.results.models import Collaborative
 
 
@@ -52,7 +55,42 @@ def setup_view(view):
 
 class SetupForm(forms.ModelForm):
     """A model form whose model rules (``full_clean``) never crash it: an error the model
-    puts on a field the form does not show is shown on top of the form, named."""
+    puts on a field the form does not show is shown on top of the form, named.
+
+    Content kept in two languages (`civicloop.core.translated`) is edited side by side: the
+    form's own field is the English, whatever language the page is read in (so a Spanish
+    reader never overwrites the English by saving), and each gets its Spanish twin below it
+    (``title_es``), which left empty shows the English to Spanish readers."""
+
+    def __init__(self, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            super().__init__(*args, **kwargs)
+        self.twin_names = twins(self._meta.model._meta.label, list(self.fields))
+        if not self.twin_names:
+            return
+        fields = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            for twin in (t for t in self.twin_names if t.rsplit("_", 1)[0] == name):
+                extra = self._meta.model._meta.get_field(twin).formfield(required=False)
+                extra.label = _("%(field)s in Spanish") % {"field": field.label}
+                extra.help_text = _("Left empty, Spanish readers see the English.")
+                extra.widget.attrs["lang"] = twin.rsplit("_", 1)[1]
+                fields[twin] = extra
+                self.initial.setdefault(twin, getattr(self.instance, twin, None) or "")
+        self.fields = fields
+
+    @property
+    def twin_fields(self) -> list:
+        """The Spanish twins, bound, for a template that places fields by name."""
+        return [self[name] for name in self.twin_names]
+
+    def _post_clean(self) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            for twin in self.twin_names:
+                if twin in self.cleaned_data:
+                    setattr(self.instance, twin, self.cleaned_data[twin] or None)
+            super()._post_clean()
 
     def _update_errors(self, errors: ValidationError) -> None:
         if hasattr(errors, "error_dict"):

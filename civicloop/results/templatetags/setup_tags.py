@@ -7,6 +7,7 @@ field itself points back to its message with ``aria-describedby``, Django's own 
 from __future__ import annotations
 
 from django import forms, template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ def error_summary(*parts):
         if isinstance(part, forms.BaseFormSet):
             found += [("", e) for e in part.non_form_errors()]
             for number, form in enumerate(part.forms, start=1):
-                found += _problems(form, f"Row {number}, ")
+                found += _problems(form, _("Row %(number)s, ") % {"number": number})
         else:
             found += _problems(part)
     return {"problems": found}
