@@ -98,6 +98,7 @@ def make_network(n_collabs: int, n_indicators: int, n_years: int) -> list:
 
     from civicloop.core.models import Membership, Role, User
     from civicloop.results.models import (
+        Approval,
         Area,
         Collaborative,
         Dimension,
@@ -105,6 +106,7 @@ def make_network(n_collabs: int, n_indicators: int, n_years: int) -> list:
         Indicator,
         Network,
         Observation,
+        ObservationStatus,
         Period,
         Result,
         Series,
@@ -190,8 +192,19 @@ def make_network(n_collabs: int, n_indicators: int, n_years: int) -> list:
         t = np.arange(n_years)
         for s in series:
             values = 40 + rng.normal(0, 5) + rng.normal(0, 0.4) * t + rng.normal(0, 1.0, n_years)
+            # Approved, as a steward's reviewed values are: what the public pages, the
+            # anonymous API and learn's analyses read.
             observations += [
-                Observation(series=s, period=p, value=round(float(v), 1), created_at=now)
+                Observation(
+                    series=s,
+                    period=p,
+                    value=round(float(v), 1),
+                    created_at=now,
+                    approval=Approval.APPROVED,
+                    approved_at=now,
+                    approved_value=round(float(v), 1),
+                    approved_status=ObservationStatus.FINAL,
+                )
                 for p, v in zip(years, values, strict=True)
             ]
         Observation.objects.bulk_create(observations, batch_size=5000)

@@ -25,8 +25,9 @@ def home(request):
 
 
 def _collaborative(request, slug: str) -> Collaborative:
-    collab = get_object_or_404(Collaborative, slug=slug)
-    if not access.visible_collaboratives(request.user).filter(pk=collab.pk).exists():
+    # One query: a collaborative that does not exist and one not shown are the same 404.
+    collab = access.visible_collaboratives(request.user).filter(slug=slug).first()
+    if collab is None:
         # 404 rather than 403: the public is not told what exists but is not declared.
         raise Http404("No such collaborative")
     return collab
