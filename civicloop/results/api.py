@@ -128,8 +128,10 @@ def list_observations(
     request, slug: str, indicator: str, limit: int = OBSERVATIONS_PAGE, offset: int = 0
 ):
     collab = _collaborative(request, slug)
-    ind = get_object_or_404(access.visible_indicators(request.user, collab), slug=indicator)
     member = access.is_member(request.user, collab)
+    ind = get_object_or_404(
+        access.visible_indicators(request.user, collab, member=member), slug=indicator
+    )
     limit = max(1, min(limit, OBSERVATIONS_PAGE_MAX))
     offset = max(0, offset)
     # The answer follows from the data alone for an audience (members read current values,

@@ -85,17 +85,18 @@ def result(request, slug: str, result_slug: str):
 
 def indicator(request, slug: str, indicator_slug: str):
     collab = _collaborative(request, slug)
+    # Members work with current values, pending ones marked; anyone else reads the
+    # approved copies only. Who sees the indicator, and as whom, is decided here on every
+    # request; what follows from the data for that audience is cached on the
+    # collaborative's data version (never stale: any change makes a new version).
+    member = access.is_member(request.user, collab)
     ind = get_object_or_404(
-        access.visible_indicators(request.user, collab)
+        access.visible_indicators(request.user, collab, member=member)
         .select_related("result", "baseline_period", "target_period")
         .prefetch_related("targets__period"),
         slug=indicator_slug,
     )
-    # Members work with current values, pending ones marked; anyone else reads the
-    # approved copies only. Who sees the indicator, and as whom, is decided above and
-    # here on every request; what follows from the data for that audience is cached on the
-    # collaborative's data version (never stale: any change makes a new version).
-    member = access.is_member(request.user, collab)
+    ind.result.collaborative = collab  # the same row: not read again
     stamp = data_cache.version(collab.pk)
     choices = data_cache.cached(("indicator-choices", ind.pk), stamp, lambda: _choices(collab, ind))
     area = next(
