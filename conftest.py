@@ -55,3 +55,18 @@ def django_db_setup(django_db_setup, django_db_blocker, _workspace):
 
     with django_db_blocker.unblock():
         install()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_cache():
+    """Each test starts with an empty data cache: a test's rolled-back transaction can
+    bring a data version back while entries made under it stay in this process."""
+    try:
+        from django.core.cache import caches
+    except ImportError:  # pragma: no cover - pure tests without Django installed
+        yield
+        return
+    from civicloop.core.cache import ALIAS
+
+    caches[ALIAS].clear()
+    yield

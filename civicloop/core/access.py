@@ -77,11 +77,12 @@ def visible_collaboratives(user):
     return Collaborative.objects.filter(Q(is_public=True) | Q(pk__in=member_of)).distinct()
 
 
-def visible_indicators(user, collaborative):
+def visible_indicators(user, collaborative, *, member: bool | None = None):
+    """member: `is_member(user, collaborative)`, when the caller has asked already."""
     from civicloop.results.models import Indicator
 
     qs = Indicator.objects.filter(result__collaborative=collaborative)
-    if is_member(user, collaborative):
+    if is_member(user, collaborative) if member is None else member:
         return qs
     if collaborative.is_public:
         return qs.filter(is_public=True)

@@ -123,3 +123,22 @@ def check_role(role: str, organisation, collaborative_id: int | None) -> None:
         raise ValidationError(
             {"organisation": "The organisation must be at the same collaborative's table."}
         )
+
+
+class DataVersion(models.Model):
+    """A stamp that changes whenever a collaborative's data or definition changes.
+
+    Read by `civicloop.core.cache` as part of every cached fragment's key, so a cached
+    page part or API answer is never served after what it was made from changed. ``scope``
+    is a collaborative's id, or 0 for a change whose collaborative is not known cheaply
+    (it invalidates every collaborative's entries). No foreign key: a stamp outliving its
+    collaborative is harmless, and bumping it never waits on another table.
+    """
+
+    scope = models.PositiveBigIntegerField(unique=True)
+    # Random on every bump, not a counter: a rolled-back transaction or a restored backup
+    # cannot bring back a number whose cached entries show other data.
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"data version of {self.scope or 'every collaborative'}: {self.version}"

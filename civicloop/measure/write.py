@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from civicloop.core import cache as data_cache
 from civicloop.measure.models import Load
 from civicloop.measure.validate import STATUSES, Validated
 from civicloop.results.models import (
@@ -230,6 +231,9 @@ def apply(
     ]
     for i in range(0, len(touched), 500):
         Series.objects.filter(pk__in=touched[i : i + 500]).update(version=F("version") + 1)
+    # In the load's transaction: cached pages and API answers of this data are never read
+    # again once it commits.
+    data_cache.bump(load.collaborative_id)
     if progress:
         progress(n, n)
     return load, len(new_idx), len(changed), int(unchanged_mask.sum())
@@ -457,4 +461,5 @@ def undo(load: Load, user=None) -> dict:
     removed = created.count()
     created.delete()
     Series.objects.filter(pk__in=touched).update(version=F("version") + 1)
+    data_cache.bump(load.collaborative_id)
     return {"removed": removed, "restored": len(revised)}

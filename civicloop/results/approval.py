@@ -25,6 +25,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from civicloop.core import access
+from civicloop.core import cache as data_cache
 from civicloop.results.models import (
     APPROVED_FIELDS,
     Approval,
@@ -115,6 +116,8 @@ def act(
         Series.objects.filter(pk__in={o.series_id for o in moving}).update(version=F("version") + 1)
         if moving:
             collab = moving[0].series.indicator.result.collaborative
+            # With the values, in one transaction: no cached answer outlives them.
+            data_cache.bump(collab.pk)
             transaction.on_commit(
                 lambda: approvals_changed.send_robust(
                     sender=ApprovalEvent, collaborative=collab, load=None

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from civicloop.core import access
+from civicloop.core import cache as data_cache
 from civicloop.learn.evidence import headline_rows, indicator_evidence
 from civicloop.results import approval
 from civicloop.results.charts import Point, series_chart
@@ -26,8 +27,9 @@ def home(request):
 
 
 def _collaborative(request, slug: str) -> Collaborative:
-    collab = get_object_or_404(Collaborative, slug=slug)
-    if not access.visible_collaboratives(request.user).filter(pk=collab.pk).exists():
+    # One query: a collaborative that does not exist and one not shown are the same 404.
+    collab = access.visible_collaboratives(request.user).filter(slug=slug).first()
+    if collab is None:
         # 404 rather than 403: the public is not told what exists but is not declared.
         raise Http404("No such collaborative")
     return collab
@@ -84,22 +86,68 @@ def result(request, slug: str, result_slug: str):
 
 def indicator(request, slug: str, indicator_slug: str):
     collab = _collaborative(request, slug)
+    # Members work with current values, pending ones marked; anyone else reads the
+    # approved copies only. Who sees the indicator, and as whom, is decided here on every
+    # request; what follows from the data for that audience is cached on the
+    # collaborative's data version (never stale: any change makes a new version).
+    member = access.is_member(request.user, collab)
     ind = get_object_or_404(
-        access.visible_indicators(request.user, collab)
+        access.visible_indicators(request.user, collab, member=member)
         .select_related("result", "baseline_period", "target_period")
         .prefetch_related("targets__period"),
         slug=indicator_slug,
     )
-    series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")
-    areas = Area.objects.filter(pk__in=series_qs.values("area")).order_by("level", "name")
-    dimensions = Dimension.objects.filter(groups__series__indicator=ind).distinct()
-    default_area = top_area(collab)
-    area = areas.filter(code=request.GET.get("area", "")).first() or (
-        default_area if default_area in areas else areas.first()
+    ind.result.collaborative = collab  # the same row: not read again
+    stamp = data_cache.version(collab.pk)
+    choices = data_cache.cached(("indicator-choices", ind.pk), stamp, lambda: _choices(collab, ind))
+    area = next(
+        (a for a in choices["areas"] if a.code == request.GET.get("area", "")),
+        choices["default"],
     )
     by = request.GET.get("by", "")
-    if by not in {d.slug for d in dimensions} | {"areas"}:
+    if by not in {d.slug for d in choices["dimensions"]} | {"areas"}:
         by = ""
+    panel = data_cache.cached(
+        ("indicator-panel", ind.pk, area.pk if area else None, by, member),
+        stamp,
+        lambda: _panel(ind, area, by, member),
+    )
+    context = {
+        "collaborative": collab,
+        "indicator": ind,
+        "areas": choices["areas"],
+        "area": area,
+        "dimensions": choices["dimensions"],
+        "by": by,
+        **panel,
+        "show_approval": member,
+        "can_approve": member and access.can_approve(request.user, ind),
+    }
+    template = "results/indicator.html"
+    if request.headers.get("HX-Request"):
+        template += "#panel"
+        context["oob"] = True  # the panel brings the evidence for the new area along
+    return render(request, template, context)
+
+
+def _choices(collab: Collaborative, ind) -> dict:
+    """The areas and dimensions an indicator's page offers, and the area it opens on."""
+    series_qs = Series.objects.filter(indicator=ind)
+    areas = list(
+        Area.objects.filter(pk__in=series_qs.values("area"))
+        .defer("geometry")
+        .order_by("level", "name")
+    )
+    dimensions = list(Dimension.objects.filter(groups__series__indicator=ind).distinct())
+    top = top_area(collab)
+    default = top if top in areas else (areas[0] if areas else None)
+    return {"areas": areas, "dimensions": dimensions, "default": default}
+
+
+def _panel(ind, area, by: str, member: bool) -> dict:
+    """The chart, the observations and the evidence of one area and breakdown, for members
+    (current values, effects) or the public (approved copies): data only, no access."""
+    series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")
     if by == "areas":
         chosen = series_qs.filter(group__isnull=True).exclude(area=area).filter(area__parent=area)
         chosen = chosen | series_qs.filter(group__isnull=True, area=area)
@@ -109,13 +157,11 @@ def indicator(request, slug: str, indicator_slug: str):
         )
     else:
         chosen = series_qs.filter(area=area, group__isnull=True)
-    # Members work with current values, pending ones marked; anyone else reads the
-    # approved copies only.
-    member = access.is_member(request.user, collab)
     readable = Observation.objects.all() if member else Observation.objects.as_approved()
     observations = list(
         readable.filter(series__in=chosen)
         .select_related("period", "series__area", "series__group", "load")
+        .defer("series__area__geometry")
         .prefetch_related(
             Prefetch("revisions", queryset=Revision.objects.select_related("changed_by", "load"))
         )
@@ -155,25 +201,12 @@ def indicator(request, slug: str, indicator_slug: str):
         if ind.baseline_period and ind.baseline_value is not None and not by
         else None,
     )
-    context = {
-        "collaborative": collab,
-        "indicator": ind,
-        "areas": areas,
-        "area": area,
-        "dimensions": dimensions,
-        "by": by,
+    return {
         "spec": spec,
         "observations": observations,
-        "show_approval": member,
-        "can_approve": member and access.can_approve(request.user, ind),
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
         "evidence": indicator_evidence(ind, area, show_effects=member, lines=chosen, by=by),
     }
-    template = "results/indicator.html"
-    if request.headers.get("HX-Request"):
-        template += "#panel"
-        context["oob"] = True  # the panel brings the evidence for the new area along
-    return render(request, template, context)
 
 
 def _series_label(series: Series, by: str) -> str:

@@ -52,6 +52,7 @@ from typing import Literal
 from django.db import transaction
 from django.utils import timezone
 
+from civicloop.core import cache as data_cache
 from civicloop.learn import words
 from civicloop.learn.equity import equity_gaps
 from civicloop.learn.models import SeriesAnalysis, StrategyEffect
@@ -157,6 +158,9 @@ def analyse(collaborative: Collaborative, *, force: bool = False) -> Analysed:
             to_update, [*ANALYSIS_FIELDS, "computed_at"], batch_size=500
         )
         effects = analyse_effects(collaborative, indicators, force=force, now=now)
+        if to_create or to_update or effects:
+            # Written in bulk, so no model signal tells the fragments cached on the data.
+            data_cache.bump(collaborative.pk)
     return Analysed(series=sorted(computed), effects=effects)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from civicloop.core import cache as data_cache
 from civicloop.results.models import Collaborative, Indicator
 from civicloop.results.setup.common import SetupForm, setup_view
 from civicloop.results.setup.logo import MAX_BYTES, check_logo, remove_logo, store_logo
@@ -70,6 +71,7 @@ def collaborative(request, collab: Collaborative):
             every = form.fields["public_indicators"].queryset
             every.filter(pk__in=chosen).update(is_public=True)
             every.exclude(pk__in=chosen).update(is_public=False)
+            data_cache.bump(collab.pk)  # what the public may read changed, in bulk
             if form.cleaned_data.get("remove_logo"):
                 remove_logo(collab)
             elif form.cleaned_data.get("logo_file"):

@@ -1,0 +1,162 @@
+"""Caching what is derived purely from a collaborative's data, keyed so it is never stale.
+
+Why: an uncached member's indicator page or API answer costs tens of milliseconds of
+CPU (ORM queries, the analyses, the chart spec), so at 50 concurrent connections two cores
+answer in seconds (`benchmarks/site.py`). Most of that work gives the same answer until
+the data changes. Each collaborative has a `DataVersion` stamp that every change of its
+data or definition replaces with a new random number; cached entries are keyed on it, so
+a change makes new keys at once and old entries are simply never read again.
+
+What may be cached here: what follows from the data alone, for a given audience. Who may
+see what (`civicloop.core.access`) is always decided per request, before a cache is read;
+the audience (members, who read pending values, or the public, who read approved copies
+only) is part of every key, so a pending value never reaches the public through a cache.
+
+What changes the stamp (`bump`):
+- any ``save``/``delete``/many-to-many change of a model of the data apps (results,
+  measure, learn, table, declare, review) but the bulk rows `NOT_WATCHED`: the instance's
+  collaborative, or every collaborative when the instance does not carry one (an
+  indicator, an observation saved one by one);
+- `measure.signals.observations_changed` (every load, refresh and rollback, which write
+  in bulk) and `results.approval.approvals_changed`;
+- bulk writes that send neither call `bump` themselves (learn's stored analyses, the
+  set-up page's public/private switch).
+
+As a backstop for a bulk write added later without a `bump`, entries also expire after
+`TTL` seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import caches
+
+T = TypeVar("T")
+
+ALIAS = (
+    "data"  # settings.CACHES: its own store, so public pages and fragments do not evict each other
+)
+TTL = 600
+EVERY = 0  # the scope of a change whose collaborative is not known
+DATA_APPS = {"results", "measure", "learn", "table", "declare", "review"}
+
+
+def _new() -> int:
+    return secrets.randbits(62)
+
+
+def bump(collaborative_id: int | None = None) -> None:
+    """A new stamp for the collaborative (None: for every collaborative), in the current
+    transaction: readers see the new stamp no earlier than the data it stands for."""
+    from civicloop.core.models import DataVersion
+
+    scope = collaborative_id or EVERY
+    rows = DataVersion.objects.filter(scope=scope)
+    if rows.update(version=_new()):
+        return
+    # First change of this scope; a concurrent first change may insert it too, so write
+    # ours over whichever row won.
+    DataVersion.objects.bulk_create([DataVersion(scope=scope, version=0)], ignore_conflicts=True)
+    rows.update(version=_new())
+
+
+def version(collaborative_id: int) -> str:
+    """The collaborative's stamp (with every collaborative's), in one query."""
+    from civicloop.core.models import DataVersion
+
+    found = dict(
+        DataVersion.objects.filter(scope__in=(EVERY, collaborative_id)).values_list(
+            "scope", "version"
+        )
+    )
+    return f"{found.get(EVERY, 0)}.{found.get(collaborative_id, 0)}"
+
+
+def cached(parts: tuple, stamp: str, build: Callable[[], T]) -> T:
+    """`build()`'s value for `parts` (what it is of, for which audience) at data `stamp`,
+    built once and then read from the cache until the stamp changes."""
+    raw = ":".join(str(p) for p in parts)
+    key = f"civicloop:{stamp}:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
+    store = caches[ALIAS]
+    value = store.get(key)
+    if value is None:
+        value = build()
+        store.set(key, value, TTL)
+    return value
+
+
+# -- what bumps the stamp ---------------------------------------------------------------------
+
+# Rows written in bulk with their own announcement (a load, an approval, learn's analyse),
+# or that no cached fragment shows. Listening to their deletes would also cost every bulk
+# delete its fast path (Django then deletes row by row to send the signals).
+NOT_WATCHED = {
+    "results.Period",  # shared and never changed; a new one changes nothing shown
+    "results.Revision",
+    "results.ApprovalEvent",
+    "measure.QuarantinedRow",
+    "measure.Refresh",
+    "learn.SeriesAnalysis",
+    "learn.StrategyEffect",
+    "table.ZipArea",
+    "table.Ballot",
+    "table.Score",
+    "table.Dots",
+    "declare.DeclarationEvent",
+    "declare.Subscription",
+    "declare.Watch",
+    "declare.Alert",
+}
+# Saved one by one only outside the load path (the admin, a test); deleted in bulk by a
+# rollback, which announces itself.
+SAVES_ONLY = {"results.Observation"}
+
+
+def _collaborative_of(instance) -> int | None:
+    if instance._meta.label == "results.Collaborative":
+        return instance.pk
+    return getattr(instance, "collaborative_id", None)
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    bump(_collaborative_of(instance))
+
+
+def _m2m_changed(sender, instance, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        bump(_collaborative_of(instance))
+
+
+def _announced(sender=None, collaborative=None, **kwargs) -> None:
+    bump(getattr(collaborative, "pk", None))
+
+
+def connect() -> None:
+    """Wire `bump` to every change (called once, from the core app's ``ready``)."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from civicloop.measure.signals import observations_changed
+    from civicloop.results.approval import approvals_changed
+
+    for label in DATA_APPS:
+        for model in apps.get_app_config(label).get_models():
+            name = model._meta.label
+            if name in NOT_WATCHED:
+                continue
+            uid = f"civicloop-data-version-{name}"
+            post_save.connect(_changed, sender=model, dispatch_uid=uid)
+            if name not in SAVES_ONLY:
+                post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    _m2m_changed,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"{uid}-{field.name}",
+                )
+    observations_changed.connect(_announced, dispatch_uid="civicloop-data-version-load")
+    approvals_changed.connect(_announced, dispatch_uid="civicloop-data-version-approval")
