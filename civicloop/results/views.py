@@ -7,11 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from civicloop.core import access
+from civicloop.learn import words
 from civicloop.learn.evidence import headline_rows, indicator_evidence
+from civicloop.learn.store.curve import Row, curve_of, starts
 from civicloop.results import approval
-from civicloop.results.charts import Point, series_chart
+from civicloop.results.charts import BandPoint, Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
 from civicloop.results.queries import top_area
 
@@ -77,6 +80,7 @@ def result(request, slug: str, result_slug: str):
             "rows": rows,
             "measure_rows": measure_rows,
             "focus_areas": res.focus_areas.all(),
+            "talk": _conversation(request.user, collab, res),
         },
     )
 
@@ -143,8 +147,20 @@ def indicator(request, slug: str, indicator_slug: str):
                 obs.value + moe if moe is not None else None,
             )
         )
+    # The band reads approved values only; the headline's are among those already read.
+    headline = [
+        Row.of(o.period.kind, o.period.label, o.period.start, o.period.end, o.approved_value)
+        for o in observations
+        if area is not None
+        and o.series.area_id == area.pk
+        and o.series.group_id is None
+        and o.approved_value is not None
+    ]
+    curve = curve_of(ind, area, headline, starts([ind]).get(ind.pk))
     spec = series_chart(
         points,
+        forecast=[BandPoint(b.start, b.label, b.expected, b.lower, b.upper) for b in curve.band],
+        forecast_label=forecast_label(curve),
         title=f"{ind.name}, {area.name if area else ''}",
         unit=ind.unit,
         target=(ind.target_period.start.isoformat(), ind.target_value)
@@ -162,6 +178,8 @@ def indicator(request, slug: str, indicator_slug: str):
         "dimensions": dimensions,
         "by": by,
         "spec": spec,
+        "curve": curve,
+        "talk": _conversation(request.user, collab, ind, member),
         "observations": observations,
         "show_approval": member,
         "can_approve": member and access.can_approve(request.user, ind),
@@ -173,6 +191,21 @@ def indicator(request, slug: str, indicator_slug: str):
         template += "#panel"
         context["oob"] = True  # the panel brings the evidence for the new area along
     return render(request, template, context)
+
+
+def _conversation(user, collab: Collaborative, subject, member: bool | None = None) -> dict | None:
+    """The Turn the Curve conversation panel, for members (the public reads the declared
+    copy on the public site)."""
+    if not (access.is_member(user, collab) if member is None else member):
+        return None
+    from civicloop.review.conversation import panel
+
+    return panel(user, collab, subject)
+
+
+def forecast_label(curve) -> str:
+    """ "Baseline forecast, 95% band": how the band is named on every chart."""
+    return _("Baseline forecast, {level} band").format(level=words.level_text(curve.level))
 
 
 def _series_label(series: Series, by: str) -> str:
