@@ -13,7 +13,7 @@ def test_baseline_prints_each_indicators_band_and_verdict(cli, riverton):
     out = cli("learn", "baseline", "-c", "riverton")
     assert out.exit_code == 0, out.output
     assert "Turn the curve: Riverton" in out.output
-    assert "Emergency savings" in out.output and "turning the curve" in out.output
+    assert "Families able to cover" in out.output and "turning the curve" in out.output
     assert "not enough data: no start" in out.output
     assert "95% prediction band" in out.output
 

@@ -33,7 +33,7 @@ def test_the_working_app_draws_the_band_behind_the_actual_line(page, demo_server
 def test_the_public_page_draws_the_band_without_javascript(page, demo_server):
     page.goto(f"{demo_server}/public/c/riverton/indicators/emergency-savings/")
     figure = page.locator("figure.chart").first
-    assert figure.locator("g.forecast polygon").count() == 1
+    assert figure.locator(".chart-wide g.forecast polygon").count() == 1
     assert "Turn the curve:" in figure.inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     figure.screenshot(path=str(ARTIFACTS / "turn-the-curve-public.png"))
