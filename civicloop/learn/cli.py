@@ -174,7 +174,8 @@ def baseline(
     A straight line is fitted to the approved values before the work aimed at the
     indicator began (the earliest start of its strategies) and projected with its 95%
     prediction band; the latest value since is read against the band. Only a value
-    outside the band in the good direction is "turning the curve".
+    outside the band in the good direction is "turning the curve" (a survey estimate only
+    if its margin of error stays outside the band too).
 
     Example: [bold]civicloop learn baseline -c riverton --json[/bold]
     """

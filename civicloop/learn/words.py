@@ -64,6 +64,7 @@ BADGES = {
     "within_baseline": "",
     "no_data_since": "",
     "no_start": "",
+    "within_margin": "warn",
 }
 
 
@@ -461,6 +462,7 @@ _CURVE_SHORT = {
     "no_data_since": gettext_noop("no data since the start"),
     "not_enough_data": gettext_noop("not enough data"),
     "no_start": gettext_noop("not enough data: no start"),
+    "within_margin": gettext_noop("not turning yet: within the margin of error"),
 }
 
 
@@ -524,6 +526,13 @@ def curve_sentence(curve: dict, units: Units) -> str:
             "Turning the wrong way: in {label} the value, {value}, is {side} the {level} band "
             "of the baseline forecast ({range}), worse than the trend of {first} to "
             "{last} ({n} observations before the work began in {since}) foretold."
+        )
+    elif status == "within_margin":
+        values["margin"] = units.number(float(curve.get("latest_margin") or 0), units.decimals)
+        text = _(
+            "Not turning yet: in {label} the value, {value}, is {side} the {level} band of "
+            "the baseline forecast ({range}), but its margin of error (±{margin}) reaches "
+            "back into the band: the difference may be sampling noise."
         )
     else:
         text = _(

@@ -149,7 +149,14 @@ def indicator(request, slug: str, indicator_slug: str):
         )
     # The band reads approved values only; the headline's are among those already read.
     headline = [
-        Row.of(o.period.kind, o.period.label, o.period.start, o.period.end, o.approved_value)
+        Row.of(
+            o.period.kind,
+            o.period.label,
+            o.period.start,
+            o.period.end,
+            o.approved_value,
+            o.approved_margin_of_error,
+        )
         for o in observations
         if area is not None
         and o.series.area_id == area.pk

@@ -138,8 +138,8 @@ def headline_curves(collaborative: Collaborative, area: Area, on: date) -> dict[
     members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
     indicator_of = {s.pk: s.indicator_id for s in members}
     rows: dict[int, list] = {pk: [] for pk in indicators}
-    for sid, kind, label, start, end, value, _moe, _level in observations_as_of(indicator_of, on):
-        rows[indicator_of[sid]].append(Row.of(kind, label, start, end, value))
+    for sid, kind, label, start, end, value, moe, _level in observations_as_of(indicator_of, on):
+        rows[indicator_of[sid]].append(Row.of(kind, label, start, end, value, moe))
     begun = starts(indicators.values())
     out = {}
     for pk, ind in indicators.items():

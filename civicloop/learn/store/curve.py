@@ -57,7 +57,8 @@ class Curve(_Plain):
     """One indicator's baseline band and the verdict on its latest value since the start.
 
     status: better_than_baseline | worse_than_baseline | within_baseline | no_data_since |
-    not_enough_data | no_start.
+    not_enough_data | no_start | within_margin (a survey estimate outside the band whose
+    margin of error reaches back into it: it may be sampling noise, so no turn is claimed).
     """
 
     indicator: str
@@ -76,6 +77,7 @@ class Curve(_Plain):
     latest_expected: float | None = None
     latest_lower: float | None = None
     latest_upper: float | None = None
+    latest_margin: float | None = None  # the latest survey estimate's margin of error
     n_above: int = 0
     n_within: int = 0
     n_below: int = 0
@@ -180,8 +182,17 @@ def curve_of(
         )
     latest: dict[str, Any] = {}
     if not math.isnan(verdict.latest_time[0]):
+        last = by_time[float(verdict.latest_time[0])]
+        margin = getattr(last, "margin_of_error", None)
+        if margin is not None and status in ("better_than_baseline", "worse_than_baseline"):
+            # A survey estimate is only that: when its margin of error reaches back into
+            # the band, the difference may be sampling noise, and no turn is claimed.
+            low, high = last.value - abs(margin), last.value + abs(margin)
+            if high >= float(verdict.latest_lower[0]) and low <= float(verdict.latest_upper[0]):
+                status = "within_margin"
         latest = {
-            "latest_label": by_time[float(verdict.latest_time[0])].period.label,
+            "latest_margin": None if margin is None else abs(float(margin)),
+            "latest_label": last.period.label,
             "latest_value": float(verdict.latest_value[0]),
             "latest_expected": float(verdict.latest_expected[0]),
             "latest_lower": float(verdict.latest_lower[0]),
@@ -218,10 +229,11 @@ class Row:
 
     period: _Period
     value: float
+    margin_of_error: float | None = None
 
     @classmethod
-    def of(cls, kind: str, label: str, start: date, end: date, value: float) -> Row:
-        return cls(_Period(kind, label, start, end), value)
+    def of(cls, kind: str, label: str, start: date, end: date, value: float, margin=None) -> Row:
+        return cls(_Period(kind, label, start, end), value, margin)
 
 
 def indicator_curve(indicator: Indicator, area: Area | None) -> Curve:

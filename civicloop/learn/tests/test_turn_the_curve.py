@@ -102,6 +102,25 @@ def test_the_words_follow_the_band_and_the_direction(riverton, direction, last, 
     assert curve.latest_label == "2021" and curve.latest_value == last
 
 
+def test_a_survey_estimate_whose_margin_reaches_the_band_is_not_a_turn(riverton):
+    from datetime import date
+
+    from civicloop.learn.store.curve import Start
+
+    ind = Indicator(slug="x", name="X", unit="%", unit_kind="percent", decimals=1)
+    ind.direction = "higher"
+    before = [17.0, 17.6, 17.9, 18.6, 19.0, 19.4, 20.1, 20.5]
+    rows = _rows(before + [20.9, 40.0])
+    start = Start(date(2020, 1, 1), "2020")
+    clear = curve_of(ind, None, [*rows[:-1], Row(rows[-1].period, 40.0, 2.0)], start)
+    assert clear.status == "better_than_baseline" and clear.latest_margin == 2.0
+    upper = clear.latest_upper
+    noisy = curve_of(ind, None, [*rows[:-1], Row(rows[-1].period, 40.0, 40.0 - upper + 0.1)], start)
+    assert noisy.status == "within_margin" and words.badge(noisy.status) == "warn"
+    assert noisy.sentence.startswith("Not turning yet: in 2021 the value, 40.0%, is above")
+    assert "may be sampling noise" in noisy.sentence
+
+
 def test_no_claim_without_a_start_or_without_enough_history(riverton):
     from datetime import date
 

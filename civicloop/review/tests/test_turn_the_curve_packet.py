@@ -16,8 +16,8 @@ def test_the_packet_has_each_indicators_curve_as_plain_data(riverton):
     built = packet.build(riverton, todays_review().held_on)
     savings = packet.indicator(built, "emergency-savings")
     curve = savings["curve"]
-    assert curve["status"] == "better_than_baseline" and curve["level"] == 0.95
-    assert curve["band"] and curve["history"] and curve["sentence"].startswith("Turning the curve")
+    assert curve["status"] == "within_margin" and curve["level"] == 0.95
+    assert curve["band"] and curve["history"] and curve["sentence"].startswith("Not turning yet")
     reading = packet.indicator(built, "third-grade-reading")["curve"]
     assert reading["status"] == "no_start" and not reading["band"]
 
@@ -35,4 +35,4 @@ def test_the_packet_page_draws_the_band(client, alice, riverton):
     review = todays_review()
     html = client.get(reverse("review", args=["riverton", review.pk])).content.decode()
     assert 'id="turn-the-curve"' in html and 'class="forecast"' in html
-    assert "turning the curve" in html
+    assert "not turning yet: within the margin of error" in html
