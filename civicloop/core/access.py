@@ -259,3 +259,23 @@ def approvable_indicators(user, collaborative):
         return qs.none()
     orgs = memberships(user).filter(collaborative=collaborative).values("organisation")
     return qs.filter(stewards__in=orgs).distinct()
+
+
+# -- the Turn the Curve conversation ---------------------------------------------------------
+
+
+def can_edit_conversation(user, collaborative, indicator=None) -> bool:
+    """Backbone staff write every Turn the Curve conversation; a member of an indicator's
+    steward writes that indicator's (it knows the story behind its numbers)."""
+    if is_backbone(user, collaborative):
+        return True
+    if indicator is None or not getattr(user, "is_authenticated", False):
+        return False
+    orgs = memberships(user).filter(collaborative=collaborative).values("organisation")
+    return indicator.stewards.filter(pk__in=orgs).exists()
+
+
+def can_declare_conversation(user, collaborative) -> bool:
+    """Only a chair declares a conversation to the public, as a chair signs off every
+    declaration: the public reads the copy the chair declared."""
+    return Role.CHAIR in roles(user, collaborative)

@@ -42,6 +42,10 @@ TRACKED: dict[str, tuple[Callable, tuple[str, ...]]] = {
     "table.Commitment": (lambda o: o.collaborative_id, ("results", "strategies")),
     "table.PerformanceMeasure": (lambda o: o.commitment.collaborative_id, ()),
     "measure.Source": (lambda o: o.collaborative_id, ()),
+    "review.CurveConversation": (
+        lambda o: o.collaborative_id,
+        ("partners", "strategies", "commitments"),
+    ),
 }
 
 # Bookkeeping that changes with every load and says nothing about the definition.

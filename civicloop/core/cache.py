@@ -34,6 +34,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import caches
+from django.utils import translation
 
 T = TypeVar("T")
 
@@ -79,7 +80,8 @@ def version(collaborative_id: int) -> str:
 def cached(parts: tuple, stamp: str, build: Callable[[], T]) -> T:
     """`build()`'s value for `parts` (what it is of, for which audience) at data `stamp`,
     built once and then read from the cache until the stamp changes."""
-    raw = ":".join(str(p) for p in parts)
+    # Cached fragments hold sentences for people: the language is part of every key.
+    raw = ":".join(str(p) for p in (*parts, translation.get_language()))
     key = f"civicloop:{stamp}:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
     store = caches[ALIAS]
     value = store.get(key)

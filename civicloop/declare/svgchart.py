@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from civicloop.results.charts import Point
+from civicloop.learn.words import _
+from civicloop.results.charts import BandPoint, Point
 
 # Dark enough for 3:1 against white (WCAG 1.4.11), and told apart by marker shape too.
 PALETTE = (
@@ -63,11 +64,15 @@ def line_chart(
     height: int = 320,
     chart_id: str = "chart",
     heading: bool = False,
+    forecast: Sequence[BandPoint] = (),
+    forecast_label: str = "",
 ) -> str:
     """An SVG line chart: one line per series, margin-of-error bands, baseline and target.
 
     value_text formats a value as the indicator shows it ("38.5%"). heading draws the title
-    inside the image (for a chart that travels alone, e.g. ``chart.svg``).
+    inside the image (for a chart that travels alone, e.g. ``chart.svg``). forecast: the
+    headline's baseline forecast band (Turn the Curve), grey behind the lines with its
+    expected value dashed, named in the legend by `forecast_label`.
     """
     series: dict[str, list[Point]] = {}
     for p in points:
@@ -84,6 +89,9 @@ def line_chart(
         if mark is not None:
             days.append(_day(mark.start))
             values.append(mark.value)
+    for b in forecast:
+        days.append(_day(b.start))
+        values += [b.lower, b.upper]
     y_ticks = nice_ticks(min(values), max(values))
     y_lo, y_hi = y_ticks[0], y_ticks[-1]
     d_lo, d_hi = min(days), max(days)
@@ -94,7 +102,8 @@ def line_chart(
     top = 36 if heading else 16
     left = 14 + 7 * max(len(s) for s in labels)
     right = 18
-    legend_rows = _legend_rows(list(series), width - 20) if len(series) > 1 else []
+    names = list(series) + ([forecast_label] if forecast else [])
+    legend_rows = _legend_rows(names, width - 20) if len(names) > 1 else []
     plot_h = height - top - 28
     total_h = height + 22 * len(legend_rows)
     plot_w = width - left - right
@@ -111,7 +120,8 @@ def line_chart(
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" '
         f'font-size="12">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(describe(series, value_text, target))}</desc>',
+        f'<desc id="{chart_id}-desc">{escape(describe(series, value_text, target))}'
+        f"{escape(_describe_forecast(forecast, forecast_label, value_text))}</desc>",
     ]
     if heading:
         out.append(
@@ -136,6 +146,8 @@ def line_chart(
         f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>'
     )
+    if forecast:
+        out.append(_forecast(forecast, forecast_label, x, y, value_text))
     # One band, the first line's: several overlapping bands would hide the lines.
     headline = next(iter(series.values()))
     band = [p for p in headline if p.low is not None and p.high is not None]
@@ -193,6 +205,16 @@ def line_chart(
     for row in legend_rows:
         lx = 10.0
         for i, name in row:
+            if i >= len(series):  # the forecast band's entry
+                out.append(
+                    f'<rect x="{lx:.1f}" y="{ly - 6:.1f}" width="22" height="12" '
+                    f'fill="{FORECAST}" fill-opacity="0.35"/><line x1="{lx:.1f}" '
+                    f'x2="{lx + 22:.1f}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{MUTED}" '
+                    f'stroke-dasharray="5 3"/><text x="{lx + 28:.1f}" y="{ly + 4:.1f}" '
+                    f'fill="{INK}">{escape(name)}</text>'
+                )
+                lx += _legend_width(name)
+                continue
             colour = PALETTE[i % len(PALETTE)]
             out.append(
                 f'<line x1="{lx:.1f}" x2="{lx + 22:.1f}" y1="{ly:.1f}" y2="{ly:.1f}" '
@@ -204,6 +226,50 @@ def line_chart(
         ly += 22
     out.append("</svg>")
     return "".join(out)
+
+
+FORECAST = "#8a94a0"
+
+
+def _forecast(band, label: str, x, y, value_text) -> str:
+    """The grey band and its dashed expected line; one period's band is a bar."""
+    pts = sorted(band, key=lambda b: b.start)
+    tips = "; ".join(
+        f"{b.period}: {value_text(b.lower)} to {value_text(b.upper)}" for b in pts[:MAX_MARKERS]
+    )
+    title = f"<title>{escape(label)}: {escape(tips)}</title>"
+    if len(pts) == 1:
+        b = pts[0]
+        bx = x(_day(b.start))
+        return (
+            f'<g class="forecast"><rect x="{bx - 5:.1f}" y="{y(b.upper):.1f}" width="10" '
+            f'height="{max(y(b.lower) - y(b.upper), 1):.1f}" fill="{FORECAST}" '
+            f'fill-opacity="0.35"/>{title}</g>'
+        )
+    upper = [f"{x(_day(b.start)):.1f},{y(b.upper):.1f}" for b in pts]
+    lower = [f"{x(_day(b.start)):.1f},{y(b.lower):.1f}" for b in reversed(pts)]
+    path = " ".join(
+        f"{'M' if k == 0 else 'L'}{x(_day(b.start)):.1f},{y(b.expected):.1f}"
+        for k, b in enumerate(pts)
+    )
+    return (
+        f'<g class="forecast"><polygon points="{" ".join(upper + lower)}" fill="{FORECAST}" '
+        f'fill-opacity="0.35"/><path d="{path}" fill="none" stroke="{MUTED}" '
+        f'stroke-width="1.5" stroke-dasharray="6 4"/>{title}</g>'
+    )
+
+
+def _describe_forecast(band, label: str, value_text) -> str:
+    if not band:
+        return ""
+    last = max(band, key=lambda b: b.start)
+    return " " + _("{label}: in {period} expected {expected}, {lower} to {upper}.").format(
+        label=label,
+        period=last.period,
+        expected=value_text(last.expected),
+        lower=value_text(last.lower),
+        upper=value_text(last.upper),
+    )
 
 
 def describe(

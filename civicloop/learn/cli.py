@@ -1,4 +1,5 @@
-"""``civicloop learn trends | progress | effects | equity``: what the data say, from the terminal.
+"""``civicloop learn trends | progress | effects | equity | baseline``: what the data say, from
+the terminal.
 
 Each command brings the stored results up to date first (only series that a load changed
 are recomputed), prints a Rich table, or with ``--json`` a JSON list for machines.
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
     learn.command()(progress)
     learn.command()(effects)
     learn.command()(equity)
+    learn.command()(baseline)
     learn.command()(analyse)
     app.add_typer(learn, name="learn")
 
@@ -94,6 +96,8 @@ _STYLE = {
     "cannot_tell": "yellow",
     "closing": "green",
     "widening": "red",
+    "better_than_baseline": "green",
+    "worse_than_baseline": "red",
 }
 
 
@@ -157,6 +161,78 @@ def trends(
     console.print(
         f"[dim]Adjusted across {rows[0].family_size if rows else 0} indicators; "
         "'improving' or 'worsening' only when the adjusted p is below 0.05.[/dim]"
+    )
+
+
+def baseline(
+    collaborative: CollaborativeOption = None,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Turn the curve: each indicator's baseline forecast band and whether its curve turns.
+
+    A straight line is fitted to the approved values before the work aimed at the
+    indicator began (the earliest start of its strategies) and projected with its 95%
+    prediction band; the latest value since is read against the band. Only a value
+    outside the band in the good direction is "turning the curve" (a survey estimate only
+    if its margin of error stays outside the band too).
+
+    Example: [bold]civicloop learn baseline -c riverton --json[/bold]
+    """
+    from django.utils.translation import gettext as _
+
+    collab, the_area = _start(collaborative, area)
+    from civicloop.learn.store.curve import collaborative_curves
+    from civicloop.results.models import Indicator
+    from civicloop.results.queries import top_area
+
+    place = the_area or top_area(collab)
+    indicators = list(
+        Indicator.objects.filter(result__collaborative=collab)
+        .population()
+        .select_related("result")
+        .order_by("result__order", "order", "name")
+    )
+    curves = collaborative_curves(indicators, place)
+    if as_json:
+        print(json.dumps([{**c.as_dict(), "turning": c.turning} for c in curves], indent=2))
+        return
+    table = _table(
+        _("Turn the curve: {name}, {area}").format(
+            name=collab.name, area=place.name if place else ""
+        ),
+        (
+            (_("Indicator"), "left"),
+            (_("Curve"), "left"),
+            (_("Since"), "left"),
+            (_("Fitted to"), "left"),
+            (_("Latest"), "left"),
+            (_("Value"), "right"),
+            (_("Expected"), "right"),
+            (_("95% band"), "right"),
+        ),
+    )
+    for c in curves:
+        fitted = f"{c.fit_from}–{c.fit_to} (n={c.n_fit})" if c.n_fit else f"n={c.n_fit}"
+        table.add_row(
+            c.name,
+            _styled(c.status, c.short),
+            c.since or "—",
+            fitted if c.since else "—",
+            c.latest_label or "—",
+            _n(c.latest_value),
+            _n(c.latest_expected),
+            f"{_n(c.latest_lower)} to {_n(c.latest_upper)}" if c.latest_lower is not None else "—",
+        )
+    console.print(table)
+    console.print(
+        "[dim]"
+        + _(
+            "Band: the 95% prediction band of a straight line fitted to the approved values "
+            "before the work began; 'turning the curve' only when the latest value is outside "
+            "it in the good direction."
+        )
+        + "[/dim]"
     )
 
 

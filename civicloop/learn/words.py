@@ -29,6 +29,8 @@ from typing import Any
 __all__ = [
     "Units",
     "badge",
+    "curve_sentence",
+    "curve_short",
     "effect_sentence",
     "its_sentence",
     "latest_change_sentence",
@@ -126,6 +128,12 @@ BADGES = {
     "harmful": "bad",
     "too_early_to_tell": "",
     "cannot_tell": "warn",
+    "better_than_baseline": "good",
+    "worse_than_baseline": "bad",
+    "within_baseline": "",
+    "no_data_since": "",
+    "no_start": "",
+    "within_margin": "warn",
 }
 
 
@@ -616,3 +624,95 @@ def its_sentence(effect: Any, units: Units) -> str | None:
         "by": by,
         "interval": interval,
     }
+
+
+# -- turn the curve ------------------------------------------------------------------------------
+
+
+_CURVE_SHORT = {
+    "better_than_baseline": gettext_noop("turning the curve"),
+    "worse_than_baseline": gettext_noop("turning the wrong way"),
+    "within_baseline": gettext_noop("not turning: within the forecast band"),
+    "no_data_since": gettext_noop("no data since the start"),
+    "not_enough_data": gettext_noop("not enough data"),
+    "no_start": gettext_noop("not enough data: no start"),
+    "within_margin": gettext_noop("not turning yet: within the margin of error"),
+}
+
+
+def curve_short(status: str) -> str:
+    """A few words for a table cell: "turning the curve", "within the forecast band"..."""
+    return _(_CURVE_SHORT.get(status, "not enough data"))
+
+
+def curve_sentence(curve: dict, units: Units) -> str:
+    """Whether the curve is turning: the latest value against the baseline forecast band,
+    with the band's level and what the forecast was fitted to.
+
+    >>> u = Units("percent", "%", 1)
+    >>> c = {"status": "better_than_baseline", "level": 0.95, "since": "2020", "n_fit": 8,
+    ...      "min_fit": 3, "fit_from": "2012", "fit_to": "2019", "latest_label": "2023",
+    ...      "latest_value": 30.2, "latest_lower": 31.0, "latest_upper": 33.4,
+    ...      "latest_expected": 32.2, "method": "linear"}
+    >>> curve_sentence(c, u)  # doctest: +NORMALIZE_WHITESPACE
+    'Turning the curve: in 2023 the value, 30.2%, is below the 95% band of the baseline
+    forecast (between 31.0% and 33.4%), better than the trend of 2012 to 2019 (8 observations before
+    the work began in 2020) foretold.'
+    """
+    status = curve.get("status", "not_enough_data")
+    since = curve.get("since") or ""
+    n_fit = int(curve.get("n_fit") or 0)
+    if status == "no_start":
+        return _(
+            "Not enough data: no strategy aimed at this indicator has a start period, so "
+            'there is no "before" to forecast from.'
+        )
+    if status == "not_enough_data":
+        return _(
+            "Not enough data: {n} observations before the work began in {since}; the "
+            "baseline forecast needs at least {min}."
+        ).format(n=n_fit, since=since, min=int(curve.get("min_fit") or 3))
+    if status == "no_data_since":
+        return _("No data since the work began in {since}: the curve cannot be read yet.").format(
+            since=since
+        )
+    values = {
+        "label": curve.get("latest_label"),
+        "value": units.value(curve.get("latest_value")),
+        "level": level_text(float(curve.get("level") or 0.95)),
+        "range": units.between(curve.get("latest_lower"), curve.get("latest_upper")),
+        "first": curve.get("fit_from"),
+        "last": curve.get("fit_to"),
+        "n": n_fit,
+        "since": since,
+    }
+    latest, lower = curve.get("latest_value"), curve.get("latest_lower")
+    side = _("below") if latest is not None and lower is not None and latest < lower else _("above")
+    values["side"] = side
+    if status == "better_than_baseline":
+        text = _(
+            "Turning the curve: in {label} the value, {value}, is {side} the {level} band of "
+            "the baseline forecast ({range}), better than the trend of {first} to "
+            "{last} ({n} observations before the work began in {since}) foretold."
+        )
+    elif status == "worse_than_baseline":
+        text = _(
+            "Turning the wrong way: in {label} the value, {value}, is {side} the {level} band "
+            "of the baseline forecast ({range}), worse than the trend of {first} to "
+            "{last} ({n} observations before the work began in {since}) foretold."
+        )
+    elif status == "within_margin":
+        values["margin"] = units.number(float(curve.get("latest_margin") or 0), units.decimals)
+        text = _(
+            "Not turning yet: in {label} the value, {value}, is {side} the {level} band of "
+            "the baseline forecast ({range}), but its margin of error (±{margin}) reaches "
+            "back into the band: the difference may be sampling noise."
+        )
+    else:
+        text = _(
+            "Not turning yet: in {label} the value, {value}, is within the {level} band of "
+            "the baseline forecast ({range}), where the trend of {first} to {last} "
+            "({n} observations before the work began in {since}) would put it; the data "
+            "cannot tell it from that trend."
+        )
+    return text.format(**values)

@@ -28,9 +28,15 @@ def series_chart(
     unit: str,
     target: tuple[str, float] | None = None,
     baseline: tuple[str, float] | None = None,
+    forecast: Sequence[BandPoint] = (),
+    forecast_label: str = "",
     height: int = 280,
 ) -> dict:
-    """A line per series, a margin-of-error band where known, and the target as a marked point."""
+    """A line per series, a margin-of-error band where known, and the target as a marked point.
+
+    forecast: the headline's baseline forecast band (Turn the Curve), drawn grey behind the
+    lines with its expected value dashed, named by `forecast_label` in its tooltip.
+    """
     data = [
         {
             "series": p.series,
@@ -62,6 +68,8 @@ def series_chart(
         {"field": "value", "title": unit, "format": ",.1f"},
     ]
     layers: list[dict] = []
+    if forecast:
+        layers.append(_forecast_layer(forecast, forecast_label, unit, x))
     if any(p.low is not None for p in points):
         layers.append(
             {
@@ -142,6 +150,75 @@ def series_chart(
         "data": {"values": data},
         "layer": layers,
         "config": {"font": "system-ui, sans-serif", "axis": {"labelFontSize": 12}},
+    }
+
+
+@dataclass(frozen=True)
+class BandPoint:
+    """One period of a baseline forecast band (see `civicloop.learn.store.curve`)."""
+
+    start: str  # ISO date, the x position
+    period: str
+    expected: float
+    lower: float
+    upper: float
+
+
+def _forecast_layer(band: Sequence[BandPoint], label: str, unit: str, x: dict) -> dict:
+    values = [
+        {
+            "date": b.start,
+            "period": b.period,
+            "expected": b.expected,
+            "lower": b.lower,
+            "upper": b.upper,
+            "band": label,
+        }
+        for b in band
+    ]
+    from django.utils.translation import gettext as _
+
+    tooltip = [
+        {"field": "band", "title": " "},
+        {"field": "period", "title": _("Period")},
+        {"field": "expected", "title": _("Expected"), "format": ",.1f"},
+        {"field": "lower", "title": _("From"), "format": ",.1f"},
+        {"field": "upper", "title": _("To"), "format": ",.1f"},
+    ]
+    date = {**x, "field": "date"}
+    return {
+        "data": {"values": values},
+        "layer": [
+            {
+                # A single period's band is a bar, not an area of zero width.
+                "mark": {
+                    "type": "area" if len(values) > 1 else "rule",
+                    "color": "#8a94a0",
+                    "opacity": 0.35,
+                    **({} if len(values) > 1 else {"strokeWidth": 8}),
+                },
+                "encoding": {
+                    "x": date,
+                    "y": {"field": "lower", "type": "quantitative", "title": unit},
+                    "y2": {"field": "upper"},
+                    "tooltip": tooltip,
+                },
+                "name": "forecast_band",
+            },
+            {
+                "mark": {
+                    "type": "line",
+                    "strokeDash": [6, 4],
+                    "color": "#4a5563",
+                    "strokeWidth": 1.5,
+                },
+                "encoding": {
+                    "x": date,
+                    "y": {"field": "expected", "type": "quantitative"},
+                    "tooltip": tooltip,
+                },
+            },
+        ],
     }
 
 

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from civicloop.core import access
 from civicloop.core import cache as data_cache
+from civicloop.learn import words
 from civicloop.learn.evidence import headline_rows, indicator_evidence
+from civicloop.learn.store.curve import Row, curve_of, starts
 from civicloop.results import approval
-from civicloop.results.charts import Point, series_chart
+from civicloop.results.charts import BandPoint, Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
 from civicloop.results.queries import top_area
 
@@ -80,6 +82,7 @@ def result(request, slug: str, result_slug: str):
             "rows": rows,
             "measure_rows": measure_rows,
             "focus_areas": res.focus_areas.all(),
+            "talk": _conversation(request.user, collab, res),
         },
     )
 
@@ -120,6 +123,7 @@ def indicator(request, slug: str, indicator_slug: str):
         "dimensions": choices["dimensions"],
         "by": by,
         **panel,
+        "talk": _conversation(request.user, collab, ind, member),
         "show_approval": member,
         "can_approve": member and access.can_approve(request.user, ind),
     }
@@ -190,8 +194,27 @@ def _panel(ind, area, by: str, member: bool) -> dict:
                 obs.value + moe if moe is not None else None,
             )
         )
+    # The band reads approved values only; the headline's are among those already read.
+    headline = [
+        Row.of(
+            o.period.kind,
+            o.period.label,
+            o.period.start,
+            o.period.end,
+            o.approved_value,
+            o.approved_margin_of_error,
+        )
+        for o in observations
+        if area is not None
+        and o.series.area_id == area.pk
+        and o.series.group_id is None
+        and o.approved_value is not None
+    ]
+    curve = curve_of(ind, area, headline, starts([ind]).get(ind.pk))
     spec = series_chart(
         points,
+        forecast=[BandPoint(b.start, b.label, b.expected, b.lower, b.upper) for b in curve.band],
+        forecast_label=forecast_label(curve),
         title=f"{ind.name}, {area.name if area else ''}",
         unit=ind.unit,
         target=(ind.target_period.start.isoformat(), ind.target_value)
@@ -203,10 +226,26 @@ def _panel(ind, area, by: str, member: bool) -> dict:
     )
     return {
         "spec": spec,
+        "curve": curve,
         "observations": observations,
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
         "evidence": indicator_evidence(ind, area, show_effects=member, lines=chosen, by=by),
     }
+
+
+def _conversation(user, collab: Collaborative, subject, member: bool | None = None) -> dict | None:
+    """The Turn the Curve conversation panel, for members (the public reads the declared
+    copy on the public site)."""
+    if not (access.is_member(user, collab) if member is None else member):
+        return None
+    from civicloop.review.conversation import panel
+
+    return panel(user, collab, subject)
+
+
+def forecast_label(curve) -> str:
+    """ "Baseline forecast, 95% band": how the band is named on every chart."""
+    return _("Baseline forecast, {level} band").format(level=words.level_text(curve.level))
 
 
 def _series_label(series: Series, by: str) -> str:

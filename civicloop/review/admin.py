@@ -33,3 +33,10 @@ class DecisionAdmin(ReadOnly):
 class StrategyChangeAdmin(ReadOnly):
     list_display = ["strategy", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status"]
+
+
+@admin.register(models.CurveConversation)
+class CurveConversationAdmin(ReadOnly):
+    # Written on its own page (access decides who), declared by a chair: read-only here.
+    list_display = ["__str__", "collaborative", "updated_at", "declared_at"]
+    list_filter = ["collaborative"]

@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from civicloop.learn import words
 from civicloop.learn.models import StrategyEffect
 from civicloop.learn.store import (
     effects_from_batches,
@@ -126,6 +127,31 @@ def headline_entries(
     members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
     entries = entries_from_batches(load_batches_as_of(members, indicators, on), indicators)
     return population_in_order(indicators, judged_entries(members, entries, indicators))
+
+
+def headline_curves(collaborative: Collaborative, area: Area, on: date) -> dict[int, dict]:
+    """{indicator id: its Turn the Curve (`civicloop.learn.store.curve`) as plain data} for
+    the headline series in `area`, from the values as of `on`; ready to freeze."""
+    from civicloop.learn.store.curve import Row, curve_of, starts
+
+    indicators = collaborative_indicators(collaborative)
+    members = list(collaborative_series(collaborative).filter(area=area, group__isnull=True))
+    indicator_of = {s.pk: s.indicator_id for s in members}
+    rows: dict[int, list] = {pk: [] for pk in indicators}
+    for sid, kind, label, start, end, value, moe, _level in observations_as_of(indicator_of, on):
+        rows[indicator_of[sid]].append(Row.of(kind, label, start, end, value, moe))
+    begun = starts(indicators.values())
+    out = {}
+    for pk, ind in indicators.items():
+        curve = curve_of(ind, area, rows[pk], begun.get(pk)).as_dict()
+        out[pk] = {
+            **curve,
+            "badge": words.badge(curve["status"]),
+            "short": words.curve_short(curve["status"]),
+            "unit_kind": ind.unit_kind,
+            "decimals": ind.decimals,
+        }
+    return out
 
 
 def strategy_effects(collaborative: Collaborative, on: date) -> list[Effect]:

@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from civicloop.table.models import StrategyStatus
 
@@ -146,3 +147,152 @@ class StrategyChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy}: {self.from_status} → {self.to_status}"
+
+
+class CurveConversation(models.Model):
+    """The Turn the Curve conversation about one indicator or one result, as the table
+    holds it at its reviews: how are we doing, the story behind the curve, the partners
+    with a role to play, what works (with evidence links) and the action plan (linked to
+    strategies and commitments).
+
+    Backbone staff write it (and an indicator's stewards write that indicator's); every
+    change is kept by the audit trail (`civicloop.core.audit`). The public reads only the
+    copy a chair declared (`declared`), never the working text: a later edit waits for the
+    next declaration, as a pending value waits for its approval.
+    """
+
+    collaborative = models.ForeignKey(
+        "results.Collaborative", on_delete=models.CASCADE, related_name="curve_conversations"
+    )
+    indicator = models.OneToOneField(
+        "results.Indicator",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="curve_conversation",
+    )
+    result = models.OneToOneField(
+        "results.Result",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="curve_conversation",
+    )
+    how_are_we_doing = models.TextField(
+        _("How are we doing?"),
+        blank=True,
+        help_text=_("Where the curve is and where it is heading, in the table's words."),
+    )
+    story = models.TextField(
+        _("The story behind the curve"),
+        blank=True,
+        help_text=_("The causes and forces at work, positive and negative."),
+    )
+    partners = models.ManyToManyField(
+        "table.Organisation",
+        blank=True,
+        related_name="curve_conversations",
+        verbose_name=_("Partners with a role to play"),
+    )
+    partners_roles = models.TextField(
+        _("The role each partner can play"),
+        blank=True,
+        help_text=_("Including partners not yet at the table."),
+    )
+    what_works = models.TextField(
+        _("What works"),
+        blank=True,
+        help_text=_("What could work to turn the curve, including no-cost and low-cost ideas."),
+    )
+    evidence_links = models.JSONField(
+        _("Evidence of what works"),
+        default=list,
+        blank=True,
+        help_text=_("A list of {title, url}: each url an http:// or https:// address."),
+    )
+    action_plan = models.TextField(_("Action plan"), blank=True)
+    strategies = models.ManyToManyField(
+        "table.Strategy",
+        blank=True,
+        related_name="curve_conversations",
+        verbose_name=_("Strategies in the action plan"),
+    )
+    commitments = models.ManyToManyField(
+        "table.Commitment",
+        blank=True,
+        related_name="curve_conversations",
+        verbose_name=_("Commitments in the action plan"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declared = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The copy the public reads, as a chair declared it (see `declare_copy`).",
+    )
+    declared_at = models.DateTimeField(null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(indicator__isnull=False, result__isnull=True)
+                    | models.Q(indicator__isnull=True, result__isnull=False)
+                ),
+                name="curve_conversation_about_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.indicator or self.result)
+
+    def save(self, *args, **kwargs):
+        # Validated on the model, whoever saves it: a form, the API or a script.
+        self.clean_fields(exclude=["collaborative", "indicator", "result", "updated_by"])
+        self.clean()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from civicloop.core.netguard import web_link
+
+        if not isinstance(self.evidence_links, list):
+            raise ValidationError({"evidence_links": _("Evidence links are a list.")})
+        problems = []
+        for i, link in enumerate(self.evidence_links, 1):
+            if not isinstance(link, dict) or not str(link.get("url") or "").strip():
+                problems.append(_("Link {n} has no address.").format(n=i))
+                continue
+            try:
+                web_link(str(link["url"]).strip())
+            except ValidationError:
+                problems.append(
+                    _("Link {n}: enter a web address starting with http:// or https://.").format(
+                        n=i
+                    )
+                )
+        if problems:
+            raise ValidationError({"evidence_links": problems})
+
+    def working_copy(self) -> dict:
+        """The conversation as plain data (what the packet shows and a declaration keeps)."""
+        return {
+            "how_are_we_doing": self.how_are_we_doing,
+            "story": self.story,
+            "partners": [o.name for o in self.partners.all()],
+            "partners_roles": self.partners_roles,
+            "what_works": self.what_works,
+            "evidence_links": [
+                {"title": str(link.get("title") or link["url"]), "url": str(link["url"])}
+                for link in self.evidence_links
+            ],
+            "action_plan": self.action_plan,
+            "strategies": [s.name for s in self.strategies.all()],
+            "commitments": [f"{c.organisation}: {c.title}" for c in self.commitments.all()],
+        }

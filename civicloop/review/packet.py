@@ -104,6 +104,7 @@ def build(collaborative: Collaborative, on: date) -> dict:
         "rounds": _open_rounds(collaborative, on),
         "owed": _owed(collaborative, on, previous, strategies),
         "rules": [{"decision": d, "label": label(d), "text": t} for d, t in RULES],
+        "result_conversations": _result_conversations(collaborative),
     }
     packet["counts"] = {
         "strategies": len(strategies),
@@ -156,6 +157,8 @@ def indicator(packet: dict, slug: str) -> dict | None:
 def indicator_rows(collaborative: Collaborative, on: date) -> list[dict]:
     """Each indicator's verdict, progress and latest value in the top area, as of `on`."""
     area = top_area(collaborative)
+    curves = asof.headline_curves(collaborative, area, on)
+    talks = _conversations(collaborative)
     out = []
     for ind, entry in asof.headline_entries(collaborative, area, on):
         units = words.Units.of(ind)
@@ -205,9 +208,35 @@ def indicator_rows(collaborative: Collaborative, on: date) -> list[dict]:
                     "sentence": words.progress_sentence(entry, units),
                 },
                 "margin": margin,
+                "curve": curves.get(ind.pk),
+                "conversation": talks.get(("indicator", ind.pk)),
             }
         )
     return out
+
+
+def _conversations(collaborative: Collaborative) -> dict[tuple[str, int], dict]:
+    """{("indicator" | "result", pk): its Turn the Curve conversation as it stands}: the
+    table's own working text (the packet is for the table, declared or not)."""
+    from civicloop.review.models import CurveConversation
+
+    found = CurveConversation.objects.filter(collaborative=collaborative).prefetch_related(
+        "partners", "strategies", "commitments__organisation"
+    )
+    out = {}
+    for c in found:
+        key = ("indicator", c.indicator_id) if c.indicator_id else ("result", c.result_id)
+        out[key] = c.working_copy()
+    return out
+
+
+def _result_conversations(collaborative: Collaborative) -> list[dict]:
+    talks = _conversations(collaborative)
+    return [
+        {"slug": r.slug, "title": r.title, "conversation": talks[("result", r.pk)]}
+        for r in collaborative.results.order_by("order", "title")
+        if ("result", r.pk) in talks
+    ]
 
 
 def _previous_states(collaborative: Collaborative, previous: Review) -> dict[str, dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from civicloop.review import views
+from civicloop.review import conversation, views
 
 urlpatterns = [
     path("strategies/", views.strategies, name="strategies"),
@@ -18,4 +18,14 @@ urlpatterns = [
         "reviews/<int:pk>/decide/<slug:strategy_slug>/", views.review_decide, name="review_decide"
     ),
     path("decisions/", views.decisions, name="review_decisions"),
+    path(
+        "turn-the-curve/<str:kind>/<slug:subject_slug>/",
+        conversation.edit,
+        name="conversation_edit",
+    ),
+    path(
+        "turn-the-curve/<str:kind>/<slug:subject_slug>/declare/",
+        conversation.declare,
+        name="conversation_declare",
+    ),
 ]

@@ -15,12 +15,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from civicloop import __version__
 from civicloop.declare import svgchart
 from civicloop.declare.public.links import Site, path_of
 from civicloop.declare.public.snapshot import Snapshot, public_collaboratives
-from civicloop.results.charts import Point, sparkline
+from civicloop.results.charts import BandPoint, Point, sparkline
 from civicloop.results.models import Indicator, Network, UnitKind
 
 HTML = "text/html; charset=utf-8"
@@ -132,6 +133,7 @@ def result(site: Site, snap: Snapshot, res) -> Page:
             "result": result_rows(snap, res),
             "declarations": [d for d in snap.declarations if d.indicator_id in ids],
             "focus_areas": list(res.focus_areas.all()),
+            "conversation": declared_conversation(res),
         },
     )
 
@@ -148,6 +150,7 @@ def indicator(site: Site, snap: Snapshot, ind: Indicator) -> Page:
             "evidence": snap.evidence(ind),
             "charts": charts_for(snap, ind),
             "embed_snippet": embed_snippet(here, ind),
+            "conversation": declared_conversation(ind),
         },
     )
 
@@ -232,6 +235,14 @@ def _frame(snap: Snapshot, section: str = "", crumbs=()) -> dict[str, Any]:
         "section": section,
         "crumbs": list(crumbs),
     }
+
+
+def declared_conversation(subject) -> dict | None:
+    """The Turn the Curve conversation a chair declared about a public indicator or result
+    (callers pass only what the snapshot shows): the declared copy, never later edits."""
+    from civicloop.review.conversation import public_copy
+
+    return public_copy(subject)
 
 
 def result_rows(snap: Snapshot, res) -> dict[str, Any]:
@@ -321,6 +332,9 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
         if ind.baseline_period and ind.baseline_value is not None
         else None
     )
+    curve = snap.curve(ind)
+    forecast = [BandPoint(b.start, b.label, b.expected, b.lower, b.upper) for b in curve.band]
+    forecast_label = _("Baseline forecast, {level} band").format(level=curve.level_text)
     specs = [
         (
             "headline",
@@ -357,6 +371,7 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
         chart_id = f"{ind.slug}-{key}"
 
         def draw(chart_id, narrow=False, points=points, title=title, tgt=tgt, base=base):
+            # Every chart has the headline line, so every chart gets its forecast band.
             size = {"width": 440, "height": 300} if narrow else {}
             return svgchart.line_chart(
                 points,
@@ -366,6 +381,8 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
                 baseline=base,
                 chart_id=chart_id,
                 heading=heading,
+                forecast=forecast,
+                forecast_label=forecast_label,
                 **size,
             )
 
@@ -383,6 +400,9 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
                 "baseline": base,
                 "target_text": fmt(tgt.value) if tgt else "",
                 "baseline_text": fmt(base.value) if base else "",
+                "curve": curve if key == "headline" else None,
+                "forecast": bool(forecast),
+                "forecast_level": curve.level_text,
             }
         )
     return out

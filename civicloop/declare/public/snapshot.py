@@ -63,6 +63,7 @@ class Snapshot:
         self.everything = everything
         self.area: Area | None = top_area(collaborative)
         self.charts: dict[tuple, list] = {}  # drawn once per build: page, embed and report
+        self.curves: dict[int, Any] = {}
 
     @classmethod
     def of(cls, slug: str) -> Snapshot:
@@ -204,6 +205,31 @@ class Snapshot:
             effect_evidence(e, units) for e in self.declared_effects.get(indicator.pk, [])
         ]
         return out
+
+    @cached_property
+    def starts(self) -> dict:
+        """{indicator id: when the work aimed at it began}, for Turn the Curve."""
+        from civicloop.learn.store.curve import starts
+
+        return starts(self.indicators)
+
+    def curve(self, indicator: Indicator):
+        """The indicator's baseline forecast band and verdict (`civicloop.learn.store.curve`),
+        from the approved headline values this reader sees; computed once per snapshot."""
+        from civicloop.learn.store.curve import curve_of
+
+        if indicator.pk not in self.curves:
+            headline = [
+                o
+                for o in self.observations(indicator)
+                if self.area is not None
+                and o.series.area_id == self.area.pk
+                and o.series.group_id is None
+            ]
+            self.curves[indicator.pk] = curve_of(
+                indicator, self.area, headline, self.starts.get(indicator.pk)
+            )
+        return self.curves[indicator.pk]
 
     def verdict(self, indicator: Indicator) -> dict[str, str]:
         """Short words for a table cell: the trend and progress badges."""

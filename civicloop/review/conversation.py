@@ -1,0 +1,234 @@
+"""The Turn the Curve conversation: its form, its pages, its history and its public copy.
+
+One conversation per indicator and per result (`CurveConversation`). Its edit page is in
+the working app, for those `access.can_edit_conversation` allows; a chair declares it
+(`access.can_declare_conversation`), which keeps a copy for the public: the public site
+shows that copy only, and only for what is itself public (a public indicator, a result
+with public indicators). Every change is in the audit trail, shown under the conversation.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civicloop.core import access
+from civicloop.results.models import Collaborative, Indicator, Result
+from civicloop.review.models import CurveConversation
+from civicloop.table.models import Commitment, Organisation, Strategy
+
+TEXT_FIELDS = ("how_are_we_doing", "story", "partners_roles", "what_works", "action_plan")
+
+
+def conversation_for(subject: Indicator | Result) -> CurveConversation | None:
+    """The saved conversation about `subject`, if there is one."""
+    return (
+        CurveConversation.objects.filter(
+            **{"indicator" if isinstance(subject, Indicator) else "result": subject}
+        )
+        .select_related("declared_by")
+        .first()
+    )
+
+
+def _unsaved(collab: Collaborative, subject: Indicator | Result) -> CurveConversation:
+    kind = "indicator" if isinstance(subject, Indicator) else "result"
+    return CurveConversation(collaborative=collab, **{kind: subject})
+
+
+# -- the form ---------------------------------------------------------------------------------
+
+
+class LinksField(forms.CharField):
+    """Evidence links, one a line: "title | https://..." (or the address alone)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(
+                f"{link.get('title')} | {link.get('url')}"
+                if link.get("title")
+                else str(link.get("url"))
+                for link in value
+            )
+        return value
+
+    def to_python(self, value) -> list[dict]:
+        links = []
+        for line in str(value or "").splitlines():
+            if not line.strip():
+                continue
+            title, sep, url = line.rpartition("|")
+            if not sep:
+                title, url = "", line
+            links.append({"title": title.strip(), "url": url.strip()})
+        return links
+
+
+class ConversationForm(forms.ModelForm):
+    evidence_links = LinksField(
+        required=False,
+        label=gettext_lazy("Evidence of what works"),
+        help_text=gettext_lazy(
+            'One link a line: "title | https://address". Only http:// and https:// addresses.'
+        ),
+    )
+
+    class Meta:
+        model = CurveConversation
+        fields = [
+            "how_are_we_doing",
+            "story",
+            "partners",
+            "partners_roles",
+            "what_works",
+            "evidence_links",
+            "action_plan",
+            "strategies",
+            "commitments",
+        ]
+        widgets = {
+            "partners": forms.CheckboxSelectMultiple,
+            "strategies": forms.CheckboxSelectMultiple,
+            "commitments": forms.CheckboxSelectMultiple,
+            **{f: forms.Textarea(attrs={"rows": 4}) for f in TEXT_FIELDS},
+        }
+
+    def __init__(self, *args, collaborative: Collaborative, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this collaborative's partners, strategies and commitments can be linked.
+        self.fields["partners"].queryset = Organisation.objects.filter(
+            collaborative=collaborative
+        ).order_by("name")
+        self.fields["strategies"].queryset = Strategy.objects.filter(
+            collaborative=collaborative
+        ).order_by("name")
+        self.fields["commitments"].queryset = (
+            Commitment.objects.filter(collaborative=collaborative)
+            .select_related("organisation")
+            .order_by("organisation__name", "title")
+        )
+        self.fields["commitments"].label_from_instance = lambda c: f"{c.organisation}: {c.title}"
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # The model's own validation (its links' addresses) reported on the field.
+        try:
+            self.instance.clean()
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+def _subject(request, slug: str, kind: str, subject_slug: str):
+    collab = get_object_or_404(Collaborative, slug=slug)
+    if not access.is_member(request.user, collab):
+        raise Http404("No such collaborative")
+    if kind == "indicators":
+        subject = get_object_or_404(
+            Indicator.objects.select_related("result"),
+            result__collaborative=collab,
+            slug=subject_slug,
+        )
+    elif kind == "results":
+        subject = get_object_or_404(Result, collaborative=collab, slug=subject_slug)
+    else:
+        raise Http404("No such page")
+    return collab, subject
+
+
+@login_required
+def edit(request, slug: str, kind: str, subject_slug: str):
+    """Write the conversation about an indicator or a result."""
+    collab, subject = _subject(request, slug, kind, subject_slug)
+    indicator = subject if isinstance(subject, Indicator) else None
+    if not access.can_edit_conversation(request.user, collab, indicator):
+        raise PermissionDenied(_("You may not edit this conversation."))
+    instance = conversation_for(subject) or _unsaved(collab, subject)
+    form = ConversationForm(request.POST or None, instance=instance, collaborative=collab)
+    if request.method == "POST" and form.is_valid():
+        conversation = form.save(commit=False)
+        conversation.updated_by = request.user
+        conversation.save()
+        form.save_m2m()
+        messages.success(request, _("The Turn the Curve conversation is saved."))
+        return redirect(subject.get_absolute_url() + "#conversation")
+    return render(
+        request,
+        "review/conversation_form.html",
+        {"collaborative": collab, "subject": subject, "form": form},
+    )
+
+
+@login_required
+def declare(request, slug: str, kind: str, subject_slug: str):
+    """A chair declares the conversation as it stands (or withdraws it from the public)."""
+    collab, subject = _subject(request, slug, kind, subject_slug)
+    if request.method != "POST":
+        return redirect(subject.get_absolute_url())
+    if not access.can_declare_conversation(request.user, collab):
+        raise PermissionDenied(_("Only a chair declares a conversation."))
+    conversation = conversation_for(subject)
+    if conversation is None:
+        raise Http404("No conversation yet")
+    if request.POST.get("action") == "withdraw":
+        conversation.declared, conversation.declared_at = None, None
+        conversation.declared_by = None
+        messages.success(request, _("The conversation is withdrawn from the public site."))
+    else:
+        conversation.declared = conversation.working_copy()
+        conversation.declared_at, conversation.declared_by = timezone.now(), request.user
+        messages.success(request, _("The conversation as it stands now is declared."))
+    conversation.save()
+    return redirect(subject.get_absolute_url() + "#conversation")
+
+
+def panel(user, collab: Collaborative, subject: Indicator | Result) -> dict:
+    """What the working app's indicator and result pages show of the conversation."""
+    from civicloop.core.audit import describe
+
+    conversation = conversation_for(subject)
+    indicator = subject if isinstance(subject, Indicator) else None
+    kind = "indicators" if indicator is not None else "results"
+    history = []
+    if conversation is not None:
+        from auditlog.models import LogEntry
+
+        entries = (
+            LogEntry.objects.get_for_object(conversation)
+            .select_related("actor", "content_type")
+            .order_by("-timestamp", "-id")
+        )
+        history = [describe(e) for e in entries[:50]]
+    copy = conversation.working_copy() if conversation else None
+    return {
+        "conversation": copy,
+        "declared_at": conversation.declared_at if conversation else None,
+        "declared_by": conversation.declared_by if conversation else None,
+        "changed_since_declared": bool(
+            conversation and conversation.declared is not None and conversation.declared != copy
+        ),
+        "history": history,
+        "can_edit": access.can_edit_conversation(user, collab, indicator),
+        "can_declare": conversation is not None and access.can_declare_conversation(user, collab),
+        "kind": kind,
+        "slug": subject.slug,
+    }
+
+
+def public_copy(subject: Indicator | Result) -> dict | None:
+    """The declared copy, for the public site (the caller shows only public subjects)."""
+    conversation = conversation_for(subject)
+    if conversation is None or not conversation.declared:
+        return None
+    return {**conversation.declared, "declared_at": conversation.declared_at}
