@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from civicloop.results.periods import KINDS, open_sdg_year, parse_period
 
@@ -299,6 +300,26 @@ class Indicator(models.Model):
         default=list,
         blank=True,
         help_text="Open SDG progress_calculation_options: a list of {direction, target, ...}.",
+    )
+
+    # The data calendar (civicloop.measure.datacalendar): when the next numbers are due.
+    data_lag_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name=gettext_lazy("usual lag (days)"),
+        help_text=gettext_lazy(
+            "Days after a period ends before its numbers usually come. Empty: the usual lag "
+            "for the frequency (a month for monthly data, 60 days for a quarter, 120 for a "
+            "school year, 180 for a year, 365 for several years)."
+        ),
+    )
+    expects_data = models.BooleanField(
+        default=True,
+        verbose_name=gettext_lazy("new data expected"),
+        help_text=gettext_lazy(
+            "Untick when the source no longer publishes: the indicator then leaves the data "
+            "calendar and its reminders."
+        ),
     )
 
     stewards = models.ManyToManyField(
