@@ -317,7 +317,7 @@ class Indicator(models.Model):
         default=True,
         verbose_name=gettext_lazy("new data expected"),
         help_text=gettext_lazy(
-            "Untick when the source no longer publishes: the indicator then leaves the data "
+            "Off when the source no longer publishes: the indicator then leaves the data "
             "calendar and its reminders."
         ),
     )

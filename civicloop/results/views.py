@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from civicloop.core import access
 from civicloop.learn.evidence import headline_rows, indicator_evidence
+from civicloop.measure import calendar_data
 from civicloop.results import approval
 from civicloop.results.charts import Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
@@ -52,6 +53,8 @@ def collaborative(request, slug: str):
             "waiting": approval.waiting(collab).count()
             if access.is_member(request.user, collab)
             else 0,
+            # The data calendar's section (measure/_calendar_home.html).
+            **calendar_data.home_context(request.user, collab),
         },
     )
 
@@ -167,6 +170,8 @@ def indicator(request, slug: str, indicator_slug: str):
         "can_approve": member and access.can_approve(request.user, ind),
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
         "evidence": indicator_evidence(ind, area, show_effects=member, lines=chosen, by=by),
+        # "Last updated" and "next expected" (measure/_indicator_dates.html).
+        **calendar_data.indicator_context(request.user, ind, member=member, collaborative=collab),
     }
     template = "results/indicator.html"
     if request.headers.get("HX-Request"):

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='indicator',
             name='expects_data',
-            field=models.BooleanField(default=True, help_text='Untick when the source no longer publishes: the indicator then leaves the data calendar and its reminders.', verbose_name='new data expected'),
+            field=models.BooleanField(default=True, help_text='Off when the source no longer publishes: the indicator then leaves the data calendar and its reminders.', verbose_name='new data expected'),
         ),
     ]
