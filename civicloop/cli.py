@@ -288,6 +288,7 @@ def _register_stage_commands() -> None:
         "civicloop.core.configuration.cli",
         "civicloop.measure.load_cli",
         "civicloop.measure.cli",
+        "civicloop.measure.calendar_cli",
         "civicloop.results.cli",
         "civicloop.core.cli",
         "civicloop.learn.cli",

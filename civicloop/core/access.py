@@ -279,3 +279,68 @@ def can_declare_conversation(user, collaborative) -> bool:
     """Only a chair declares a conversation to the public, as a chair signs off every
     declaration: the public reads the copy the chair declared."""
     return Role.CHAIR in roles(user, collaborative)
+
+
+def owing_organisations(indicator) -> list:
+    """The organisations that owe an indicator's numbers (the data calendar's "who"): its
+    stewards, else the organisation whose commitment it measures; none: the backbone owes
+    them. Reads prefetched ``stewards`` and a select_related performance measure."""
+    stewards = list(indicator.stewards.all())
+    if stewards:
+        return stewards
+    measure = indicator.commitment_measure
+    return [measure.commitment.organisation] if measure is not None else []
+
+
+def people_owing(collaborative, owers: dict[int, list]) -> dict[int, list]:
+    """{indicator pk: the people a data reminder goes to}, from `owing_organisations` per
+    indicator: the members (any role) of the organisations that owe it; for an indicator no
+    organisation owes, the collaborative's backbone admins. Active people with an email
+    address only."""
+    members = (
+        Membership.objects.filter(collaborative=collaborative, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user__username")
+    )
+    by_org: dict[int, list] = {}
+    backbone: list = []
+    for m in members:
+        if m.organisation_id is not None:
+            by_org.setdefault(m.organisation_id, []).append(m.user)
+        if m.role == Role.BACKBONE_ADMIN:
+            backbone.append(m.user)
+    out = {}
+    for pk, orgs in owers.items():
+        people = [u for org in orgs for u in by_org.get(org.pk, [])] if orgs else backbone
+        out[pk] = list(dict.fromkeys(people))  # once each, in order
+    return out
+
+
+@dataclass(frozen=True)
+class DataDuty:
+    """What a person owes of a collaborative's data, read in one query (`data_duty`)."""
+
+    member: bool
+    backbone: bool
+    organisations: frozenset[int]
+
+    def owes(self, owers: list) -> bool:
+        """Whether the data `owers` owe (see `people_owing`) is this person's to send: a
+        member of one of those organisations, or, when none owes it, backbone staff."""
+        if owers:
+            return bool(self.organisations & {o.pk for o in owers})
+        return self.backbone
+
+
+def data_duty(user, collaborative) -> DataDuty:
+    if getattr(user, "is_authenticated", False) and user.is_superuser:
+        return DataDuty(member=True, backbone=True, organisations=frozenset())
+    rows = list(
+        memberships(user).filter(collaborative=collaborative).values_list("role", "organisation_id")
+    )
+    return DataDuty(
+        member=bool(rows),
+        backbone=any(role in BACKBONE_ROLES for role, _ in rows),
+        organisations=frozenset(org for _, org in rows if org is not None),
+    )

@@ -287,8 +287,20 @@ def _comparison(request, slug: str):
 def network(request, slug: str):
     """The network view for a signed-in person: every city they may see, every strategy's
     evidence in the cities where they have a role."""
+    from civicloop.measure import calendar_data
+
     comparison = _comparison(request, slug)
-    return render(request, "declare/network.html", {"comparison": comparison, "member": True})
+    collaboratives = [city.collaborative for city in comparison.cities]
+    return render(
+        request,
+        "declare/network.html",
+        {
+            "comparison": comparison,
+            "member": True,
+            # Each city's data freshness (measure/_network_freshness.html).
+            **calendar_data.network_context(request.user, collaboratives),
+        },
+    )
 
 
 @login_required

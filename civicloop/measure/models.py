@@ -193,3 +193,40 @@ class RecordTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.rows:,} records)"
+
+
+class ReminderKind(models.TextChoices):
+    DUE = "due", gettext_lazy("Data due soon")
+    OVERDUE = "overdue", gettext_lazy("Data overdue")
+
+
+class DataReminder(models.Model):
+    """One reminder that an indicator's numbers for one period are due (or overdue), sent
+    once to the people who owe them (see `civicloop.measure.reminders`).
+
+    Unique by indicator, period and kind: a second run finds it and sends nothing; one whose
+    email failed is retried until it goes or runs out of attempts."""
+
+    indicator = models.ForeignKey(
+        "results.Indicator", on_delete=models.CASCADE, related_name="data_reminders"
+    )
+    period_label = models.CharField(max_length=64)
+    period_kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    due = models.DateField()
+    recipients = models.JSONField(default=list, help_text="The addresses it was sent to.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_label", "kind"], name="data_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.indicator} {self.period_label}"

@@ -302,16 +302,36 @@ def mark_abandoned(now: datetime | None = None) -> int:
     )
 
 
-def schedule_once(now: datetime | None = None) -> list[Source]:
-    """One scheduler tick: tidy abandoned refreshes, enqueue the due ones."""
+def schedule_once(now: datetime | None = None, *, reminders: bool = True) -> list[Source]:
+    """One scheduler tick: tidy abandoned refreshes, enqueue the due ones, and (`reminders`)
+    the data calendar's reminders when some are waiting (`civicloop.measure.reminders`)."""
     mark_abandoned(now)
+    if reminders:
+        _enqueue_reminders(now)
     return enqueue_due(now)
 
 
+def _enqueue_reminders(now: datetime | None) -> None:
+    """Reminders never stop refreshes: a failure is logged and the next look tries again."""
+    from civicloop.measure.reminders import enqueue_reminders
+
+    try:
+        if enqueue_reminders(now):
+            log.info("enqueued the data calendar's reminders")
+    except Exception:
+        log.exception("could not look at the data calendar's reminders")
+
+
 def _scheduler_loop(stop: threading.Event, tick: float) -> None:
+    from civicloop.measure.reminders import REMIND_EVERY
+
+    last_look = None  # the calendar is read once every REMIND_EVERY, not every tick
     while not stop.is_set():
         try:
-            for source in schedule_once():
+            look = last_look is None or time.monotonic() - last_look >= REMIND_EVERY.total_seconds()
+            if look:
+                last_look = time.monotonic()
+            for source in schedule_once(reminders=look):
                 log.info("enqueued a refresh of %s", source)
         except DatabaseError:
             log.exception("scheduler tick failed; trying again in %s s", tick)

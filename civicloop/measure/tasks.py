@@ -1,6 +1,7 @@
 """Background tasks of the measure stage, on Django's tasks framework (``django_tasks``).
 
-The database worker (``civicloop worker``) runs them; see ``measure.refresh``.
+The database worker (``civicloop worker``) runs them; see ``measure.refresh`` (refreshes) and
+``measure.reminders`` (the data calendar's reminders).
 """
 
 from __future__ import annotations
@@ -20,3 +21,12 @@ def refresh_source_task(source_id: int) -> dict:
         return {"source": source_id, "status": "gone"}
     refresh = refresh_source(source)
     return {"source": source_id, "refresh": refresh.pk, "status": refresh.status}
+
+
+@task()
+def send_reminders_task() -> dict:
+    """The data calendar's reminders for every collaborative (`measure.reminders`), which the
+    scheduler enqueues once an hour (`reminders.enqueue_reminders`)."""
+    from civicloop.measure.reminders import remind_all
+
+    return remind_all()

@@ -327,6 +327,26 @@ class Indicator(models.Model):
         ),
     )
 
+    # The data calendar (civicloop.measure.datacalendar): when the next numbers are due.
+    data_lag_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name=gettext_lazy("usual lag (days)"),
+        help_text=gettext_lazy(
+            "Days after a period ends before its numbers usually come. Empty: the usual lag "
+            "for the frequency (a month for monthly data, 60 days for a quarter, 120 for a "
+            "school year, 180 for a year, 365 for several years)."
+        ),
+    )
+    expects_data = models.BooleanField(
+        default=True,
+        verbose_name=gettext_lazy("new data expected"),
+        help_text=gettext_lazy(
+            "Off when the source no longer publishes: the indicator then leaves the data "
+            "calendar and its reminders."
+        ),
+    )
+
     stewards = models.ManyToManyField(
         "table.Organisation",
         blank=True,

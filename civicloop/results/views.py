@@ -14,6 +14,7 @@ from civicloop.core import cache as data_cache
 from civicloop.learn import words
 from civicloop.learn.evidence import headline_rows, indicator_evidence
 from civicloop.learn.store.curve import Row, curve_of, starts
+from civicloop.measure import calendar_data
 from civicloop.results import approval
 from civicloop.results.charts import BandPoint, Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
@@ -57,6 +58,8 @@ def collaborative(request, slug: str):
             "waiting": approval.waiting(collab).count()
             if access.is_member(request.user, collab)
             else 0,
+            # The data calendar's section (measure/_calendar_home.html).
+            **calendar_data.home_context(request.user, collab),
         },
     )
 
@@ -124,6 +127,9 @@ def indicator(request, slug: str, indicator_slug: str):
         "by": by,
         **panel,
         "talk": _conversation(request.user, collab, ind, member),
+        # "Last updated" and "next expected" (measure/_indicator_dates.html): the reader's
+        # duty is part of it, so it is read per request, outside the data cache.
+        **calendar_data.indicator_context(request.user, ind, member=member, collaborative=collab),
         "show_approval": member,
         "can_approve": member and access.can_approve(request.user, ind),
     }

@@ -67,6 +67,8 @@ INDICATOR = (
         "upper_bound",
         "limit",
         "source",
+        "data_lag_days",
+        "expects_data",
         "is_survey",
         "is_public",
         "progress_options",

@@ -56,6 +56,8 @@ class IndicatorForm(SetupForm):
             "upper_bound",
             "limit",
             "source",
+            "data_lag_days",
+            "expects_data",
             "stewards",
             "is_survey",
             "baseline_period",
