@@ -29,9 +29,7 @@ SKIPPED_ELEMENTS = ("script", "style", "code", "kbd", "samp", "pre")
 # Names, not words: the same in every language.
 NOT_WORDS = {"civicloop"}
 LETTER = re.compile(r"[^\W\d_]")
-LITERAL_FILTER = re.compile(
-    r"""\|(default|default_if_none|yesno):(?P<q>["'])(?P<text>.*?)(?P=q)"""
-)
+LITERAL_FILTER = re.compile(r"""\|(default|default_if_none|yesno):(?P<q>["'])(?P<text>.*?)(?P=q)""")
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,12 @@ def _skeleton(source: str) -> tuple[str, list[tuple[int, int, str]]]:
     chars = list(source)
     tags: list[tuple[int, int, str]] = []
     depth: str | None = None  # inside a blocktranslate / comment / verbatim block
-    ends = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans",
-            "comment": "endcomment", "verbatim": "endverbatim"}
+    ends = {
+        "blocktranslate": "endblocktranslate",
+        "blocktrans": "endblocktrans",
+        "comment": "endcomment",
+        "verbatim": "endverbatim",
+    }
     for token in DebugLexer(source).tokenize():
         start, end = token.position
         word = token.contents.split()[0] if token.contents.split() else ""
@@ -200,8 +202,13 @@ def _wrap(source: str, a: int, b: int, tags: dict[int, tuple[int, str]]) -> str 
         if quoted is not None:
             return "{% translate " + quoted + " %}"
         return "{% blocktranslate trimmed %}" + text + "{% endblocktranslate %}"
-    counts = {m.group("expr").strip() for kind, s in pieces if kind == "var"
-              for m in [_PLURAL.match(s)] if m}
+    counts = {
+        m.group("expr").strip()
+        for kind, s in pieces
+        if kind == "var"
+        for m in [_PLURAL.match(s)]
+        if m
+    }
     if len(counts) > 1:
         return None
     count = counts.pop() if counts else None
@@ -217,8 +224,9 @@ def _wrap(source: str, a: int, b: int, tags: dict[int, tuple[int, str]]) -> str 
         m = _PLURAL.match(s)
         if m:
             arg = m.group("arg")
-            one, many = ("", "s") if arg is None else (
-                arg.split(",", 1) if "," in arg else ("", arg))
+            one, many = (
+                ("", "s") if arg is None else (arg.split(",", 1) if "," in arg else ("", arg))
+            )
             singular.append(one)
             plural.append(many)
             continue
@@ -271,7 +279,9 @@ def mark(source: str) -> tuple[str, list[Unmarked]]:
 
 
 def _loads(text: str) -> set[str]:
-    return {lib for m in re.finditer(r"\{%\s*load\s+([^%]*)%\}", text) for lib in m.group(1).split()}
+    return {
+        lib for m in re.finditer(r"\{%\s*load\s+([^%]*)%\}", text) for lib in m.group(1).split()
+    }
 
 
 def _add_load(text: str) -> str:
