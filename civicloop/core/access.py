@@ -258,3 +258,15 @@ def approvable_indicators(user, collaborative):
         return qs.none()
     orgs = memberships(user).filter(collaborative=collaborative).values("organisation")
     return qs.filter(stewards__in=orgs).distinct()
+
+
+def writable_indicators(writer: Writer, collaborative):
+    """The indicators `writer` may write, for a form that offers only those (the data-entry
+    grid, its Excel template). The load still asks `refused_indicators` of every row: a
+    form that offers less is a courtesy, never the check."""
+    from civicloop.results.models import Indicator
+
+    qs = Indicator.objects.filter(result__collaborative=collaborative)
+    if writer.backbone:
+        return qs
+    return qs.exclude(pk__in=list(refused_indicators(writer, list(qs))))
