@@ -211,3 +211,18 @@ def test_a_focused_template_holds_one_indicator_and_others_are_not_found(client,
         "licensed-child-care-seats"
     }
     assert client.get(URL + "?indicator=third-grade-reading").status_code == 404
+
+
+def test_a_filled_template_loads_from_the_command_line_as_its_steward(client, carol, cli, tmp_path):
+    ind = seats()
+    period = entry.due_period(ind, entry.last_period(ind))
+    path = fill(download(client, carol), {"riverton": 33}, tmp_path)
+    result = cli("load", str(path), "-c", "riverton", "--as", "carol")
+    assert result.exit_code == 0, result.stdout
+    obs = Observation.objects.get(
+        series__indicator=ind,
+        series__area__code="riverton",
+        series__group=None,
+        period__label=period,
+    )
+    assert obs.value == 33 and obs.approval == "pending"
