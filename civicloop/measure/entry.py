@@ -196,11 +196,23 @@ def _start(label: str, indicator: Indicator) -> date | None:
         return None
 
 
-def due_period(indicator: Indicator, last=None) -> str:
-    """The label of the period due: the one after the last received."""
+def due(indicator: Indicator) -> tuple[str, object]:
+    """The label of the period due, and the period received before it (for reference).
+
+    The one after the last received; but a last period that holds fewer values than the one
+    before it is still arriving (a steward entered three of sixteen areas), so it is still
+    the one due, and its rest is what the grid asks for."""
+    last = last_period(indicator)
     if last is None:
-        return last_complete(indicator.frequency).label
-    return following(parse_period(last.label, last.kind)).label
+        return last_complete(indicator.frequency).label, None
+    before = last_period(indicator, last.start)
+    if before is not None and _count(indicator, last) < _count(indicator, before):
+        return last.label, before
+    return following(parse_period(last.label, last.kind)).label, last
+
+
+def _count(indicator: Indicator, period) -> int:
+    return Observation.objects.filter(series__indicator=indicator, period=period).count()
 
 
 def _values_at(indicator: Indicator, label: str) -> dict[tuple[int, int], float]:
@@ -217,10 +229,12 @@ def build(indicators: list[Indicator], periods: dict[int, str] | None = None) ->
     blocks = []
     for ind in indicators:
         chosen = (periods or {}).get(ind.pk)
-        last = last_period(ind)
-        period = chosen or due_period(ind, last)
-        if chosen:  # correcting a period already received: compare with the one before
-            last = last_period(ind, _start(chosen, ind)) if _start(chosen, ind) else last
+        if chosen:  # e.g. correcting a period already received: compare with the one before
+            period = chosen
+            start = _start(chosen, ind)
+            last = last_period(ind, start) if start else last_period(ind)
+        else:
+            period, last = due(ind)
         previous = _values_at(ind, last.label) if last else {}
         now = _values_at(ind, period)
         pairs, _areas = rows_for(ind)
@@ -285,7 +299,7 @@ def read_post(data, collaborative) -> Submitted:
     for key, i, a, g, text in sorted(wanted, key=lambda w: (w[1], w[2], w[3])):
         if i not in indicators or a not in areas or (g and g not in groups):
             raise EntryError(_("%(cell)s: no such indicator, area or group here") % {"cell": key})
-        period = periods.get(i) or due_period(indicators[i], last_period(indicators[i]))
+        period = periods.get(i) or due(indicators[i])[0]
         cells.append((indicators[i], areas[a], groups.get(g), period, text))
     typed = {w[0]: w[4] for w in wanted}
     return Submitted(cells, typed, periods)

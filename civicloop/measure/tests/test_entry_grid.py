@@ -35,7 +35,7 @@ def cell(ind: Indicator, area_code: str = "riverton", group=None) -> str:
 
 
 def due(ind: Indicator) -> str:
-    return entry.due_period(ind, entry.last_period(ind))
+    return entry.due(ind)[0]
 
 
 def value_at(ind: Indicator, period: str, area_code: str = "riverton"):
@@ -82,7 +82,7 @@ def test_a_partner_sees_only_the_indicators_its_organisation_stewards(client, ca
     assert "Licensed child-care seats" in page or seats().name in page
     assert Indicator.objects.get(slug="third-grade-reading").name not in page
     ind = seats()
-    last = entry.last_period(ind)
+    last = entry.due(ind)[1]
     assert f'value="{due(ind)}"' in page  # the period due, editable
     assert last is None or f"({last.label})" in page  # last period's values beside
     # Real inputs with labels, in a form with a CSRF token.
@@ -130,15 +130,29 @@ def test_a_revised_value_keeps_its_history(client, carol):
     period = due(ind)
     login(client, carol)
     client.post(URL, {f"period-{ind.pk}": period, cell(ind): "100"})
-    assert due(ind) != period  # received: the next one is due now
-    page = client.get(URL + f"?period={period}").content.decode()
-    assert f'name="{cell(ind)}" value="100"' in page  # chosen again, to correct it
+    assert due(ind) == period  # one area of many: the period is still arriving
+    page = client.get(URL).content.decode()
+    assert f'name="{cell(ind)}" value="100"' in page  # what is there already
     assert f"Last period ({period})" not in page
     client.post(URL, {f"period-{ind.pk}": period, cell(ind): "120"})
     obs = value_at(ind, period)
     assert obs.value == 120
     rev = Revision.objects.get(observation=obs)
     assert (rev.old_value, rev.new_value) == (100, 120) and "data-entry-carol" in rev.reason
+
+
+def test_a_complete_period_moves_the_due_one_on_and_can_be_chosen_again(client, alice):
+    ind = seats()
+    period = due(ind)
+    login(client, alice)
+    block = entry.build([ind])[0]
+    filled = {c.name: "40" for c in block.cells}
+    response = client.post(URL, {f"period-{ind.pk}": period, **filled})
+    assert response.status_code == 302
+    assert due(ind) == entry.following(parse_period(period, ind.frequency)).label
+    page = client.get(URL + f"?period={period}").content.decode()
+    assert f'name="{cell(ind)}" value="40"' in page  # chosen again, to correct it
+    assert f"Last period ({period})" not in page
 
 
 def test_one_bad_cell_writes_nothing_and_says_so_beside_the_cell(client, carol):

@@ -72,7 +72,7 @@ def test_a_filled_template_loads_with_no_mapping_step_leaving_blank_rows_out(
     client, carol, riverton, tmp_path
 ):
     ind = seats()
-    period = entry.due_period(ind, entry.last_period(ind))
+    period = entry.due(ind)[0]
     path = fill(download(client, carol), {"riverton": 31.5, "north": "28,5"}, tmp_path)
     report = load_file(path, riverton, user=carol)
     assert report.status == "applied" and report.rows_created == 2, report.problems
@@ -215,7 +215,7 @@ def test_a_focused_template_holds_one_indicator_and_others_are_not_found(client,
 
 def test_a_filled_template_loads_from_the_command_line_as_its_steward(client, carol, cli, tmp_path):
     ind = seats()
-    period = entry.due_period(ind, entry.last_period(ind))
+    period = entry.due(ind)[0]
     path = fill(download(client, carol), {"riverton": 33}, tmp_path)
     result = cli("load", str(path), "-c", "riverton", "--as", "carol")
     assert result.exit_code == 0, result.stdout
