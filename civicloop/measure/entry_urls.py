@@ -16,4 +16,5 @@ urlpatterns = [
         exports.observations_file,
         name="observations",
     ),
+    path("results/<slug:result_slug>/table.<str:fmt>", exports.result_file, name="result_table"),
 ]

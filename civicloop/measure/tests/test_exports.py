@@ -110,3 +110,26 @@ def test_the_public_site_offers_excel_beside_each_csv(client):
     assert "riverton.xlsx" in data and data.count(".xlsx") >= 2
     whole = client.get("/public/c/riverton/data/riverton.xlsx")
     assert whole.status_code == 200 and len(sheet_rows(whole.content)) > 100
+
+
+def test_a_results_table_downloads_with_its_headline_history(client, alice, riverton):
+    result = riverton.results.first()
+    url = f"/c/riverton/measure/results/{result.slug}/table."
+    login(client, alice)
+    page = client.get(f"/c/riverton/results/{result.slug}/").content.decode()
+    assert f'href="{url}xlsx"' in page and f'href="{url}csv"' in page
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url + "xlsx").content))
+    latest = list(book.worksheets[0].iter_rows(values_only=True))
+    history = list(book["history"].iter_rows(values_only=True))
+    shown = Indicator.objects.filter(result=result)
+    assert {r[0] for r in latest[1:]} == {i.slug for i in shown}
+    assert history[0] == ("indicator", "area", "period", "value") and len(history) > len(latest)
+    lines = list(csv.reader(io.StringIO(client.get(url + "csv").content.decode())))
+    assert lines[0] == list(latest[0]) and len(lines) == len(latest)
+
+
+def test_the_public_downloads_only_a_results_declared_indicators(riverton):
+    result = riverton.results.first()
+    public = {i.slug for i in Indicator.objects.filter(result=result, is_public=True)}
+    body = Client().get(f"/c/riverton/measure/results/{result.slug}/table.xlsx").content
+    assert {r[0] for r in sheet_rows(body)[1:]} == public
