@@ -344,3 +344,15 @@ def data_duty(user, collaborative) -> DataDuty:
         backbone=any(role in BACKBONE_ROLES for role, _ in rows),
         organisations=frozenset(org for _, org in rows if org is not None),
     )
+
+
+def writable_indicators(writer: Writer, collaborative):
+    """The indicators `writer` may write, for a form that offers only those (the data-entry
+    grid, its Excel template). The load still asks `refused_indicators` of every row: a
+    form that offers less is a courtesy, never the check."""
+    from civicloop.results.models import Indicator
+
+    qs = Indicator.objects.filter(result__collaborative=collaborative)
+    if writer.backbone:
+        return qs
+    return qs.exclude(pk__in=list(refused_indicators(writer, list(qs))))

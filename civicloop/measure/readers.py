@@ -186,8 +186,26 @@ def read_csv(path: Path) -> RawTable:
     return read_csv_bytes(path.read_bytes(), path.name)
 
 
+# A workbook whose ``about`` sheet starts with this is civicloop's own data-entry template
+# (`civicloop.measure.template`): its rows with no value are rows left unfilled, not errors.
+TEMPLATE_MARK = "civicloop data-entry template"
+
+
+def _is_template(book) -> bool:
+    if "about" not in book.sheetnames:
+        return False
+    for row in book["about"].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True):
+        return bool(row) and row[0] == TEMPLATE_MARK
+    return False
+
+
 def read_excel(path: Path) -> RawTable:
-    """The first worksheet (or the one named ``data``) of an .xlsx workbook."""
+    """The first worksheet (or the one named ``data``) of an .xlsx workbook.
+
+    Cells are read as stored: a formula is never evaluated (openpyxl reads the value the
+    spreadsheet last saved for it, and none when it saved none). Each row keeps its line
+    in the sheet, blank rows skipped, so problems name the row a person sees in Excel.
+    """
     import openpyxl
 
     limits.check_xlsx(path, path.name)
@@ -195,22 +213,44 @@ def read_excel(path: Path) -> RawTable:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ReadError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    try:
+        return _read_sheet(book, path.name)
+    finally:
+        book.close()
+
+
+def _read_sheet(book, name: str) -> RawTable:
     sheet = book["data"] if "data" in book.sheetnames else book.worksheets[0]
+    template = _is_template(book)
     rows = sheet.iter_rows(values_only=True)
     try:
         header = _dedupe([str(c) if c is not None else "" for c in next(rows)])
     except StopIteration:
-        raise ReadError(f"{path.name}: the worksheet {sheet.title!r} is empty") from None
-    limits.check_width(len(header), path.name)
+        raise ReadError(f"{name}: the worksheet {sheet.title!r} is empty") from None
+    limits.check_width(len(header), name)
+    width = len(header)
+    value_at = [i for i, h in enumerate(header) if h.strip().lower() == "value"]
     cols: list[list[str]] = [[] for _ in header]
-    for row in rows:
+    lines: list[int] = []
+    for line, row in enumerate(rows, start=2):
+        if line % 10_000 == 0:
+            limits.check_cells(line, width, name)
         if row is None or all(c is None for c in row):
             continue
-        for i in range(len(header)):
-            cols[i].append(_cell_text(row[i] if i < len(row) else None))
-    book.close()
+        if template and value_at and _cell_text(_at(row, value_at[0])).strip() == "":
+            continue  # a template row left unfilled
+        for i in range(width):
+            cols[i].append(_cell_text(_at(row, i)))
+        lines.append(line)
     columns = {h: pa.array(c, type=pa.string()) for h, c in zip(header, cols, strict=True)}
-    return RawTable(header, columns, "xlsx", [f"Read worksheet {sheet.title!r}."])
+    notes = [f"Read worksheet {sheet.title!r}."]
+    if template:
+        notes.append("Read as civicloop's data-entry template: rows with no value are left out.")
+    return RawTable(header, columns, "xlsx", notes, np.array(lines, dtype=np.int64))
+
+
+def _at(row, i: int):
+    return row[i] if i < len(row) else None
 
 
 def _cell_text(value) -> str:

@@ -1,5 +1,5 @@
-"""Open data downloads: CSV, JSON and a Frictionless data package, per collaborative and per
-indicator, of every observation of every public indicator (all areas, all groups).
+"""Open data downloads: CSV, Excel, JSON and a Frictionless data package, per collaborative
+and per indicator, of every observation of every public indicator (all areas, all groups).
 
 The CSV's first columns are the ones ``civicloop load`` reads (indicator, area, period,
 value, dimension, group, margin_of_error, ...), so a download loads back as it is, into
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from civicloop.core import spreadsheet
+from civicloop.core import excel, spreadsheet
 from civicloop.declare.public.snapshot import Reading, Snapshot
 from civicloop.results.models import Indicator
 
@@ -82,6 +82,12 @@ def to_csv(table: list[list[Any]]) -> bytes:
     writer.writerow(FIELDS)
     writer.writerows(table)
     return buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(table: list[list[Any]], title: str) -> bytes:
+    """The CSV's table as a workbook: the same columns, numbers as numbers."""
+    rows = ([None if v == "" else v for v in row] for row in table)
+    return excel.workbook([excel.Sheet(title, FIELDS, rows)])
 
 
 def indicator_meta(ind: Indicator) -> dict[str, Any]:
@@ -160,6 +166,7 @@ def collaborative_files(snap: Snapshot) -> dict[str, bytes]:
     }
     return {
         f"{collab.slug}.csv": to_csv(table),
+        f"{collab.slug}.xlsx": to_xlsx(table, collab.slug),
         f"{collab.slug}.json": to_json(meta, table),
         "datapackage.json": datapackage(
             collab.slug,
@@ -183,6 +190,7 @@ def indicator_files(snap: Snapshot, ind: Indicator) -> dict[str, bytes]:
     }
     return {
         f"{ind.slug}.csv": to_csv(table),
+        f"{ind.slug}.xlsx": to_xlsx(table, ind.slug),
         f"{ind.slug}.json": to_json(meta, table),
         "datapackage.json": datapackage(
             f"{collab.slug}-{ind.slug}",
@@ -198,4 +206,6 @@ def indicator_files(snap: Snapshot, ind: Indicator) -> dict[str, bytes]:
 def content_type(name: str) -> str:
     if name.endswith(".csv"):
         return "text/csv; charset=utf-8"
+    if name.endswith(".xlsx"):
+        return excel.CONTENT_TYPE
     return "application/json"

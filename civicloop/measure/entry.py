@@ -1,0 +1,394 @@
+"""Entering numbers by hand: the grid a steward fills in, written as a load of its own.
+
+Many partners have a handful of numbers a quarter, not a file. The grid offers each of
+their indicators × areas × groups for the period due (the one after the last received),
+with last period's values beside each cell for reference. What they type is not written
+here: `submit` turns the filled cells into a long-format CSV, one row per cell, and hands it
+to `civicloop.measure.loads.load_file`, so a number typed in the grid is archived, checked,
+refused or written, made pending and revised exactly as the same number in an uploaded
+file. Each problem the load reports names a line of that CSV, and each line is one cell,
+so the message goes back beside the cell it is about.
+
+The Excel template (`civicloop.measure.template`) offers the same rows; `rows_for` is the
+one place that decides them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicloop.core import access
+from civicloop.measure.loads import LoadReport, load_file
+from civicloop.results.models import Area, Group, Indicator, Observation, Series
+from civicloop.results.periods import PeriodError, PeriodSpec, parse_period
+
+# A grid is a form people fill in by hand: past this many cells it is a file's work.
+MAX_CELLS = 5_000
+CELL = re.compile(r"^v-(\d+)-(\d+)-(\d+)$")
+HEADER = ["indicator", "area", "dimension", "group", "period", "value"]
+_SPAN = re.compile(r"^(\d{4})(\s*)([-/–])(\s*)(\d{2}|\d{4})$")
+
+
+# -- periods: which one is due -------------------------------------------------------------
+
+
+def containing(day: date, kind: str) -> PeriodSpec | None:
+    """The period of ``kind`` that holds ``day``; None for kinds with no fixed length."""
+    if kind == "year":
+        label = str(day.year)
+    elif kind == "school_year":
+        y = day.year if day.month >= 7 else day.year - 1
+        label = f"{y}-{(y + 1) % 100:02d}"
+    elif kind == "quarter":
+        label = f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    elif kind == "month":
+        label = f"{day.year}-{day.month:02d}"
+    elif kind == "week":
+        iso = day.isocalendar()
+        label = f"{iso.year}-W{iso.week:02d}"
+    elif kind == "day":
+        label = day.isoformat()
+    else:
+        return None
+    return parse_period(label, kind)
+
+
+def following(spec: PeriodSpec) -> PeriodSpec:
+    """The period after ``spec``, of its kind, written as ``spec`` writes its label
+    (``2023/24`` is followed by ``2024/25``, not ``2024-25``: another label is another
+    period)."""
+    if spec.kind == "multi_year":
+        span = spec.end.year - spec.start.year + 1
+        first = spec.end.year + 1
+        return parse_period(f"{first}-{first + span - 1}", "multi_year")
+    nxt = containing(spec.end + timedelta(days=1), spec.kind)
+    assert nxt is not None
+    if spec.kind == "school_year" and (m := _SPAN.match(spec.label)):
+        y = nxt.start.year
+        second = str(y + 1) if len(m[5]) == 4 else f"{(y + 1) % 100:02d}"
+        return parse_period(f"{y}{m[2]}{m[3]}{m[4]}{second}", "school_year")
+    return nxt
+
+
+def last_complete(kind: str, today: date | None = None) -> PeriodSpec:
+    """For an indicator with no data yet: the last period of its kind that has ended."""
+    today = today or timezone.localdate()
+    current = containing(today, kind)
+    if current is None:  # several years: the last whole three
+        return parse_period(f"{today.year - 3}-{today.year - 1}", "multi_year")
+    return containing(current.start - timedelta(days=1), kind)
+
+
+# -- the grid ------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    area: Area
+    group: Group | None
+    last: float | None = None  # the value at the last period received
+    current: float | None = None  # already there for the period due (pending or not)
+    typed: str = ""  # what the person typed, when the form comes back
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"v-{self.indicator.pk}-{self.area.pk}-{self.group.pk if self.group else 0}"
+
+    @property
+    def shown(self) -> str:
+        """The input's value: what was typed, else what is already there."""
+        if self.typed:
+            return self.typed
+        if self.current is None:
+            return ""
+        return f"{self.current:g}"
+
+
+@dataclass
+class Block:
+    """One indicator's part of the grid: its period due and a row per area × group."""
+
+    indicator: Indicator
+    last_period: str | None
+    period: str
+    cells: list[Cell]
+    period_errors: list[str] = field(default_factory=list)
+
+    @property
+    def period_name(self) -> str:
+        return f"period-{self.indicator.pk}"
+
+
+def indicators_for(user, collaborative, focus: str | None = None):
+    """The indicators this person enters: their organisation's (backbone staff: all)."""
+    writer = access.writer_for(user, collaborative)
+    qs = access.writable_indicators(writer, collaborative).select_related("result")
+    if focus:
+        qs = qs.filter(slug=focus)
+    return list(qs.order_by("result__order", "result__title", "order", "name"))
+
+
+def rows_for(indicator: Indicator) -> tuple[list[tuple[Area, Group | None]], list[Area]]:
+    """The area × group rows of one indicator: every series it has, and for every area it
+    is measured in (all of the collaborative's when it has no data yet) the headline and
+    each group of the disaggregations it declares."""
+    collab = indicator.result.collaborative
+    series = list(
+        Series.objects.filter(indicator=indicator).select_related("area", "group__dimension")
+    )
+    areas = {s.area for s in series} or set(Area.objects.filter(collaborative=collab))
+    groups: list[Group | None] = [None]
+    groups += list(
+        Group.objects.filter(dimension__indicators=indicator).select_related("dimension")
+    )
+    combos = {(a.pk, g.pk if g else 0): (a, g) for a in areas for g in groups}
+    for s in series:
+        combos.setdefault((s.area_id, s.group_id or 0), (s.area, s.group))
+
+    def order(pair):
+        area, group = pair
+        return (
+            area.level != "city",
+            area.name,
+            group is not None,
+            group.dimension.name if group else "",
+            group.order if group else 0,
+            group.name if group else "",
+        )
+
+    return sorted(combos.values(), key=order), sorted(areas, key=lambda a: a.name)
+
+
+def last_period(indicator: Indicator, before: date | None = None):
+    """The latest period this indicator has any value for (ending before ``before``)."""
+    values = Observation.objects.filter(series__indicator=indicator)
+    if before is not None:
+        values = values.filter(period__end__lt=before)
+    end = values.aggregate(m=Max("period__end"))["m"]
+    if end is None:
+        return None
+    return (
+        values.filter(period__end=end)
+        .select_related("period")
+        .order_by("-period__start")
+        .first()
+        .period
+    )
+
+
+def _start(label: str, indicator: Indicator) -> date | None:
+    try:
+        return parse_period(label, indicator.frequency).start
+    except PeriodError:
+        return None
+
+
+def due(indicator: Indicator) -> tuple[str, object]:
+    """The label of the period due, and the period received before it (for reference).
+
+    The one after the last received; but a last period that holds fewer values than the one
+    before it is still arriving (a steward entered three of sixteen areas), so it is still
+    the one due, and its rest is what the grid asks for."""
+    last = last_period(indicator)
+    if last is None:
+        return last_complete(indicator.frequency).label, None
+    before = last_period(indicator, last.start)
+    if before is not None and _count(indicator, last) < _count(indicator, before):
+        return last.label, before
+    return following(parse_period(last.label, last.kind)).label, last
+
+
+def _count(indicator: Indicator, period) -> int:
+    return Observation.objects.filter(series__indicator=indicator, period=period).count()
+
+
+def _values_at(indicator: Indicator, label: str) -> dict[tuple[int, int], float]:
+    return {
+        (area, group or 0): value
+        for area, group, value in Observation.objects.filter(
+            series__indicator=indicator, period__label=label, period__kind=indicator.frequency
+        ).values_list("series__area_id", "series__group_id", "value")
+    }
+
+
+def build(indicators: list[Indicator], periods: dict[int, str] | None = None) -> list[Block]:
+    """The grid: a block per indicator, for the period due (or the one chosen)."""
+    blocks = []
+    for ind in indicators:
+        chosen = (periods or {}).get(ind.pk)
+        if chosen:  # e.g. correcting a period already received: compare with the one before
+            period = chosen
+            start = _start(chosen, ind)
+            last = last_period(ind, start) if start else last_period(ind)
+        else:
+            period, last = due(ind)
+        previous = _values_at(ind, last.label) if last else {}
+        now = _values_at(ind, period)
+        pairs, _areas = rows_for(ind)
+        cells = [
+            Cell(
+                ind,
+                area,
+                group,
+                previous.get((area.pk, group.pk if group else 0)),
+                now.get((area.pk, group.pk if group else 0)),
+            )
+            for area, group in pairs
+        ]
+        blocks.append(Block(ind, last.label if last else None, period, cells))
+    return blocks
+
+
+# -- a filled grid, as a load --------------------------------------------------------------
+
+
+class EntryError(ValueError):
+    """The form itself is wrong (a cell that names nothing, nothing typed, too many cells)."""
+
+
+@dataclass
+class Submitted:
+    """The filled cells, in the order they become the CSV's lines (line = index + 2)."""
+
+    cells: list[tuple[Indicator, Area, Group | None, str, str]]  # ..., period, typed value
+    typed: dict[str, str]  # input name → text, to show the form again
+    periods: dict[int, str]  # indicator pk → the period label posted
+
+
+def read_post(data, collaborative) -> Submitted:
+    """The cells a posted grid filled, looked up in this collaborative (whatever the form
+    offered: a cell naming an indicator the person may not write reaches the load, which
+    refuses it with the steward's name)."""
+    wanted: list[tuple[str, int, int, int, str]] = []
+    periods: dict[int, str] = {}
+    for key, text in data.items():
+        if key.startswith("period-") and key[7:].isdigit():
+            periods[int(key[7:])] = text.strip()
+        m = CELL.match(key)
+        if m and text.strip():
+            wanted.append((key, int(m[1]), int(m[2]), int(m[3]), text.strip()))
+    if len(wanted) > MAX_CELLS:
+        raise EntryError(
+            _("%(n)s cells: at most %(max)s in one grid") % {"n": len(wanted), "max": MAX_CELLS}
+        )
+    indicators = Indicator.objects.filter(
+        result__collaborative=collaborative, pk__in={w[1] for w in wanted}
+    ).in_bulk()
+    areas = Area.objects.filter(
+        collaborative=collaborative, pk__in={w[2] for w in wanted}
+    ).in_bulk()
+    groups = (
+        Group.objects.filter(dimension__collaborative=collaborative, pk__in={w[3] for w in wanted})
+        .select_related("dimension")
+        .in_bulk()
+    )
+    cells = []
+    for key, i, a, g, text in sorted(wanted, key=lambda w: (w[1], w[2], w[3])):
+        if i not in indicators or a not in areas or (g and g not in groups):
+            raise EntryError(_("%(cell)s: no such indicator, area or group here") % {"cell": key})
+        period = periods.get(i) or due(indicators[i])[0]
+        cells.append((indicators[i], areas[a], groups.get(g), period, text))
+    typed = {w[0]: w[4] for w in wanted}
+    return Submitted(cells, typed, periods)
+
+
+def as_csv(submitted: Submitted) -> bytes:
+    """The long-format file the load reads and archives: what was typed, unchanged (the
+    loader reads ``41,5`` and ``1,234.5`` as it reads them in any file)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for ind, area, group, period, text in submitted.cells:
+        writer.writerow(
+            [
+                ind.slug,
+                area.code,
+                group.dimension.slug if group else "",
+                group.slug if group else "",
+                period,
+                text,
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def submit(submitted: Submitted, collaborative, user, *, approve: bool = False) -> LoadReport:
+    """Load the filled cells as a file of their own: all written, or nothing."""
+    if not submitted.cells:
+        raise EntryError(_("Nothing was typed: fill in at least one value."))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    name = f"data-entry-{user.get_username()}-{stamp}.csv"
+    with tempfile.TemporaryDirectory(prefix="civicloop-entry-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(as_csv(submitted))
+        return load_file(path, collaborative, user=user, original_name=name, approve=approve)
+
+
+def place_problems(blocks: list[Block], submitted: Submitted, report: LoadReport) -> list[str]:
+    """Put each problem beside its cell (or its block's period); returns those that fit no
+    cell of the grid shown (a cell the form did not offer), for the summary."""
+    by_name = {c.name: c for b in blocks for c in b.cells}
+    by_indicator = {b.indicator.pk: b for b in blocks}
+    for b in blocks:
+        for c in b.cells:
+            c.typed = submitted.typed.get(c.name, "")
+    elsewhere = []
+    seen_period: set[tuple[int, str]] = set()
+    grouped: dict[int, list] = defaultdict(list)
+    for p in report.problems:
+        grouped[p.row].append(p)
+    for row, problems in grouped.items():
+        i = row - 2
+        if not 0 <= i < len(submitted.cells):
+            elsewhere.extend(p.message for p in problems)
+            continue
+        ind, area, group, _period, _text = submitted.cells[i]
+        name = f"v-{ind.pk}-{area.pk}-{group.pk if group else 0}"
+        for p in problems:
+            block = by_indicator.get(ind.pk)
+            if p.column == "period" and block is not None:
+                if (ind.pk, p.message) not in seen_period:
+                    seen_period.add((ind.pk, p.message))
+                    block.period_errors.append(p.message)
+            elif name in by_name:
+                by_name[name].errors.append(p.message)
+            else:
+                elsewhere.append(f"{ind.slug} · {area.code}: {p.message}")
+    return elsewhere
+
+
+def periods_posted_raw(data, indicators: list[Indicator]) -> dict[int, str]:
+    """The period each block showed, so the form comes back as it was sent."""
+    return {
+        i.pk: data[f"period-{i.pk}"].strip()
+        for i in indicators
+        if data.get(f"period-{i.pk}", "").strip()
+    }
+
+
+def check_period(label: str, indicator: Indicator) -> str | None:
+    """A period typed for the grid: None when it reads as one of the indicator's kind."""
+    try:
+        spec = parse_period(label, indicator.frequency)
+    except PeriodError as exc:
+        return str(exc)
+    if spec.kind != indicator.frequency:
+        return _("%(label)s is a %(kind)s, not a %(frequency)s") % {
+            "label": label,
+            "kind": spec.kind.replace("_", " "),
+            "frequency": indicator.get_frequency_display(),
+        }
+    return None
