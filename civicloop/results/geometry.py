@@ -154,9 +154,10 @@ class Projection:
 
 
 def simplify(ring: Sequence[Point], tolerance: float) -> Ring:
-    """The ring without the vertices closer than `tolerance` to the last one kept (radial
-    distance: linear, and enough at the scale a map is drawn). Stays closed; a ring that
-    shrinks below a triangle comes back as [] (too small to draw)."""
+    """The ring with the vertices that move it less than `tolerance` left out: first those
+    closer than that to the last one kept (linear, and most of a dense file), then
+    Douglas-Peucker on what remains. Stays closed; a ring that shrinks below a triangle
+    comes back as [] (too small to draw)."""
     if len(ring) < 4:
         return []
     kept = [ring[0]]
@@ -166,9 +167,49 @@ def simplify(ring: Sequence[Point], tolerance: float) -> Ring:
         if (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 >= t2:
             kept.append(p)
     kept.append(ring[-1])
+    if len(kept) > 4 and tolerance > 0:
+        kept = _douglas_peucker(kept, t2)
     if len(kept) < 4:
         return []
     return kept
+
+
+def _douglas_peucker(points: Sequence[Point], t2: float) -> Ring:
+    """Douglas-Peucker with an explicit stack (no recursion limit); a closed ring is split
+    at its vertex farthest from the first, so the first and last are not one point."""
+    far = max(range(len(points)), key=lambda i: _d2(points[i], points[0]))
+    keep = [False] * len(points)
+    keep[0] = keep[far] = keep[-1] = True
+    stack = [(0, far), (far, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        a, b = points[first], points[last]
+        index, most = -1, t2
+        for i in range(first + 1, last):
+            d = _segment_d2(points[i], a, b)
+            if d > most:
+                index, most = i, d
+        if index >= 0:
+            keep[index] = True
+            stack.append((first, index))
+            stack.append((index, last))
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _d2(p: Point, q: Point) -> float:
+    return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
+
+
+def _segment_d2(p: Point, a: Point, b: Point) -> float:
+    """The squared distance from p to the segment a-b."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    if length == 0:
+        return _d2(p, a)
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length))
+    return _d2(p, (a[0] + t * dx, a[1] + t * dy))
 
 
 def simplified(
@@ -184,15 +225,18 @@ def simplified(
                 continue
             holes = [h for h in (simplify(r, tolerance) for r in poly[1:]) if h]
             out.append([exterior, *holes])
-        if sum(len(r) for p in out for r in p) <= cap or tolerance <= 0:
+        if sum(len(r) for p in out for r in p) <= cap:
             return out
-        tolerance *= 2
+        if tolerance <= 0:  # start from a ten-thousandth of the shape's size
+            box = bounds([polys]) or (0.0, 0.0, 1.0, 1.0)
+            tolerance = max(math.hypot(box[2] - box[0], box[3] - box[1]) / 1e4, 1e-12)
+        else:
+            tolerance *= 2
 
 
-def svg_path(polys: Sequence[Polygon], project: Projection, tolerance: float = 0.6) -> str:
+def svg_path(polys: Sequence[Polygon], project: Projection, tolerance: float = 0.5) -> str:
     """The ``d`` of an SVG path drawing `polys` (read with ``fill-rule="evenodd"``, so holes
-    are holes whichever way they are wound); vertices less than `tolerance` pixels apart
-    are merged."""
+    are holes whichever way they are wound), simplified to `tolerance` pixels."""
     projected = [[[project(x, y) for x, y in ring] for ring in poly] for poly in polys]
     parts = []
     for poly in simplified(projected, tolerance):
