@@ -54,19 +54,21 @@ def choropleth(
     max_height: int = 420,
     map_id: str = "map",
     box: tuple[float, float, float, float] | None = None,
+    heading: bool = True,
 ) -> str:
     """An SVG map of `shapes`, fitted to `box` (default: their bounds), `width` wide and as
-    tall as the place's shape asks (at most `max_height`), with `legend` below it."""
+    tall as the place's shape asks (at most `max_height`), with `legend` below it and, with
+    `heading`, its title above it (two maps side by side are told apart by it)."""
     drawable = [s for s in shapes if s.polygons]
     rings = geo.unwrap([list(s.polygons) for s in drawable])
     box = box or geo.bounds(rings)
     if box is None:
         return _empty(title, width, map_id)
-    fit = geo.Projection.fit(box, width, max_height)
-    drawn_w, drawn_h = fit.size(box)
+    top = 24 if heading else 0
+    _drawn_w, drawn_h = geo.Projection.fit(box, width, max_height).size(box)
     height = int(min(max_height, drawn_h + 16))
     project = geo.Projection.fit(box, width, height)
-    legend_top = height + 6
+    legend_top = top + height + 6
     total_h = legend_top + 20 * len(legend) + 6
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map-svg" viewBox="0 0 {width} '
@@ -78,6 +80,11 @@ def choropleth(
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4f6f8"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" stroke="#9aa3ae" stroke-width="1.5"/></pattern></defs>',
     ]
+    if heading:
+        out.append(
+            f'<text x="4" y="16" font-size="13" font-weight="600" fill="{INK}">{escape(title)}</text>'
+        )
+        out.append(f'<g transform="translate(0 {top})">')
     for shape, polys in zip(drawable, rings, strict=True):
         d = geo.svg_path(polys, project)
         if not d:
@@ -87,6 +94,8 @@ def choropleth(
             f'<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="{EDGE}" '
             f'stroke-width="0.8" stroke-linejoin="round"><title>{escape(shape.tip)}</title></path>'
         )
+    if heading:
+        out.append("</g>")
     y = legend_top
     for key in legend:
         fill = f"url(#{map_id}-hatch)" if key.hatched else key.colour

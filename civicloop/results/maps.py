@@ -78,6 +78,7 @@ class IndicatorMap:
     areas: list[MapArea]
     value_legend: list[Swatch] = field(default_factory=list)
     verdict_legend: list[Swatch] = field(default_factory=list)
+    has_verdicts: bool = True  # False: the values alone (a review's data as of its date)
 
     @property
     def drawn(self) -> list[MapArea]:
@@ -230,13 +231,16 @@ def indicator_map(
     level: str = "",
     values: Iterable[AreaValue] | None = None,
     area_url: Callable[[Area], str] | None = None,
+    verdicts: bool = True,
 ) -> IndicatorMap | None:
     """The map of `indicator` at `level` (default: the level where most areas have data;
     the finer one on a tie), or None when no level of two areas or more has any.
 
     approved_only: the public's numbers (each value's approved copy); else the current
     ones, pending marked. values: the headline values, when the caller has read them
-    already (the public site's snapshot); else read here in one query.
+    already (the public site's snapshot, a review's data as of its date); else read here
+    in one query. verdicts: False leaves learn's verdicts out (they are today's, and a
+    review's packet maps the data as of its own date).
     """
     collaborative = indicator.result.collaborative
     areas = list(Area.objects.filter(collaborative=collaborative).defer("geometry"))
@@ -274,7 +278,11 @@ def indicator_map(
     )
     from civicloop.learn.store.areas import headline_entries_by_area
 
-    entries = headline_entries_by_area(indicator, [a for a in here if a.pk in headline])
+    entries = (
+        headline_entries_by_area(indicator, [a for a in here if a.pk in headline])
+        if verdicts
+        else {}
+    )
     out = []
     for a in here:
         item = MapArea(
@@ -316,6 +324,7 @@ def indicator_map(
         [(lv, str(labels.get(lv, lv))) for lv, _n in levels],
         period,
         out,
+        has_verdicts=verdicts,
     )
     classify(the_map)
     return the_map
@@ -342,7 +351,7 @@ def _read_values(
 # -- the working app's map: Vega-Lite ------------------------------------------------------------
 
 
-def vega_spec(the_map: IndicatorMap, *, width: int = 330) -> dict[str, Any]:
+def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
     """Two geoshape maps side by side (latest value; trend verdict), each with its legend,
     from the areas' own boundaries: no tiles, no CDN. The classes and colours are those of
     the SVG map and the table."""
@@ -387,7 +396,15 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 330) -> dict[str, Any]:
                         "domain": [s.label for s in legend],
                         "range": [s.colour for s in legend],
                     },
-                    "legend": {"title": legend_title, "orient": "bottom", "columns": 1},
+                    "legend": {
+                        "title": legend_title,
+                        "orient": "bottom",
+                        "columns": 1,
+                        "symbolType": "square",
+                        "symbolSize": 160,
+                        "symbolStrokeColor": "#4a5563",
+                        "labelLimit": 240,
+                    },
                 },
                 "tooltip": [
                     {"field": "properties.name", "type": "nominal", "title": _("Area")},
@@ -413,7 +430,7 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 330) -> dict[str, Any]:
 # -- the public site's and the PDF's map: SVG drawn on the server ------------------------------
 
 
-def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 420) -> dict[str, str]:
+def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 340) -> dict[str, str]:
     """{"value": svg, "verdict": svg}: the two maps drawn by `civicloop.declare.svgmap`."""
     from civicloop.declare import svgmap
 
@@ -466,6 +483,7 @@ def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 420) -> dict[st
             title=the_map.value_title,
             description=said + undrawn + table,
             width=width,
+            max_height=width,
             map_id=f"{map_id}-value",
             box=box,
         ),
@@ -475,6 +493,7 @@ def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 420) -> dict[st
             title=the_map.verdict_title,
             description=verdicts + "." + undrawn + table,
             width=width,
+            max_height=width,
             map_id=f"{map_id}-verdict",
             box=box,
         ),

@@ -8,12 +8,21 @@ WeasyPrint is imported here only, so the rest of civicloop works without it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.template.loader import render_to_string
 
 
 def packet_pdf(context: dict) -> bytes:
-    """Render `context` (what the packet page gets) to PDF bytes."""
+    """Render `context` (what the packet page gets) to PDF bytes, with each indicator's
+    map by area as of the packet's date."""
     from weasyprint import HTML
 
-    html = render_to_string("review/packet_print.html", {**context, "print_mode": True})
+    from civicloop.review.maps import packet_maps
+
+    on = date.fromisoformat(context["packet"]["as_of"])
+    maps = packet_maps(context["collaborative"], on)
+    html = render_to_string(
+        "review/packet_print.html", {**context, "print_mode": True, "maps": maps}
+    )
     return HTML(string=html).write_pdf()
