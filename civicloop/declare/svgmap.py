@@ -54,11 +54,11 @@ def choropleth(
     max_height: int = 420,
     map_id: str = "map",
     box: tuple[float, float, float, float] | None = None,
-    heading: bool = True,
+    heading: str = "",
 ) -> str:
     """An SVG map of `shapes`, fitted to `box` (default: their bounds), `width` wide and as
-    tall as the place's shape asks (at most `max_height`), with `legend` below it and, with
-    `heading`, its title above it (two maps side by side are told apart by it)."""
+    tall as the place's shape asks (at most `max_height`), with `legend` below it and
+    `heading` (a short title: two maps side by side are told apart by it) above it."""
     drawable = [s for s in shapes if s.polygons]
     rings = geo.unwrap([list(s.polygons) for s in drawable])
     box = box or geo.bounds(rings)
@@ -82,7 +82,7 @@ def choropleth(
     ]
     if heading:
         out.append(
-            f'<text x="4" y="16" font-size="13" font-weight="600" fill="{INK}">{escape(title)}</text>'
+            f'<text x="4" y="16" font-size="13" font-weight="600" fill="{INK}">{escape(heading)}</text>'
         )
         out.append(f'<g transform="translate(0 {top})">')
     for shape, polys in zip(drawable, rings, strict=True):

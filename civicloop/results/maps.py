@@ -22,7 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from civicloop.results import geometry as geo
-from civicloop.results.models import Area, AreaLevel, Indicator, Observation, Series, UnitKind
+from civicloop.results.models import Area, AreaLevel, Indicator, Observation, UnitKind
 
 # Light to dark, for low to high values (ColorBrewer "Blues"): the colour says "more",
 # never "better"; whether more is better is the trend map's to say.
@@ -100,6 +100,15 @@ class IndicatorMap:
             "level": self.level_label.lower(),
             "period": self.period,
         }
+
+    @property
+    def value_heading(self) -> str:
+        """The value map's visible title (the page says which indicator)."""
+        return _("Latest value, %(period)s") % {"period": self.period}
+
+    @property
+    def verdict_heading(self) -> str:
+        return _("Trend in each area")
 
     @property
     def verdict_title(self) -> str:
@@ -244,10 +253,11 @@ def indicator_map(
     """
     collaborative = indicator.result.collaborative
     areas = list(Area.objects.filter(collaborative=collaborative).defer("geometry"))
-    headline = dict(
-        Series.objects.filter(indicator=indicator, group__isnull=True).values_list("area_id", "pk")
-    )
-    levels = mappable_levels(areas, set(headline))
+    # The areas with data are those with values: read every level's at once (a query),
+    # rather than the series first and then the chosen level's values.
+    values = list(_read_values(indicator, approved_only) if values is None else values)
+    with_data = {v.area_id for v in values}
+    levels = mappable_levels(areas, with_data)
     if not levels:
         return None
     chosen = next((lv for lv, _n in levels if lv == level), None)
@@ -257,10 +267,6 @@ def indicator_map(
     labels = dict(AreaLevel.choices)
     here = sorted((a for a in areas if a.level == chosen), key=lambda a: a.name)
     ids = {a.pk for a in here}
-    if values is None:
-        values = _read_values(
-            indicator, [headline[a.pk] for a in here if a.pk in headline], approved_only
-        )
     latest: dict[int, AreaValue] = {}
     every: list[AreaValue] = []
     for v in values:
@@ -279,7 +285,7 @@ def indicator_map(
     from civicloop.learn.store.areas import headline_entries_by_area
 
     entries = (
-        headline_entries_by_area(indicator, [a for a in here if a.pk in headline])
+        headline_entries_by_area(indicator, [a for a in here if a.pk in with_data])
         if verdicts
         else {}
     )
@@ -312,7 +318,7 @@ def indicator_map(
             item.verdict = verdict.get("status") or "not_enough_data"
             item.verdict_words = verdict.get("words") or words.short_verdict(entry)
             item.verdict_sentence = words.trend_sentence(entry, words.Units.of(indicator))
-        elif a.pk in headline and own is not None:
+        elif own is not None:
             item.verdict, item.verdict_words = "not_analysed", _("not analysed")
         else:
             item.verdict, item.verdict_words = "no_data", _("no data")
@@ -330,12 +336,10 @@ def indicator_map(
     return the_map
 
 
-def _read_values(
-    indicator: Indicator, series_ids: list[int], approved_only: bool
-) -> list[AreaValue]:
-    if not series_ids:
-        return []
-    qs = Observation.objects.filter(series_id__in=series_ids)
+def _read_values(indicator: Indicator, approved_only: bool) -> list[AreaValue]:
+    """Every headline value of `indicator`, in every area: the approved copies, or the
+    current values with pending ones marked."""
+    qs = Observation.objects.filter(series__indicator=indicator, series__group__isnull=True)
     if approved_only:
         qs = qs.approved()
     field_name = "approved_value" if approved_only else "value"
@@ -383,7 +387,7 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
 
     def view(title: str, field_name: str, legend: list[Swatch], legend_title: str) -> dict:
         return {
-            "title": {"text": title, "fontSize": 13, "anchor": "start"},
+            "title": {"text": title, "fontSize": 13, "anchor": "start", "limit": width},
             "width": width,
             "height": height,
             "projection": {"type": "mercator"},
@@ -419,8 +423,10 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
         "description": the_map.value_title,
         "data": {"values": features},
         "hconcat": [
-            view(the_map.value_title, "value_class", the_map.value_legend, the_map.indicator.unit),
-            view(the_map.verdict_title, "verdict", the_map.verdict_legend, _("Trend")),
+            view(
+                the_map.value_heading, "value_class", the_map.value_legend, the_map.indicator.unit
+            ),
+            view(the_map.verdict_heading, "verdict", the_map.verdict_legend, _("Trend")),
         ],
         "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
@@ -434,7 +440,6 @@ def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 340) -> dict[st
     """{"value": svg, "verdict": svg}: the two maps drawn by `civicloop.declare.svgmap`."""
     from civicloop.declare import svgmap
 
-    box = the_map.box()
     drawn = the_map.drawn
     missing = len(the_map.areas) - len(drawn)
     undrawn = (
@@ -485,7 +490,7 @@ def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 340) -> dict[st
             width=width,
             max_height=width,
             map_id=f"{map_id}-value",
-            box=box,
+            heading=the_map.value_heading,
         ),
         "verdict": svgmap.choropleth(
             [verdict_shape(a) for a in drawn],
@@ -495,6 +500,6 @@ def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 340) -> dict[st
             width=width,
             max_height=width,
             map_id=f"{map_id}-verdict",
-            box=box,
+            heading=the_map.verdict_heading,
         ),
     }

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from civicloop.learn import store
 from civicloop.results import maps
@@ -88,6 +90,17 @@ def test_the_indicator_page_carries_the_map_and_its_table(client, bob):
     # Other levels on request.
     spec = _spec(client.get(PAGE + "?level=district").content.decode())
     assert len(spec["data"]["values"]) == 3
+
+
+def test_the_map_reads_the_same_few_queries_for_three_areas_or_twelve(riverton):
+    store.analyse(riverton)
+    ind = Indicator.objects.select_related("result__collaborative").get(pk=_reading().pk)
+    counts = []
+    for level in ("district", "neighbourhood"):
+        with CaptureQueriesContext(connection) as seen:
+            assert maps.indicator_map(ind, approved_only=True, level=level) is not None
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= 6
 
 
 def test_the_htmx_panel_leaves_the_map_alone(client):
