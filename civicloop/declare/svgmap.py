@@ -55,6 +55,7 @@ def choropleth(
     map_id: str = "map",
     box: tuple[float, float, float, float] | None = None,
     heading: str = "",
+    legend_title: str = "",
 ) -> str:
     """An SVG map of `shapes`, fitted to `box` (default: their bounds), `width` wide and as
     tall as the place's shape asks (at most `max_height`), with `legend` below it and
@@ -68,7 +69,7 @@ def choropleth(
     _drawn_w, drawn_h = geo.Projection.fit(box, width, max_height).size(box)
     height = int(min(max_height, drawn_h + 16))
     project = geo.Projection.fit(box, width, height)
-    legend_top = top + height + 6
+    legend_top = top + height + 6 + (18 if legend_title else 0)
     total_h = legend_top + 20 * len(legend) + 6
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map-svg" viewBox="0 0 {width} '
@@ -97,6 +98,10 @@ def choropleth(
     if heading:
         out.append("</g>")
     y = legend_top
+    if legend_title:
+        out.append(
+            f'<text x="8" y="{y - 6}" font-weight="600" fill="{INK}">{escape(legend_title)}</text>'
+        )
     for key in legend:
         fill = f"url(#{map_id}-hatch)" if key.hatched else key.colour
         out.append(

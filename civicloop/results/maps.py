@@ -436,7 +436,7 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
 # -- the public site's and the PDF's map: SVG drawn on the server ------------------------------
 
 
-def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 340) -> dict[str, str]:
+def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 300) -> dict[str, str]:
     """{"value": svg, "verdict": svg}: the two maps drawn by `civicloop.declare.svgmap`."""
     from civicloop.declare import svgmap
 
@@ -491,6 +491,7 @@ def svg_maps(the_map: IndicatorMap, *, map_id: str, width: int = 340) -> dict[st
             max_height=width,
             map_id=f"{map_id}-value",
             heading=the_map.value_heading,
+            legend_title=the_map.indicator.unit,
         ),
         "verdict": svgmap.choropleth(
             [verdict_shape(a) for a in drawn],

@@ -388,7 +388,7 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
     return out
 
 
-def map_for(snap: Snapshot, ind: Indicator, width: int = 340) -> dict[str, Any] | None:
+def map_for(snap: Snapshot, ind: Indicator, width: int = 300) -> dict[str, Any] | None:
     """The indicator's two maps by area (latest value, trend verdict) as SVG, and the
     `civicloop.results.maps.IndicatorMap` behind them (for the table beside them), from
     the public's numbers: the approved values the snapshot reads. Drawn once per snapshot."""

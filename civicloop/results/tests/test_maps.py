@@ -174,3 +174,11 @@ def test_a_ward_page_links_its_neighbourhoods(client):
     page = client.get("/c/riverton/areas/south/").content.decode()
     for code in ("s-clinton", "s-ironbound", "s-fairmount", "s-weequahic"):
         assert f'href="/c/riverton/areas/{code}/"' in page
+
+
+def test_the_progress_report_carries_the_maps_too(riverton):
+    from civicloop.declare.report import report_html
+
+    html = report_html(riverton)
+    assert html.count('class="map-svg"') >= 2
+    assert "Latest value, 2024-25" in html and "Trend in each area" in html
