@@ -13,16 +13,20 @@ from datetime import date
 from django.template.loader import render_to_string
 
 
-def packet_pdf(context: dict) -> bytes:
-    """Render `context` (what the packet page gets) to PDF bytes, with each indicator's
+def packet_html(context: dict) -> str:
+    """The print layout of `context` (what the packet page gets), with each indicator's
     map by area as of the packet's date."""
-    from weasyprint import HTML
-
     from civicloop.review.maps import packet_maps
 
     on = date.fromisoformat(context["packet"]["as_of"])
     maps = packet_maps(context["collaborative"], on)
-    html = render_to_string(
+    return render_to_string(
         "review/packet_print.html", {**context, "print_mode": True, "maps": maps}
     )
-    return HTML(string=html).write_pdf()
+
+
+def packet_pdf(context: dict) -> bytes:
+    """Render `context` (what the packet page gets) to PDF bytes."""
+    from weasyprint import HTML
+
+    return HTML(string=packet_html(context)).write_pdf()

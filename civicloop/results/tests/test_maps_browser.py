@@ -39,5 +39,8 @@ def test_the_public_map_is_svg_drawn_on_the_server(page, demo_server):
     maps = page.locator("svg.map-svg")
     assert maps.count() == 2
     assert maps.first.locator("path").count() >= 12
-    maps.first.scroll_into_view_if_needed()
+    # Side by side on a desktop screen, each within the page.
+    first, second = maps.first.bounding_box(), maps.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    page.locator(".map-section").scroll_into_view_if_needed()
     screenshot(page, "public-indicator-map")
