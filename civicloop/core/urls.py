@@ -27,6 +27,7 @@ urlpatterns = [
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
+    path("c/<slug:slug>/areas/<path:code>/", results.area, name="area"),
     path("c/<slug:slug>/logo.png", logo.logo, name="collaborative_logo"),
     # The backbone's set-up pages (results.setup): the collaborative built in the browser.
     path("c/<slug:slug>/setup/", include("civicloop.results.setup.urls")),

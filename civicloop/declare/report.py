@@ -3,7 +3,7 @@
 What the public may see (the same as the public site), or with ``everything`` the whole of
 it, for the table's own use: every result, each indicator's chart (the same server-drawn
 SVG as the site), its verdicts in words with their evidence, the declarations, and the
-decisions the table published.
+decisions the table published, and its maps by area.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from civicloop import __version__
-from civicloop.declare.public.pages import charts_for, result_rows
+from civicloop.declare.public.pages import charts_for, map_for, result_rows
 from civicloop.declare.public.snapshot import Snapshot
 from civicloop.results.models import Collaborative
 
@@ -30,6 +30,7 @@ def report_html(collaborative: Collaborative, *, everything: bool = False) -> st
             ind = row["indicator"]
             charts = charts_for(snap, ind, only_headline=True)
             row["chart"] = charts[0] if charts else None
+            row["map"] = map_for(snap, ind)
             row["evidence"] = snap.evidence(ind)
             row["declarations"] = snap.declarations_about(ind)
         results.append(block)

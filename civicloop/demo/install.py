@@ -16,6 +16,7 @@ from django.db import transaction
 
 from civicloop.core.models import Membership, Role, User
 from civicloop.demo import generator as g
+from civicloop.demo.boundaries import boundaries
 from civicloop.measure.loads import LoadReport, load_file
 from civicloop.measure.models import Source
 from civicloop.measure.records import compute_indicators, register_table
@@ -193,16 +194,33 @@ def _structure() -> Collaborative:
         is_public=True,
         is_synthetic=True,
     )
-    city = Area.objects.create(collaborative=collab, name="Riverton", code="riverton", level="city")
+    shapes = boundaries()
+    city = Area.objects.create(
+        collaborative=collab,
+        name="Riverton",
+        code="riverton",
+        level="city",
+        geometry=shapes["riverton"],
+    )
     wards = {
         code: Area.objects.create(
-            collaborative=collab, name=name, code=code, level="district", parent=city
+            collaborative=collab,
+            name=name,
+            code=code,
+            level="district",
+            parent=city,
+            geometry=shapes[code],
         )
         for code, name in g.WARDS.items()
     }
     for code, name, ward, _w in g.NEIGHBOURHOODS:
         Area.objects.create(
-            collaborative=collab, name=name, code=code, level="neighbourhood", parent=wards[ward]
+            collaborative=collab,
+            name=name,
+            code=code,
+            level="neighbourhood",
+            parent=wards[ward],
+            geometry=shapes[code],
         )
     race = Dimension.objects.create(
         collaborative=collab, name="Race/ethnicity", slug="race-ethnicity"

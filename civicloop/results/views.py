@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicloop.core import access
@@ -15,7 +16,7 @@ from civicloop.learn import words
 from civicloop.learn.evidence import headline_rows, indicator_evidence
 from civicloop.learn.store.curve import Row, curve_of, starts
 from civicloop.measure import calendar_data
-from civicloop.results import approval
+from civicloop.results import approval, maps
 from civicloop.results.charts import BandPoint, Point, series_chart
 from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
 from civicloop.results.queries import top_area
@@ -137,7 +138,26 @@ def indicator(request, slug: str, indicator_slug: str):
     if request.headers.get("HX-Request"):
         template += "#panel"
         context["oob"] = True  # the panel brings the evidence for the new area along
+    else:
+        # The map is not part of the panel: choosing an area or a breakdown leaves it be.
+        level = request.GET.get("level", "")
+        context["map"], context["map_spec"] = data_cache.cached(
+            ("indicator-map", ind.pk, level, member),
+            stamp,
+            lambda: _map(collab, ind, level, member),
+        )
     return render(request, template, context)
+
+
+def _map(collab: Collaborative, ind, level: str, member: bool):
+    """The indicator's maps by area and their Vega-Lite spec (None when nothing is drawn)."""
+    the_map = maps.indicator_map(
+        ind,
+        approved_only=not member,
+        level=level,
+        area_url=lambda a: reverse("area", args=[collab.slug, a.code]),
+    )
+    return the_map, maps.vega_spec(the_map) if the_map and the_map.drawn else None
 
 
 def _choices(collab: Collaborative, ind) -> dict:
@@ -258,6 +278,63 @@ def _series_label(series: Series, by: str) -> str:
     if by == "areas":
         return series.area.name
     return series.group.name if series.group_id else "All"
+
+
+def area(request, slug: str, code: str):
+    """One area: each indicator the visitor may see, with its latest value and trend there."""
+    collab = _collaborative(request, slug)
+    place = get_object_or_404(
+        Area.objects.filter(collaborative=collab).select_related("parent").defer("geometry"),
+        code=code,
+    )
+    member = access.is_member(request.user, collab)
+    visible = list(
+        access.visible_indicators(request.user, collab)
+        .population()
+        .select_related("result")
+        .order_by("result__order", "order", "name")
+    )
+    readable = Observation.objects.all() if member else Observation.objects.as_approved()
+    latest: dict[int, Observation] = {}
+    for obs in (
+        readable.filter(
+            series__area=place, series__group__isnull=True, series__indicator__in=visible
+        )
+        .select_related("period", "series")
+        .order_by("period__start")
+    ):
+        latest[obs.series.indicator_id] = obs
+    from civicloop.learn import store, words
+
+    family = store.current_family(collab, place, only=[i.pk for i in visible])
+    rows = []
+    for ind in visible:
+        obs = latest.get(ind.pk)
+        entry = family.get(ind.pk)
+        verdict = (entry or {}).get("verdict") or {}
+        rows.append(
+            {
+                "indicator": ind,
+                "latest": obs,
+                "latest_text": ind.format_value(obs.value) if obs else "",
+                "pending": member and obs is not None and obs.approval != "approved",
+                "verdict": words.short_verdict(entry) if entry else "",
+                "badge": words.badge(verdict.get("status", "")),
+                "sentence": words.trend_sentence(entry, words.Units.of(ind)) if entry else "",
+            }
+        )
+    return render(
+        request,
+        "results/area.html",
+        {
+            "collaborative": collab,
+            "area": place,
+            "children": place.children.order_by("name").defer("geometry"),
+            "rows": [r for r in rows if r["latest"] is not None],
+            "without": [r["indicator"] for r in rows if r["latest"] is None],
+            "show_approval": member,
+        },
+    )
 
 
 @login_required

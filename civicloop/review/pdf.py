@@ -8,12 +8,25 @@ WeasyPrint is imported here only, so the rest of civicloop works without it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.template.loader import render_to_string
+
+
+def packet_html(context: dict) -> str:
+    """The print layout of `context` (what the packet page gets), with each indicator's
+    map by area as of the packet's date."""
+    from civicloop.review.maps import packet_maps
+
+    on = date.fromisoformat(context["packet"]["as_of"])
+    maps = packet_maps(context["collaborative"], on)
+    return render_to_string(
+        "review/packet_print.html", {**context, "print_mode": True, "maps": maps}
+    )
 
 
 def packet_pdf(context: dict) -> bytes:
     """Render `context` (what the packet page gets) to PDF bytes."""
     from weasyprint import HTML
 
-    html = render_to_string("review/packet_print.html", {**context, "print_mode": True})
-    return HTML(string=html).write_pdf()
+    return HTML(string=packet_html(context)).write_pdf()

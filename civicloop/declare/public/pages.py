@@ -149,6 +149,7 @@ def indicator(site: Site, snap: Snapshot, ind: Indicator) -> Page:
             "declarations": snap.declarations_about(ind),
             "evidence": snap.evidence(ind),
             "charts": charts_for(snap, ind),
+            "map": map_for(snap, ind),
             "embed_snippet": embed_snippet(here, ind),
             "conversation": declared_conversation(ind),
         },
@@ -406,6 +407,32 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
             }
         )
     return out
+
+
+def map_for(snap: Snapshot, ind: Indicator, width: int = 300) -> dict[str, Any] | None:
+    """The indicator's two maps by area (latest value, trend verdict) as SVG, and the
+    `civicloop.results.maps.IndicatorMap` behind them (for the table beside them), from
+    the public's numbers: the approved values the snapshot reads. Drawn once per snapshot."""
+    from civicloop.results.maps import AreaValue, indicator_map, svg_maps
+
+    key = ("map", ind.pk, width)
+    if key not in snap.charts:
+        values = [
+            AreaValue(o.series.area_id, o.period.label, o.period.start, o.period.end, o.value)
+            for o in snap.observations(ind)
+            if o.series.group_id is None
+        ]
+        the_map = indicator_map(ind, approved_only=True, values=values)
+        drawn = None
+        if the_map is not None:
+            svgs = svg_maps(the_map, map_id=f"{ind.slug}-map", width=width) if the_map.drawn else {}
+            drawn = {
+                "map": the_map,
+                "value_svg": mark_safe(svgs.get("value", "")),
+                "verdict_svg": mark_safe(svgs.get("verdict", "")),
+            }
+        snap.charts[key] = drawn
+    return snap.charts[key]
 
 
 def _point(name: str, o) -> Point:

@@ -49,7 +49,8 @@ def test_every_public_page_renders_small_and_without_javascript(client):
 def test_the_indicator_page_has_charts_with_data_tables_and_downloads(client):
     page = client.get("/public/c/riverton/indicators/third-grade-reading/").content.decode()
     assert page.count('class="chart-wide"') == 3  # the city, its wards, by race/ethnicity
-    assert page.count('role="img"') == 6  # each drawn wide, and narrow for phones
+    # Each chart drawn wide, and narrow for phones; and the two maps by area (value, trend).
+    assert page.count('role="img"') == 6 + 2
     assert page.count("The numbers in this chart") == 3
     assert '<td class="num">39.3%</td>' in page  # the restated 2024-25 value, in the table
     assert "Third-grade reading proficiency in the South Ward rose from" in page  # declared
