@@ -258,3 +258,38 @@ def approvable_indicators(user, collaborative):
         return qs.none()
     orgs = memberships(user).filter(collaborative=collaborative).values("organisation")
     return qs.filter(stewards__in=orgs).distinct()
+
+
+@dataclass(frozen=True)
+class Rights:
+    """One person's rights at one collaborative, read with one query.
+
+    A page that asks several questions (member? may set up? backbone?) reads the roles once
+    here instead of once per question; the answers are those of the functions above.
+    """
+
+    roles: frozenset[str]
+    superuser: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def can_set_up(self) -> bool:
+        return Role.BACKBONE_ADMIN in self.roles
+
+    @property
+    def can_manage(self) -> bool:
+        return bool(self.roles & {Role.BACKBONE_ADMIN, Role.CHAIR})
+
+    @property
+    def is_backbone(self) -> bool:
+        return self.superuser or bool(self.roles & BACKBONE_ROLES)
+
+
+def rights(user, collaborative) -> Rights:
+    return Rights(
+        frozenset(roles(user, collaborative)),
+        superuser=bool(getattr(user, "is_authenticated", False) and user.is_superuser),
+    )

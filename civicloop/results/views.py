@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from civicloop.core import access
+from civicloop.core import access, attention
 from civicloop.learn.evidence import headline_rows, indicator_evidence
 from civicloop.results import approval
 from civicloop.results.charts import Point, series_chart
@@ -33,26 +33,47 @@ def _collaborative(request, slug: str) -> Collaborative:
 
 
 def collaborative(request, slug: str):
+    """The collaborative's home: for its members, what needs attention first; then results."""
     collab = _collaborative(request, slug)
-    visible = access.visible_indicators(request.user, collab)
-    results = collab.results.annotate(n=Count("indicators")).prefetch_related(
-        Prefetch("indicators", queryset=visible.population(), to_attr="visible_indicators")
+    rights = access.rights(request.user, collab)
+    sections = (
+        attention.sections(collab, request.user, set(rights.roles)) if rights.is_member else []
     )
-    results = [r for r in results if r.visible_indicators or access.is_member(request.user, collab)]
+    # The approval section has counted what waits; the working-space list says it again.
+    waiting = next((s.count for s in sections if s.key == "approval"), 0)
     return render(
         request,
         "results/collaborative.html",
         {
             "collaborative": collab,
-            "results": results,
+            "results": _results(request, collab, rights.is_member),
             "chairs": collab.chairs,
-            "is_member": access.is_member(request.user, collab),
-            "can_set_up": access.can_set_up(request.user, collab),
-            "is_backbone": access.is_backbone(request.user, collab),
-            "waiting": approval.waiting(collab).count()
-            if access.is_member(request.user, collab)
-            else 0,
+            "is_member": rights.is_member,
+            "can_set_up": rights.can_set_up,
+            "is_backbone": rights.is_backbone,
+            "waiting": waiting,
+            "attention": sections,
         },
+    )
+
+
+def _results(request, collab: Collaborative, member: bool) -> list:
+    """The collaborative's results, each with the indicators this person may see."""
+    visible = access.visible_indicators(request.user, collab)
+    results = collab.results.annotate(n=Count("indicators")).prefetch_related(
+        Prefetch("indicators", queryset=visible.population(), to_attr="visible_indicators")
+    )
+    return [r for r in results if r.visible_indicators or member]
+
+
+def results_index(request, slug: str):
+    """The results stage's own page: every result with its indicators, each linked."""
+    collab = _collaborative(request, slug)
+    member = access.is_member(request.user, collab)
+    return render(
+        request,
+        "results/results.html",
+        {"collaborative": collab, "results": _results(request, collab, member)},
     )
 
 
