@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from civicloop.core import access, attention
 from civicloop.learn.evidence import headline_rows, indicator_evidence
@@ -66,6 +68,10 @@ def _results(request, collab: Collaborative, member: bool) -> list:
     return [r for r in results if r.visible_indicators or member]
 
 
+def _on(review):
+    return (review.held_on, review.pk)
+
+
 def results_index(request, slug: str):
     """The results stage's own page: every result with its indicators, each linked."""
     collab = _collaborative(request, slug)
@@ -98,8 +104,36 @@ def result(request, slug: str, result_slug: str):
             "rows": rows,
             "measure_rows": measure_rows,
             "focus_areas": res.focus_areas.all(),
+            "around": _around_result(request, collab, res, rows),
         },
     )
+
+
+def _around_result(request, collab: Collaborative, res, rows: list) -> dict:
+    """Where a result leads: its table, the strategies aimed at it, the review that looks at
+    it, and its page on the public site. Two queries, for members only."""
+    public = collab.is_public and any(r["indicator"].is_public for r in rows)
+    around: dict = {"public_url": reverse("public_result", args=[collab.slug, res.slug])}
+    if not public:
+        around["public_url"] = None
+    if not access.is_member(request.user, collab):
+        return around
+    from civicloop.review.models import Review
+    from civicloop.table.models import Strategy
+
+    around["strategies"] = list(
+        Strategy.objects.filter(collaborative=collab, indicators__result=res)
+        .distinct()
+        .order_by(F("priority").asc(nulls_last=True), "name")
+    )
+    today = timezone.localdate()
+    # The next review, else the last: one query over a table's few meetings a year.
+    held = sorted(Review.objects.filter(collaborative=collab).only("pk", "held_on"), key=_on)
+    ahead = [r for r in held if r.held_on >= today]
+    around["review"] = ahead[0] if ahead else (held[-1] if held else None)
+    around["review_upcoming"] = bool(around["review"] and around["review"].held_on >= today)
+    around["member"] = True
+    return around
 
 
 def indicator(request, slug: str, indicator_slug: str):
@@ -188,6 +222,13 @@ def indicator(request, slug: str, indicator_slug: str):
         "can_approve": member and access.can_approve(request.user, ind),
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
         "evidence": indicator_evidence(ind, area, show_effects=member, lines=chosen, by=by),
+        # The strategies aimed at it (one query; members only, as the strategies pages are).
+        "strategies": list(ind.strategies.order_by(F("priority").asc(nulls_last=True), "name"))
+        if member
+        else [],
+        "public_url": reverse("public_indicator", args=[collab.slug, ind.slug])
+        if collab.is_public and ind.is_public
+        else None,
     }
     template = "results/indicator.html"
     if request.headers.get("HX-Request"):
