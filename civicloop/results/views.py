@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from civicloop.core import access, attention
 from civicloop.learn.evidence import headline_rows, indicator_evidence
@@ -208,6 +209,7 @@ def indicator(request, slug: str, indicator_slug: str):
         baseline=(ind.baseline_period.start.isoformat(), ind.baseline_value)
         if ind.baseline_period and ind.baseline_value is not None and not by
         else None,
+        legend_title=_legend_title(by, dimensions),
     )
     context = {
         "collaborative": collab,
@@ -235,6 +237,13 @@ def indicator(request, slug: str, indicator_slug: str):
         template += "#panel"
         context["oob"] = True  # the panel brings the evidence for the new area along
     return render(request, template, context)
+
+
+def _legend_title(by: str, dimensions) -> str | None:
+    """The breakdown's name over its legend (the dimensions were read for the form)."""
+    if by == "areas":
+        return gettext("Area")
+    return next((d.name for d in dimensions if d.slug == by), None)
 
 
 def _series_label(series: Series, by: str) -> str:
