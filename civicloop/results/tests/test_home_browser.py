@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from civicloop.core.tests.browser import screenshot, sign_in
+from civicloop.declare.tests.test_browser import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,7 @@ def test_the_stage_navigation_and_the_home(browser, demo_server, name, viewport)
     for heading in ("Overdue commitments", "Data pending approval", "Next review"):
         assert attention.get_by_role("heading", name=heading).count() == 1, heading
     screenshot(page, f"home-{name}")
+    assert serious_violations(page) == []  # axe-core, WCAG 2.1 A and AA
 
     nav.get_by_role("link", name="The table", exact=True).click()
     page.wait_for_url(f"{demo_server}/c/riverton/table/")
@@ -63,3 +65,12 @@ def test_the_keyboard_reaches_the_stages_first(page, demo_server):
         page.keyboard.press("Tab")
         seen.append(page.evaluate("() => document.activeElement.textContent.trim()"))
     assert seen.index("Home") < seen.index("Results") < seen.index("Declare")
+
+
+@pytest.mark.parametrize(
+    "path", ["c/riverton/results/", "c/riverton/results/early-literacy/", "no-such-page/"]
+)
+def test_the_new_pages_pass_axe(page, demo_server, path):
+    sign_in(page, demo_server, "chair")
+    page.goto(f"{demo_server}/{path}")
+    assert serious_violations(page) == []
