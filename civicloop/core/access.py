@@ -356,3 +356,38 @@ def writable_indicators(writer: Writer, collaborative):
     if writer.backbone:
         return qs
     return qs.exclude(pk__in=list(refused_indicators(writer, list(qs))))
+
+
+@dataclass(frozen=True)
+class Rights:
+    """One person's rights at one collaborative, read with one query.
+
+    A page that asks several questions (member? may set up? backbone?) reads the roles once
+    here instead of once per question; the answers are those of the functions above.
+    """
+
+    roles: frozenset[str]
+    superuser: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def can_set_up(self) -> bool:
+        return Role.BACKBONE_ADMIN in self.roles
+
+    @property
+    def can_manage(self) -> bool:
+        return bool(self.roles & {Role.BACKBONE_ADMIN, Role.CHAIR})
+
+    @property
+    def is_backbone(self) -> bool:
+        return self.superuser or bool(self.roles & BACKBONE_ROLES)
+
+
+def rights(user, collaborative) -> Rights:
+    return Rights(
+        frozenset(roles(user, collaborative)),
+        superuser=bool(getattr(user, "is_authenticated", False) and user.is_superuser),
+    )

@@ -25,6 +25,7 @@ urlpatterns = [
     # People at a collaborative: its set-up page and the emailed invitation links.
     path("c/<slug:slug>/", include("civicloop.core.people_urls")),
     path("c/<slug:slug>/", results.collaborative, name="collaborative"),
+    path("c/<slug:slug>/results/", results.results_index, name="results_index"),
     path("c/<slug:slug>/results/<slug:result_slug>/", results.result, name="result"),
     path("c/<slug:slug>/indicators/<slug:indicator_slug>/", results.indicator, name="indicator"),
     path("c/<slug:slug>/areas/<path:code>/", results.area, name="area"),

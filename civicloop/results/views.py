@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from civicloop.core import access
+from civicloop.core import access, attention
 from civicloop.core import cache as data_cache
 from civicloop.learn import words
 from civicloop.learn.evidence import headline_rows, indicator_evidence
@@ -40,28 +42,53 @@ def _collaborative(request, slug: str) -> Collaborative:
 
 
 def collaborative(request, slug: str):
+    """The collaborative's home: for its members, what needs attention first; then results."""
     collab = _collaborative(request, slug)
-    visible = access.visible_indicators(request.user, collab)
-    results = collab.results.annotate(n=Count("indicators")).prefetch_related(
-        Prefetch("indicators", queryset=visible.population(), to_attr="visible_indicators")
+    rights = access.rights(request.user, collab)
+    sections = (
+        attention.sections(collab, request.user, set(rights.roles)) if rights.is_member else []
     )
-    results = [r for r in results if r.visible_indicators or access.is_member(request.user, collab)]
+    # The approval section has counted what waits; the working-space list says it again.
+    waiting = next((s.count for s in sections if s.key == "approval"), 0)
     return render(
         request,
         "results/collaborative.html",
         {
             "collaborative": collab,
-            "results": results,
+            "results": _results(request, collab, rights.is_member),
             "chairs": collab.chairs,
-            "is_member": access.is_member(request.user, collab),
-            "can_set_up": access.can_set_up(request.user, collab),
-            "is_backbone": access.is_backbone(request.user, collab),
-            "waiting": approval.waiting(collab).count()
-            if access.is_member(request.user, collab)
-            else 0,
+            "is_member": rights.is_member,
+            "can_set_up": rights.can_set_up,
+            "is_backbone": rights.is_backbone,
+            "waiting": waiting,
+            "attention": sections,
             # The data calendar's section (measure/_calendar_home.html).
             **calendar_data.home_context(request.user, collab),
         },
+    )
+
+
+def _results(request, collab: Collaborative, member: bool) -> list:
+    """The collaborative's results, each with the indicators this person may see."""
+    visible = access.visible_indicators(request.user, collab)
+    results = collab.results.annotate(n=Count("indicators")).prefetch_related(
+        Prefetch("indicators", queryset=visible.population(), to_attr="visible_indicators")
+    )
+    return [r for r in results if r.visible_indicators or member]
+
+
+def _on(review):
+    return (review.held_on, review.pk)
+
+
+def results_index(request, slug: str):
+    """The results stage's own page: every result with its indicators, each linked."""
+    collab = _collaborative(request, slug)
+    member = access.is_member(request.user, collab)
+    return render(
+        request,
+        "results/results.html",
+        {"collaborative": collab, "results": _results(request, collab, member)},
     )
 
 
@@ -87,8 +114,36 @@ def result(request, slug: str, result_slug: str):
             "measure_rows": measure_rows,
             "focus_areas": res.focus_areas.all(),
             "talk": _conversation(request.user, collab, res),
+            "around": _around_result(request, collab, res, rows),
         },
     )
+
+
+def _around_result(request, collab: Collaborative, res, rows: list) -> dict:
+    """Where a result leads: its table, the strategies aimed at it, the review that looks at
+    it, and its page on the public site. Two queries, for members only."""
+    public = collab.is_public and any(r["indicator"].is_public for r in rows)
+    around: dict = {"public_url": reverse("public_result", args=[collab.slug, res.slug])}
+    if not public:
+        around["public_url"] = None
+    if not access.is_member(request.user, collab):
+        return around
+    from civicloop.review.models import Review
+    from civicloop.table.models import Strategy
+
+    around["strategies"] = list(
+        Strategy.objects.filter(collaborative=collab, indicators__result=res)
+        .distinct()
+        .order_by(F("priority").asc(nulls_last=True), "name")
+    )
+    today = timezone.localdate()
+    # The next review, else the last: one query over a table's few meetings a year.
+    held = sorted(Review.objects.filter(collaborative=collab).only("pk", "held_on"), key=_on)
+    ahead = [r for r in held if r.held_on >= today]
+    around["review"] = ahead[0] if ahead else (held[-1] if held else None)
+    around["review_upcoming"] = bool(around["review"] and around["review"].held_on >= today)
+    around["member"] = True
+    return around
 
 
 def indicator(request, slug: str, indicator_slug: str):
@@ -117,7 +172,7 @@ def indicator(request, slug: str, indicator_slug: str):
     panel = data_cache.cached(
         ("indicator-panel", ind.pk, area.pk if area else None, by, member),
         stamp,
-        lambda: _panel(ind, area, by, member),
+        lambda: _panel(ind, area, by, member, choices["dimensions"]),
     )
     context = {
         "collaborative": collab,
@@ -127,6 +182,13 @@ def indicator(request, slug: str, indicator_slug: str):
         "dimensions": choices["dimensions"],
         "by": by,
         **panel,
+        # The strategies aimed at it (one query; members only, as the strategies pages are).
+        "strategies": list(ind.strategies.order_by(F("priority").asc(nulls_last=True), "name"))
+        if member
+        else [],
+        "public_url": reverse("public_indicator", args=[collab.slug, ind.slug])
+        if collab.is_public and ind.is_public
+        else None,
         "talk": _conversation(request.user, collab, ind, member),
         # "Last updated" and "next expected" (measure/_indicator_dates.html): the reader's
         # duty is part of it, so it is read per request, outside the data cache.
@@ -174,7 +236,7 @@ def _choices(collab: Collaborative, ind) -> dict:
     return {"areas": areas, "dimensions": dimensions, "default": default}
 
 
-def _panel(ind, area, by: str, member: bool) -> dict:
+def _panel(ind, area, by: str, member: bool, dimensions) -> dict:
     """The chart, the observations and the evidence of one area and breakdown, for members
     (current values, effects) or the public (approved copies): data only, no access."""
     series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")
@@ -249,6 +311,7 @@ def _panel(ind, area, by: str, member: bool) -> dict:
         baseline=(ind.baseline_period.start.isoformat(), ind.baseline_value)
         if ind.baseline_period and ind.baseline_value is not None and not by
         else None,
+        legend_title=_legend_title(by, dimensions),
     )
     return {
         "spec": spec,
@@ -272,6 +335,13 @@ def _conversation(user, collab: Collaborative, subject, member: bool | None = No
 def forecast_label(curve) -> str:
     """ "Baseline forecast, 95% band": how the band is named on every chart."""
     return _("Baseline forecast, {level} band").format(level=words.level_text(curve.level))
+
+
+def _legend_title(by: str, dimensions) -> str | None:
+    """The breakdown's name over its legend (the dimensions were read for the form)."""
+    if by == "areas":
+        return gettext("Area")
+    return next((d.name for d in dimensions if d.slug == by), None)
 
 
 def _series_label(series: Series, by: str) -> str:

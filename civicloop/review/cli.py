@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from civicloop.cli_options import CollaborativeOption
+from civicloop.cli_options import CollaborativeOption, JsonOption
 
 console = Console()
+err = Console(stderr=True)
 review_app = typer.Typer(
     help="Learning reviews: the packet for a meeting, decisions signed by a chair, the log.",
     no_args_is_help=True,
@@ -45,6 +48,7 @@ def packet_cmd(
     ] = None,
     pdf: Annotated[Path | None, typer.Option(help="Also write the packet as a PDF here.")] = None,
     collaborative: CollaborativeOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """The packet for a review: each strategy's evidence and proposed decision, and what
     moved, what is off track, widening gaps, overdue commitments, open rounds.
@@ -58,33 +62,50 @@ def packet_cmd(
     from civicloop.cli import setup
 
     setup()
+    from civicloop.core.progress import steps
     from civicloop.review import packet as packets
     from civicloop.review.models import Review
 
     collab = _collaborative(collaborative)
     day = _day(on)
     review = Review.objects.filter(collaborative=collab, held_on=day).first()
-    packet = packets.for_review(review) if review else packets.build(collab, day)
-    _print_packet(packet, review)
+    # Building the packet reads every indicator's analyses and every strategy's effects,
+    # and the PDF is drawn page by page: tens of seconds on a large collaborative.
+    with steps(console, quiet=as_json) as progress:
+        with progress.step(_("Building the packet…")):
+            packet = packets.for_review(review) if review else packets.build(collab, day)
+        data = None
+        if pdf is not None:
+            with progress.step(_("Drawing the PDF…")):
+                data = _packet_pdf(collab, day, review, packet)
+    if as_json:
+        typer.echo(json.dumps(packet, indent=2, ensure_ascii=False))
+    else:
+        _print_packet(packet, review)
     if pdf is not None:
-        from civicloop.review.models import DecisionChoice
-        from civicloop.review.pdf import packet_pdf
-
-        shown = review or Review(collaborative=collab, held_on=day)
-        decided = {d.strategy.slug: d for d in review.decisions.all()} if review else {}
-        data = packet_pdf(
-            {
-                "collaborative": collab,
-                "review": shown,
-                "packet": packet,
-                "indicators": {r["slug"]: r for r in packet["indicators"]},
-                "decisions": decided,
-                "can_sign": False,
-                "choices": DecisionChoice.choices,
-            }
-        )
         pdf.write_bytes(data)
-        console.print(f"[green]Wrote[/green] {pdf} ({len(data) // 1024:,} KB)")
+        (err if as_json else console).print(
+            f"[green]Wrote[/green] {pdf} ({len(data) // 1024:,} KB)"
+        )
+
+
+def _packet_pdf(collab, day: date, review, packet: dict) -> bytes:
+    from civicloop.review.models import DecisionChoice, Review
+    from civicloop.review.pdf import packet_pdf
+
+    shown = review or Review(collaborative=collab, held_on=day)
+    decided = {d.strategy.slug: d for d in review.decisions.all()} if review else {}
+    return packet_pdf(
+        {
+            "collaborative": collab,
+            "review": shown,
+            "packet": packet,
+            "indicators": {r["slug"]: r for r in packet["indicators"]},
+            "decisions": decided,
+            "can_sign": False,
+            "choices": DecisionChoice.choices,
+        }
+    )
 
 
 def _print_packet(packet: dict, review) -> None:
