@@ -58,3 +58,18 @@ def test_an_analyst_writes_the_conversation_and_sees_it_kept(page, demo_server):
     assert section.get_by_role("link", name="Attendance Works").count() == 1
     assert "1 change kept" in section.inner_text()
     section.screenshot(path=str(ARTIFACTS / "turn-the-curve-conversation.png"))
+
+
+def test_the_review_packet_reads_every_indicator_against_its_band(page, demo_server):
+    sign_in(page, demo_server)
+    page.goto(f"{demo_server}/c/riverton/reviews/")
+    # The newest review not yet frozen is built from the data now: it carries the curves.
+    page.locator("tbody tr", has_text="built from the data").first.locator("th a").click()
+    page.wait_for_load_state()
+    section = page.locator("section[aria-labelledby=turn-the-curve]")
+    assert section.locator("article.curve-entry").count() >= 10
+    savings = section.locator("#curve-emergency-savings")
+    assert savings.locator("g.forecast polygon").count() == 1
+    assert "may be sampling noise" in savings.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    savings.screenshot(path=str(ARTIFACTS / "turn-the-curve-packet.png"))
