@@ -148,3 +148,15 @@ def test_shift_and_period_at_round_trip_every_kind():
         assert spec.kind == kind and spec.start <= day <= spec.end
         assert dc.shift(dc.shift(spec, 5), -5) == spec
         assert dc.shift(spec, 1).start > spec.end
+
+
+def test_the_arithmetic_needs_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, civicloop.measure.datacalendar; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
