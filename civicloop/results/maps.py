@@ -381,11 +381,17 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
                         "value_class": value.label,
                         "value_text": a.value_text or a.note,
                         "verdict": the_map.verdict_swatch(a).label,
+                        "no_value": a.value is None,
+                        "no_verdict": a.verdict == "no_data",
                     },
                 }
             )
 
-    def view(title: str, field_name: str, legend: list[Swatch], legend_title: str) -> dict:
+    def view(
+        title: str, field_name: str, legend: list[Swatch], legend_title: str, missing: str
+    ) -> dict:
+        # No value: a dashed outline, where the SVG map hatches (Vega has no patterns).
+        dashed = {"test": f"datum.properties.{missing}", "value": [3, 2]}
         return {
             "title": {"text": title, "fontSize": 13, "anchor": "start", "limit": width},
             "width": width,
@@ -410,6 +416,7 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
                         "labelLimit": 240,
                     },
                 },
+                "strokeDash": {"condition": dashed, "value": [1, 0]},
                 "tooltip": [
                     {"field": "properties.name", "type": "nominal", "title": _("Area")},
                     {"field": "properties.value_text", "type": "nominal", "title": _("Value")},
@@ -424,9 +431,15 @@ def vega_spec(the_map: IndicatorMap, *, width: int = 250) -> dict[str, Any]:
         "data": {"values": features},
         "hconcat": [
             view(
-                the_map.value_heading, "value_class", the_map.value_legend, the_map.indicator.unit
+                the_map.value_heading,
+                "value_class",
+                the_map.value_legend,
+                the_map.indicator.unit,
+                "no_value",
             ),
-            view(the_map.verdict_heading, "verdict", the_map.verdict_legend, _("Trend")),
+            view(
+                the_map.verdict_heading, "verdict", the_map.verdict_legend, _("Trend"), "no_verdict"
+            ),
         ],
         "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
