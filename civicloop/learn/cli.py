@@ -10,6 +10,8 @@ being imported.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
@@ -58,6 +60,18 @@ def _start(collaborative: str | None, area: str | None = None):
         if the_area is None:
             raise CliError(f"no area {area!r} in {collab.slug}")
     return collab, the_area
+
+
+@contextmanager
+def _working(quiet: bool) -> Iterator[None]:
+    """A spinner while the stored analyses are brought up to date (seconds after a load),
+    shown at a terminal only, never into --json output."""
+    from django.utils.translation import gettext as _
+
+    from civicloop.core.progress import steps
+
+    with steps(console, quiet=quiet) as shown, shown.step(_("Bringing the analyses up to date…")):
+        yield
 
 
 def _print_json(rows) -> None:
@@ -129,7 +143,8 @@ def trends(
     collab, the_area = _start(collaborative, area)
     from civicloop.learn import store
 
-    rows = store.analyse_trends(collab, the_area)
+    with _working(as_json):
+        rows = store.analyse_trends(collab, the_area)
     if as_json:
         _print_json(rows)
         return
@@ -259,7 +274,8 @@ def progress(
     collab, the_area = _start(collaborative, area)
     from civicloop.learn import store
 
-    rows = store.progress(collab, method=method.value, area=the_area)
+    with _working(as_json):
+        rows = store.progress(collab, method=method.value, area=the_area)
     if as_json:
         _print_json(rows)
         return
@@ -378,7 +394,8 @@ def effects(
     collab, _ = _start(collaborative)
     from civicloop.learn import store
 
-    rows = store.strategy_effects(collab)
+    with _working(as_json):
+        rows = store.strategy_effects(collab)
     if as_json:
         _print_json(rows)
         return
@@ -429,7 +446,8 @@ def equity(
     collab, the_area = _start(collaborative, area)
     from civicloop.learn import store
 
-    rows = store.equity(collab, the_area)
+    with _working(as_json):
+        rows = store.equity(collab, the_area)
     if as_json:
         _print_json(rows)
         return
@@ -478,7 +496,8 @@ def analyse(
     collab, _ = _start(collaborative)
     from civicloop.learn import store
 
-    done = store.analyse(collab, force=force)
+    with _working(False):
+        done = store.analyse(collab, force=force)
     console.print(
         f"Recomputed {len(done.series):,} series and {len(done.effects):,} strategy effects "
         f"of {collab.name}."
