@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
@@ -79,7 +80,8 @@ def packet_cmd(
             with progress.step(_("Drawing the PDF…")):
                 data = _packet_pdf(collab, day, review, packet)
     if as_json:
-        typer.echo(json.dumps(packet, indent=2, ensure_ascii=False))
+        # Labels are lazy translations (Django's JSON encoder reads them in the active language).
+        typer.echo(json.dumps(packet, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder))
     else:
         _print_packet(packet, review)
     if pdf is not None:
