@@ -20,7 +20,15 @@ from civicloop.learn.store.curve import Row, curve_of, starts
 from civicloop.measure import calendar_data
 from civicloop.results import approval, maps
 from civicloop.results.charts import BandPoint, Point, series_chart
-from civicloop.results.models import Area, Collaborative, Dimension, Observation, Revision, Series
+from civicloop.results.models import (
+    Approval,
+    Area,
+    Collaborative,
+    Dimension,
+    Observation,
+    Revision,
+    Series,
+)
 from civicloop.results.queries import top_area
 
 
@@ -263,10 +271,16 @@ def _panel(ind, area, by: str, member: bool, dimensions) -> dict:
         # The public reads the history of approved values only: a revision made after the
         # last approval is the pending value itself.
         revisions = list(obs.revisions.all())
+        obs.shown_load = obs.load
         if not member:
             revisions = [
                 r for r in revisions if obs.approved_at and r.changed_at <= obs.approved_at
             ]
+            if obs.approval != Approval.APPROVED:
+                # The current load brought the pending value: name the load of the approved
+                # one, when its revision says which (else none).
+                last = max(revisions, key=lambda r: r.changed_at, default=None)
+                obs.shown_load = last.load if last and last.new_value == obs.value else None
         obs.shown_revisions = revisions
     points = []
     for obs in observations:

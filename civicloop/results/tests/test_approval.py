@@ -258,3 +258,11 @@ def test_a_value_made_outside_a_load_waits_too(latest):
     assert made.approval == "pending" and made in approval.waiting(
         latest.series.indicator.result.collaborative
     )
+
+
+def test_the_public_is_not_told_which_file_brought_a_pending_value(client, carols_load):
+    """The app's indicator page, read by the public, names the load of each value it shows:
+    for a value whose revision waits, the load that brought the approved value, never the
+    pending upload (its file name is not public either)."""
+    url = f"/c/riverton/indicators/{SLUG}/?area=riverton"
+    assert carols_load.load.original_name not in client.get(url).content.decode()
