@@ -6,7 +6,8 @@ pages live at /public/..., its Spanish twins at /es/public/... (the static build
 same layout, Spanish under es/), and neither a cookie nor the browser changes them. The
 working app is used by signed-in people who pick a language once: the switcher (Django's
 `set_language`, a POST with its CSRF token) stores it in a cookie, and before that the
-browser's Accept-Language decides. So the working app's addresses stay as they are.
+browser's Accept-Language decides. So the working app's addresses stay as they are. The
+API answers machines, in English whoever asks.
 
 Django's own LocaleMiddleware cannot do both: once any `i18n_patterns` exist it sends every
 unprefixed address to the default language, which would undo the working app's cookie.
@@ -19,6 +20,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 PUBLIC = "/public/"
+API = "/api/"
 
 
 def public_prefix(language: str) -> str:
@@ -49,8 +51,10 @@ class LanguageMiddleware:
                 break
         public = request.path_info.startswith(PUBLIC)
         if language is None:
+            # The public site without a prefix is English; the API is for machines: English.
+            fixed = public or request.path_info.startswith(API)
             language = (
-                settings.LANGUAGE_CODE if public else translation.get_language_from_request(request)
+                settings.LANGUAGE_CODE if fixed else translation.get_language_from_request(request)
             )
         translation.activate(language)
         request.LANGUAGE_CODE = language

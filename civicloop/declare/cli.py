@@ -178,7 +178,7 @@ def list_declarations(collaborative: CollaborativeOption = None) -> None:
     for d in Declaration.objects.filter(collaborative=collab).select_related("indicator", "area"):
         table.add_row(
             str(d.pk),
-            d.get_status_display(),
+            str(d.get_status_display()),
             d.indicator.name,
             d.area.name,
             d.evidence.get("trend", {}).get("words", ""),

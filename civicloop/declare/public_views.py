@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
@@ -187,14 +188,16 @@ def _indicator_file(site: Site, snap: Snapshot, indicator_slug: str, filename: s
     ind = snap.indicator(indicator_slug)
     if filename == "chart.svg":
         return pages.chart_svg(snap, ind)
-    files = opendata.indicator_files(snap, ind)
+    with translation.override(settings.LANGUAGE_CODE):  # open data: the same in every language
+        files = opendata.indicator_files(snap, ind)
     if filename not in files:
         raise Http404("No such file")
     return pages.Page(files[filename], opendata.content_type(filename))
 
 
 def _data_file(site: Site, snap: Snapshot, filename: str) -> pages.Page:
-    files = opendata.collaborative_files(snap)
+    with translation.override(settings.LANGUAGE_CODE):
+        files = opendata.collaborative_files(snap)
     if filename not in files:
         raise Http404("No such file")
     return pages.Page(files[filename], opendata.content_type(filename))

@@ -176,7 +176,9 @@ def _collaborative(writer: _Writer, site: Site, snap: Snapshot) -> None:
         writer.page(here, pages.indicator(site, snap, ind))
         writer.page(path_of(ind, "embed/"), pages.embed(site, snap, ind))
         writer.file(here + "chart.svg", pages.chart_svg(snap, ind).body)
-        for name, body in opendata.indicator_files(snap, ind).items():
+        with translation.override(settings.LANGUAGE_CODE):  # open data: the same in both
+            files = opendata.indicator_files(snap, ind)
+        for name, body in files.items():
             writer.file(here + name, body)
     writer.page(base + "declarations/", pages.declarations(site, snap))
     for d in snap.declarations:
@@ -184,7 +186,9 @@ def _collaborative(writer: _Writer, site: Site, snap: Snapshot) -> None:
     writer.page(base + "decisions/", pages.decisions(site, snap))
     writer.page(base + "methodology/", pages.methodology(site, snap))
     writer.page(base + "data/", pages.data(site, snap))
-    for name, body in opendata.collaborative_files(snap).items():
+    with translation.override(settings.LANGUAGE_CODE):
+        files = opendata.collaborative_files(snap)
+    for name, body in files.items():
         writer.file(base + "data/" + name, body)
     writer.page(
         base + "feed.atom",

@@ -331,6 +331,9 @@ def _structure() -> Collaborative:
             role=role,
             organisation=orgs.get(org_slug) if org_slug else None,
         )
+    from civicloop.demo import spanish
+
+    spanish.translate(collab)  # the demo reads in Spanish too, content included
     return collab
 
 

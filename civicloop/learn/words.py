@@ -100,6 +100,7 @@ VERDICT_WORDS = (
     gettext_noop("too noisy to tell"),
     gettext_noop("not available"),
     gettext_noop("not analysed"),
+    gettext_noop("no target"),
     gettext_noop("All"),
 )
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Point:
@@ -92,9 +94,9 @@ def series_chart(
     )
     marks = []
     if baseline is not None:
-        marks.append({"date": baseline[0], "value": baseline[1], "label": "Baseline"})
+        marks.append({"date": baseline[0], "value": baseline[1], "label": _("Baseline")})
     if target is not None:
-        marks.append({"date": target[0], "value": target[1], "label": "Target"})
+        marks.append({"date": target[0], "value": target[1], "label": _("Target")})
     if marks:
         layers.append(
             {

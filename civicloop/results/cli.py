@@ -104,6 +104,6 @@ def _print_waiting(qs) -> None:
             o.period.label,
             f"{o.value:g}",
             "—" if o.approved_value is None else f"{o.approved_value:g}",
-            o.get_approval_display(),
+            str(o.get_approval_display()),
         )
     console.print(table)

@@ -249,6 +249,18 @@ class Direction(models.TextChoices):
     LOWER = "lower", gettext_lazy("Lower is better")
 
 
+# A period kind as readers see it ("by school year"), in their language.
+FREQUENCIES = {
+    "year": gettext_lazy("year"),
+    "school_year": gettext_lazy("school year"),
+    "multi_year": gettext_lazy("multi year"),
+    "quarter": gettext_lazy("quarter"),
+    "month": gettext_lazy("month"),
+    "week": gettext_lazy("week"),
+    "day": gettext_lazy("day"),
+}
+
+
 class IndicatorQuerySet(models.QuerySet):
     def population(self):
         """Population indicators: all but the performance measures of partners'
@@ -273,7 +285,7 @@ class Indicator(models.Model):
         null=True, blank=True, help_text=gettext_lazy("N of 'rate per N'.")
     )
     direction = models.CharField(max_length=8, choices=Direction.choices)
-    frequency = models.CharField(max_length=20, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    frequency = models.CharField(max_length=20, choices=[(k, FREQUENCIES[k]) for k in KINDS])
     source = models.CharField(max_length=300, blank=True)
     is_survey = models.BooleanField(
         default=False,

@@ -252,8 +252,8 @@ def log(
         out.add_row(
             d.review.held_on.isoformat(),
             d.strategy.name,
-            d.get_decision_display() + (" (published)" if d.published else ""),
-            d.get_proposed_display(),
+            str(d.get_decision_display()) + (" (published)" if d.published else ""),
+            str(d.get_proposed_display()),
             d.rationale,
             d.signed_as,
         )

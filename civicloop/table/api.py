@@ -296,7 +296,7 @@ def sector_coverage(request, slug: str, result: str):
     return [
         SectorNeedOut(
             sector=n.sector,
-            label=n.label,
+            label=str(n.label),
             indicators=[i.slug for i in n.indicators],
             seated=[o.slug for o in n.seated],
             covered=n.covered,

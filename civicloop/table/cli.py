@@ -105,7 +105,7 @@ def missing_cmd(
         slugs = ", ".join(collab.results.values_list("slug", flat=True))
         raise CliError(f"no result {result!r} in {collab.slug} (results: {slugs})")
     focus = ", ".join(focus_names(found)) or "the whole city"
-    gaps = [n.label for n in sector_coverage(found) if not n.covered]
+    gaps = [str(n.label) for n in sector_coverage(found) if not n.covered]
     out = Table(
         title=f"Who is missing from the {found.title} table (focus: {focus})",
         title_justify="left",
@@ -120,7 +120,7 @@ def missing_cmd(
         out.add_row(
             str(n),
             s.organisation.name,
-            s.organisation.get_sector_display(),
+            str(s.organisation.get_sector_display()),
             f"{s.score:.2f}",
             "\n".join(f"• {r}" for r in s.reasons),
         )

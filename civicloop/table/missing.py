@@ -196,10 +196,12 @@ def _population_reasons(
 
 
 def _and(names: list[str]) -> str:
+    names = [str(n) for n in names]  # choices' labels are lazily translated
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _or(names: list[str]) -> str:
+    names = [str(n) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 

@@ -165,7 +165,7 @@ def _kinds(cities: list[City]) -> list[KindRow]:
                         "strategy": strategy.name,
                         "indicator": effect.indicator_name,
                         "status": effect.status,
-                        "words": effect.words,
+                        "words": words.say(effect.words),
                         "badge": words.badge(effect.status),
                         "sentence": effect.sentence,
                     }

@@ -190,7 +190,7 @@ def declaration(site: Site, snap: Snapshot, decl) -> Page:
             **_frame(
                 snap,
                 "declarations",
-                [(path_of(snap.collaborative, "declarations/"), "Declarations")],
+                [(path_of(snap.collaborative, "declarations/"), _("Declarations"))],
             ),
             "declaration": decl,
             "evidence": decl.evidence,
@@ -260,7 +260,10 @@ def result_rows(snap: Snapshot, res) -> dict[str, Any]:
                 if ind.target_value is not None
                 else "",
                 "sparkline": mark_safe(
-                    sparkline([o.value for o in history], label=f"{ind.name}: recent trend")
+                    sparkline(
+                        [o.value for o in history],
+                        label=_("%(indicator)s: recent trend") % {"indicator": ind.name},
+                    )
                 ),
                 "verdict": snap.verdict(ind),
             }
@@ -324,12 +327,12 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
         elif s.group_id is None and s.area.parent_id == area.pk:
             children.append(o)
     target = (
-        svgchart.Mark("Target", ind.target_period.start.isoformat(), ind.target_value)
+        svgchart.Mark(_("Target"), ind.target_period.start.isoformat(), ind.target_value)
         if ind.target_period and ind.target_value is not None
         else None
     )
     baseline = (
-        svgchart.Mark("Baseline", ind.baseline_period.start.isoformat(), ind.baseline_value)
+        svgchart.Mark(_("Baseline"), ind.baseline_period.start.isoformat(), ind.baseline_value)
         if ind.baseline_period and ind.baseline_value is not None
         else None
     )
@@ -350,15 +353,28 @@ def _draw_charts(snap, ind, observations, only_headline: bool, heading: bool) ->
             by_area: dict[str, list] = OrderedDict([(area.name, headline)])
             for o in sorted(children, key=lambda o: o.series.area.name):
                 by_area.setdefault(o.series.area.name, []).append(o)
-            specs.append(("areas", f"{ind.name}{unit}, by area", list(by_area.items()), None, None))
+            specs.append(
+                (
+                    "areas",
+                    _("%(indicator)s, by area") % {"indicator": f"{ind.name}{unit}"},
+                    list(by_area.items()),
+                    None,
+                    None,
+                )
+            )
         for dim, obs in groups.items():
-            by_group: dict[str, list] = OrderedDict([("All", headline)])
+            by_group: dict[str, list] = OrderedDict([(_("All"), headline)])
             for o in sorted(obs, key=lambda o: (o.series.group.order, o.series.group.name)):
                 by_group.setdefault(o.series.group.name, []).append(o)
             specs.append(
                 (
                     f"by-{o.series.group.dimension.slug}",
-                    f"{ind.name}{unit}, {area.name}, by {dim.lower()}",
+                    _("%(indicator)s, %(area)s, by %(dimension)s")
+                    % {
+                        "indicator": f"{ind.name}{unit}",
+                        "area": area.name,
+                        "dimension": dim.lower(),
+                    },
                     list(by_group.items()),
                     None,
                     None,

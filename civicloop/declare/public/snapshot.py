@@ -237,10 +237,10 @@ class Snapshot:
         verdict, prog = entry.get("verdict") or {}, entry.get("progress") or {}
         return {
             "trend_status": verdict.get("status", ""),
-            "trend": verdict.get("words", "not analysed"),
+            "trend": words.say(verdict.get("words", "not analysed")),
             "trend_badge": words.badge(verdict.get("status", "")),
             "progress_status": prog.get("status", ""),
-            "progress": prog.get("words", "no target"),
+            "progress": words.say(prog.get("words", "no target")),
             "progress_badge": words.badge(prog.get("status", "")),
         }
 
