@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core import access
+from civicloop.measure import calendar_data
+from civicloop.measure import datacalendar as dc
 from civicloop.measure.loads import LoadReport, load_file
 from civicloop.results.models import Area, Group, Indicator, Observation, Series
 from civicloop.results.periods import PeriodError, PeriodSpec, parse_period
@@ -79,15 +81,6 @@ def following(spec: PeriodSpec) -> PeriodSpec:
         second = str(y + 1) if len(m[5]) == 4 else f"{(y + 1) % 100:02d}"
         return parse_period(f"{y}{m[2]}{m[3]}{m[4]}{second}", "school_year")
     return nxt
-
-
-def last_complete(kind: str, today: date | None = None) -> PeriodSpec:
-    """For an indicator with no data yet: the last period of its kind that has ended."""
-    today = today or timezone.localdate()
-    current = containing(today, kind)
-    if current is None:  # several years: the last whole three
-        return parse_period(f"{today.year - 3}-{today.year - 1}", "multi_year")
-    return containing(current.start - timedelta(days=1), kind)
 
 
 # -- the grid ------------------------------------------------------------------------------
@@ -196,23 +189,37 @@ def _start(label: str, indicator: Indicator) -> date | None:
         return None
 
 
-def due(indicator: Indicator) -> tuple[str, object]:
+def due(indicator: Indicator, today: date | None = None) -> tuple[str, object]:
     """The label of the period due, and the period received before it (for reference).
 
-    The one after the last received; but a last period that holds fewer values than the one
-    before it is still arriving (a steward entered three of sixteen areas), so it is still
-    the one due, and its rest is what the grid asks for."""
-    last = last_period(indicator)
-    if last is None:
-        return last_complete(indicator.frequency).label, None
-    before = last_period(indicator, last.start)
-    if before is not None and _count(indicator, last) < _count(indicator, before):
-        return last.label, before
-    return following(parse_period(last.label, last.kind)).label, last
+    The data calendar's next expected period (`datacalendar.due_entry` over what
+    `calendar_data.received` counts as received), so the reminder, the calendar and the
+    grid name one period: with no data the latest whose due date has come, after a
+    survey every two years the one two on. One refinement of the grid's own: a last
+    period that holds fewer values than the one before it is still arriving (a steward
+    entered three of sixteen areas), so it is still the one due, and its rest is what the
+    grid asks for; the calendar, which counts periods and not cells, already calls it
+    received."""
+    today = today or timezone.localdate()
+    received = calendar_data.received([indicator])[0].get(indicator.pk, [])
+    # A source that publishes no more still takes corrections: ask for its next period.
+    expected = dc.due_entry(indicator.frequency, received, today, lag=indicator.data_lag_days)
+    spec = expected.next
+    last = expected.last
+    if last is not None:
+        before = last_period(indicator, last.start)
+        if before is not None and _count(indicator, last) < _count(indicator, before):
+            return last.label, before
+        after = following(last) if last.kind == spec.kind else None
+        if after is not None and (after.start, after.end) == (spec.start, spec.end):
+            spec = after  # the same period, written as the last one was (2023/24, 2024/25)
+    return spec.label, last_period(indicator, spec.start)
 
 
 def _count(indicator: Indicator, period) -> int:
-    return Observation.objects.filter(series__indicator=indicator, period=period).count()
+    return Observation.objects.filter(
+        series__indicator=indicator, period__label=period.label, period__kind=period.kind
+    ).count()
 
 
 def _values_at(indicator: Indicator, label: str) -> dict[tuple[int, int], float]:

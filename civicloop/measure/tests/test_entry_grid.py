@@ -70,10 +70,18 @@ def test_the_period_due_is_the_one_after_the_last_received(label, kind, after):
     assert entry.following(parse_period(label, kind)).label == after
 
 
-def test_an_indicator_with_no_data_is_due_its_last_complete_period():
-    assert entry.last_complete("quarter", date(2026, 11, 29)).label == "2026-Q3"
-    assert entry.last_complete("school_year", date(2026, 11, 29)).label == "2025-26"
-    assert entry.last_complete("year", date(2026, 1, 3)).label == "2025"
+def test_the_grid_asks_for_the_period_the_calendar_expects(riverton):
+    """One answer to "which period is due": the calendar's, for every indicator, data or
+    none (a new indicator is due the latest period whose due date has come, not merely
+    the last that ended)."""
+    from civicloop.measure import calendar_data
+
+    Indicator.objects.get(slug="third-grade-reading").series.all().delete()
+    on = date(2026, 11, 29)
+    rows = calendar_data.calendar_rows(riverton, on=on)
+    assert any(row.entry.last is None for row in rows)
+    for row in rows:
+        assert entry.due(row.indicator, on)[0] == row.entry.next.label, row.indicator.slug
 
 
 def test_a_partner_sees_only_the_indicators_its_organisation_stewards(client, carol):
