@@ -316,7 +316,8 @@ def indicator_map(
 
             verdict = entry.get("verdict") or {}
             item.verdict = verdict.get("status") or "not_enough_data"
-            item.verdict_words = verdict.get("words") or words.short_verdict(entry)
+            # learn stores its words in English; short_verdict says them in the reader's.
+            item.verdict_words = words.short_verdict(entry)
             item.verdict_sentence = words.trend_sentence(entry, words.Units.of(indicator))
         elif own is not None:
             item.verdict, item.verdict_words = "not_analysed", _("not analysed")

@@ -193,6 +193,9 @@ def test_a_period_goes_from_reminder_to_chart_and_reads_in_spanish(browser, walk
     page = dana.locator("main").inner_text()
     assert dana.locator("html").get_attribute("lang") == "es"
     assert "Por área" in page
+    # The map table's trend words too (learn stores them in English).
+    trends = dana.locator(".map-table").inner_text()
+    assert "no clear trend" not in trends and "sin tendencia clara" in trends
     screenshot(dana, "walk-8-indicator-es")
     dana.goto(f"{server}/c/riverton/approvals/")
     approvals = dana.locator("main").inner_text()
