@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from civicloop.core import access, attention
@@ -421,6 +421,24 @@ def area(request, slug: str, code: str):
     )
 
 
+def _approval_done(action: str, changed: int) -> str:
+    """What an approval did, in a sentence the catalog can translate whole (the action's
+    word and its plural agree in Spanish, which "%(action)s: %(n)s value(s)" cannot do)."""
+    if action == "approve":
+        text = ngettext("%(n)s value approved.", "%(n)s values approved.", changed)
+    elif action == "return":
+        text = ngettext(
+            "%(n)s value returned to its steward.",
+            "%(n)s values returned to their stewards.",
+            changed,
+        )
+    else:
+        text = ngettext(
+            "%(n)s value no longer approved.", "%(n)s values no longer approved.", changed
+        )
+    return text % {"n": changed}
+
+
 @login_required
 def approvals(request, slug: str):
     """What waits for approval, and the approve / return / un-approve actions on it.
@@ -443,11 +461,7 @@ def approvals(request, slug: str):
         except approval.ApprovalError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
-                _("%(capitalize)s: %(changed)s value(s) changed.")
-                % {"capitalize": outcome.action.capitalize(), "changed": outcome.changed},
-            )
+            messages.success(request, _approval_done(outcome.action, outcome.changed))
         return redirect("approvals", collab.slug)
     waiting = (
         approval.waiting(collab)

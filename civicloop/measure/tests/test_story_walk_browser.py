@@ -150,6 +150,7 @@ def test_a_period_goes_from_reminder_to_chart_and_reads_in_spanish(browser, walk
     screenshot(dana, "walk-4-approvals-chosen")
     dana.get_by_role("button", name="Approve the chosen values").click()
     dana.wait_for_selector(".messages")
+    assert f"{len(typed)} values approved." in dana.locator(".messages").inner_text()
     screenshot(dana, "walk-5-approved")
     assert (
         dana.locator(f"input[aria-label^='Choose {NAME},'][aria-label$=', {PERIOD}']").count() == 0
