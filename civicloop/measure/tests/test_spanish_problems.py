@@ -20,9 +20,7 @@ MESSY = (
 )
 
 
-def test_a_spanish_reader_of_the_upload_page_reads_spanish_problems_by_row_and_column(
-    client, erin
-):
+def test_a_spanish_reader_of_the_upload_page_reads_spanish_problems_by_row_and_column(client, erin):
     login(client, erin)
     page = client.post(
         "/c/riverton/loads/new/",
