@@ -37,3 +37,18 @@ def test_a_spanish_load_report_from_the_terminal(cli, spanish, riverton, tmp_pat
     assert "Problemas escritos en" in out
     assert "problem(s)" not in out and "unknown indicator" not in out
     assert errors.read_text(encoding="utf-8").splitlines()[0].endswith("row,column,problem")
+
+
+def test_the_sources_and_their_errors_in_spanish(cli, spanish, riverton):
+    from civicloop.measure.models import Source
+
+    listed = " ".join(cli("sources", "-c", "riverton").stdout.split())
+    if Source.objects.filter(collaborative=riverton).exists():
+        assert "fuente" in listed and "última actualización" in listed
+    else:
+        assert "Todavía no hay fuentes." in listed
+    wrong = cli("refresh", "no-such-source", "-c", "riverton")
+    assert wrong.exit_code == 1
+    assert "no existe la fuente 'no-such-source' en riverton" in str(wrong.exception) + (
+        wrong.output or ""
+    )
