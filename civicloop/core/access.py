@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from civicloop.core.models import Membership, Role
 
@@ -228,12 +229,20 @@ def refused_indicators(writer: Writer, indicators) -> dict[int, str]:
             continue
         measure = ind.commitment_measure
         if measure is not None:
-            owner = f"{measure.commitment.organisation}'s commitment measure"
+            owner = _("%(organisation)s's commitment measure") % {
+                "organisation": measure.commitment.organisation
+            }
         elif stewards:
-            owner = "stewarded by " + ", ".join(sorted(str(s) for s in stewards))
+            owner = _("stewarded by %(stewards)s") % {
+                "stewards": ", ".join(sorted(str(s) for s in stewards))
+            }
         else:
-            owner = "written by backbone staff only (it has no steward)"
-        refused[ind.pk] = f"{ind.slug} is {owner}: {writer.name} may not write it"
+            owner = _("written by backbone staff only (it has no steward)")
+        refused[ind.pk] = _("%(indicator)s is %(owner)s: %(writer)s may not write it") % {
+            "indicator": ind.slug,
+            "owner": owner,
+            "writer": writer.name,
+        }
     return refused
 
 

@@ -20,9 +20,12 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from civicloop.core.models import Invitation, Membership, Role, User
 
@@ -75,18 +78,48 @@ def _send(invitation: Invitation, link: str) -> None:
     from civicloop.declare.alerts import email_connection, sender
 
     collab = invitation.collaborative
-    who = f" by {invitation.invited_by}" if invitation.invited_by else ""
-    role = invitation.get_role_display().lower()
-    speaking_for = f" for {invitation.organisation.name}" if invitation.organisation else ""
-    expires = timezone.localtime(invitation.expires_at).strftime("%d %B %Y, %H:%M %Z")
-    body = (
-        f"You are invited{who} to join {collab.name} on civicloop as {role}{speaking_for}.\n\n"
-        f"Open this link to choose your username and password:\n\n{link}\n\n"
-        f"The link works once, until {expires}. If you did not expect this email, ignore it: "
-        "nothing happens until the link is used."
-    )
+    # The invitee's language is not known yet (they have no account): the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        role = invitation.get_role_display().lower()
+        values = {
+            "by": str(invitation.invited_by or ""),
+            "collaborative": collab.name,
+            "role": role,
+            "organisation": invitation.organisation.name if invitation.organisation else "",
+            "link": link,
+            "expires": date_format(timezone.localtime(invitation.expires_at), "d F Y, H:i T"),
+        }
+        if invitation.invited_by and invitation.organisation:
+            invited = _(
+                "You are invited by %(by)s to join %(collaborative)s on civicloop as %(role)s "
+                "for %(organisation)s."
+            )
+        elif invitation.invited_by:
+            invited = _(
+                "You are invited by %(by)s to join %(collaborative)s on civicloop as %(role)s."
+            )
+        elif invitation.organisation:
+            invited = _(
+                "You are invited to join %(collaborative)s on civicloop as %(role)s "
+                "for %(organisation)s."
+            )
+        else:
+            invited = _("You are invited to join %(collaborative)s on civicloop as %(role)s.")
+        body = "\n\n".join(
+            [
+                invited % values,
+                _("Open this link to choose your username and password:"),
+                link,
+                _(
+                    "The link works once, until %(expires)s. If you did not expect this email, "
+                    "ignore it: nothing happens until the link is used."
+                )
+                % values,
+            ]
+        )
+        subject = _("[%(collaborative)s] You are invited to join as %(role)s") % values
     mail.EmailMessage(
-        subject=f"[{collab.name}] You are invited to join as {role}",
+        subject=subject,
         body=body,
         from_email=sender(),
         to=[invitation.email],
@@ -137,7 +170,7 @@ def accept(invitation: Invitation, user: User) -> Membership:
         ).update(accepted_at=now, accepted_by=user)
         if not claimed:
             raise PeopleError("This invitation has already been used or has expired.")
-        membership, _ = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             user=user,
             collaborative=invitation.collaborative,
             role=invitation.role,

@@ -22,6 +22,13 @@ TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
     "results.Indicator": ("name", "definition", "unit"),
     "table.Strategy": ("name", "hypothesis"),
     "declare.Declaration": ("text",),
+    "review.CurveConversation": (
+        "how_are_we_doing",
+        "story",
+        "partners_roles",
+        "what_works",
+        "action_plan",
+    ),
 }
 
 DEFAULT_LANGUAGE = "en"

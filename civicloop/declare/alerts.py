@@ -38,7 +38,9 @@ from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from civicloop import __version__
 from civicloop.core import netguard
@@ -78,11 +80,14 @@ class CheckReport:
 
 
 def current_states(collaborative: Collaborative) -> list[Event]:
-    return [
-        *_verdicts(collaborative),
-        *_strategies(collaborative),
-        *_commitments(collaborative),
-    ]
+    # An alert is written once and kept; its readers' languages are not known (a subscription
+    # records none), so it is written in the site's language, whoever runs the check.
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            *_verdicts(collaborative),
+            *_strategies(collaborative),
+            *_commitments(collaborative),
+        ]
 
 
 def _verdicts(collaborative: Collaborative) -> list[Event]:
@@ -104,7 +109,8 @@ def _verdicts(collaborative: Collaborative) -> list[Event]:
                 watch=f"verdict:indicator-{pk}:area-{area.pk}",
                 state=status,
                 public=ind.is_public,
-                subject=f"{ind.name} in {area.name}: now {verdict.get('words', status)}",
+                subject=_("%(indicator)s in %(area)s: now %(words)s")
+                % {"indicator": ind.name, "area": area.name, "words": verdict.get("words", status)},
                 body=sentence,
                 payload={
                     "indicator": ind.slug,
@@ -148,9 +154,14 @@ def _strategies(collaborative: Collaborative) -> list[Event]:
                 watch=f"strategy:{e.strategy}:{e.indicator}",
                 state=e.status,
                 public=e.strategy in declared,
-                subject=f"{e.strategy_name}: the evidence on {_lower_first(e.indicator_name)} now "
-                f"says {e.words}",
-                body=f"{e.sentence} (Adjusted {threshold}; the threshold is 0.05.)",
+                subject=_("%(strategy)s: the evidence on %(indicator)s now says %(words)s")
+                % {
+                    "strategy": e.strategy_name,
+                    "indicator": _lower_first(e.indicator_name),
+                    "words": e.words,
+                },
+                body=_("%(sentence)s (Adjusted %(threshold)s; the threshold is 0.05.)")
+                % {"sentence": e.sentence, "threshold": threshold},
                 payload={
                     "strategy": e.strategy,
                     "strategy_name": e.strategy_name,
@@ -188,11 +199,18 @@ def _commitments(collaborative: Collaborative) -> list[Event]:
                 watch=f"commitment:{c.pk}",
                 state=f"overdue:{c.due.isoformat()}",
                 public=c.declared,
-                subject=f"Overdue: {c.organisation.name}: {c.title}",
-                body=(
-                    f"{c.organisation.name} committed to: {c.title}. It was due on "
-                    f"{c.due:%-d %B %Y} and is {c.get_status_display().lower()}."
-                ),
+                subject=_("Overdue: %(organisation)s: %(title)s")
+                % {"organisation": c.organisation.name, "title": c.title},
+                body=_(
+                    "%(organisation)s committed to: %(title)s. It was due on %(due)s and is "
+                    "%(status)s."
+                )
+                % {
+                    "organisation": c.organisation.name,
+                    "title": c.title,
+                    "due": date_format(c.due, "j F Y"),
+                    "status": c.get_status_display().lower(),
+                },
                 payload={
                     "commitment": c.pk,
                     "organisation": c.organisation.slug,
@@ -244,7 +262,10 @@ def check(collaborative: Collaborative, *, send: bool = True) -> CheckReport:
     subscriptions = list(Subscription.objects.filter(collaborative=collaborative, active=True))
     for event, previous, key in changes(collaborative, current_states(collaborative)):
         report.events.append(event)
-        was = f" (was {previous.replace('_', ' ')})" if previous and ":" not in previous else ""
+        was = ""
+        if previous and ":" not in previous:
+            with translation.override(settings.LANGUAGE_CODE):
+                was = " " + _("(was %(previous)s)") % {"previous": previous.replace("_", " ")}
         for sub in subscriptions:
             if not sub.wants(event.kind, event.public):
                 continue
@@ -350,11 +371,12 @@ def sender() -> str:
 
 def send_email(alert: Alert, connection) -> None:
     collab = alert.subscription.collaborative
-    body = (
-        f"{alert.body}\n\n"
-        f"You receive this because {alert.subscription.name} subscribed to alerts from "
-        f"{collab.name}. Each alert is sent once."
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the language the alert was written in
+        why = _(
+            "You receive this because %(name)s subscribed to alerts from %(collaborative)s. "
+            "Each alert is sent once."
+        ) % {"name": alert.subscription.name, "collaborative": collab.name}
+    body = f"{alert.body}\n\n{why}"
     message = mail.EmailMessage(
         subject=f"[{collab.name}] {alert.subject}",
         body=body,

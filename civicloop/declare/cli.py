@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
@@ -152,15 +154,35 @@ def alerts(
 
     done = check(collab, send=not dry_run)
     for event in done.events:
-        console.print(f"  changed: {event.subject}", highlight=False)
+        console.print(
+            "  " + _("changed: %(subject)s") % {"subject": event.subject}, highlight=False
+        )
     for line in done.sent:
-        console.print(f"  [green]sent[/green] {line}", highlight=False)
+        console.print("  [green]" + _("sent") + f"[/green] {line}", highlight=False)
     for line in done.failed:
-        console.print(f"  [red]failed[/red] {line} (retried next time)", highlight=False)
+        console.print(
+            "  [red]"
+            + _("failed")
+            + "[/red] "
+            + _("%(line)s (retried next time)") % {"line": line},
+            highlight=False,
+        )
+    counts = {
+        "changes": len(done.events),
+        "alerts": len(done.alerts),
+        "sent": len(done.sent),
+        "failed": len(done.failed),
+    }
     console.print(
-        f"{len(done.events)} change{'s' if len(done.events) != 1 else ''}, "
-        f"{len(done.alerts)} new alert{'s' if len(done.alerts) != 1 else ''}, "
-        f"{len(done.sent)} sent, {len(done.failed)} failed"
+        ", ".join(
+            [
+                ngettext("%(changes)d change", "%(changes)d changes", counts["changes"]) % counts,
+                ngettext("%(alerts)d new alert", "%(alerts)d new alerts", counts["alerts"])
+                % counts,
+                _("%(sent)d sent") % counts,
+                _("%(failed)d failed") % counts,
+            ]
+        )
     )
 
 
@@ -172,8 +194,11 @@ def list_declarations(collaborative: CollaborativeOption = None) -> None:
     collab = _collaborative(collaborative)
     from civicloop.declare.models import Declaration
 
-    table = Table(title=f"Declarations: {collab.name}", title_justify="left")
-    for col in ("#", "Status", "Indicator", "Area", "Evidence says", "Statement"):
+    table = Table(
+        title=_("Declarations: %(collaborative)s") % {"collaborative": collab.name},
+        title_justify="left",
+    )
+    for col in ("#", _("Status"), _("Indicator"), _("Area"), _("Evidence says"), _("Statement")):
         table.add_column(col)
     for d in Declaration.objects.filter(collaborative=collab).select_related("indicator", "area"):
         table.add_row(

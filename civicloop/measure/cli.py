@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -58,10 +59,16 @@ def sources(collaborative: CollaborativeOption = None) -> None:
         found = found.filter(collaborative=_collaborative(collaborative))
     found = list(found)
     if not found:
-        console.print("No sources yet.")
+        console.print(_("No sources yet."))
         return
     table = Table(
-        "source", "collaborative", "kind", "every", "last refreshed", "next", "last refresh"
+        _("source"),
+        _("collaborative"),
+        _("kind"),
+        _("every"),
+        _("last refreshed"),
+        _("next"),
+        _("last refresh"),
     )
     latest = {s.pk: s.refreshes.first() for s in found}
     for source in found:
@@ -100,10 +107,10 @@ def refresh(
     from civicloop.measure.refresh import due_sources, refresh_source
 
     if due == bool(source):
-        raise _error("name one source, or use --due")
+        raise _error(_("name one source, or use --due"))
     chosen = list(due_sources()) if due else [_source(source, collaborative)]
     if due and not chosen:
-        console.print("No source is due.")
+        console.print(_("No source is due."))
     failed = []
     for item in chosen:
         done = refresh_source(item)
@@ -111,7 +118,7 @@ def refresh(
         if done.status == "failed":
             failed.append(f"{item.name}: {done.error}")
     if failed:
-        raise _error("refresh failed: " + "; ".join(failed))
+        raise _error(_("refresh failed: %(why)s") % {"why": "; ".join(failed)})
 
 
 def worker(
@@ -133,7 +140,7 @@ def worker(
     from civicloop.measure.refresh import run_worker
 
     if not once:
-        console.print("Worker running (Ctrl+C to stop).")
+        console.print(_("Worker running (Ctrl+C to stop)."))
     run_worker(interval=interval, tick=tick, once=once)
 
 
@@ -207,7 +214,7 @@ def import_open_sdg(
     if report.applied:
         console.print(f"[green]Imported[/green] {directory} into {slug}")
     else:
-        console.print("Dry run: nothing was changed.")
+        console.print(_("Dry run: nothing was changed."))
 
 
 def export_open_sdg(
@@ -254,7 +261,7 @@ def _collaborative(slug: str) -> Collaborative:
 
     found = Collaborative.objects.filter(slug=slug).first()
     if found is None:
-        raise _error(f"no collaborative {slug!r}")
+        raise _error(_("no collaborative %(slug)r") % {"slug": slug})
     return found
 
 
@@ -268,15 +275,20 @@ def _source(name: str | None, collaborative: str | None) -> Source:
         list(found.filter(pk=int(name))) if name and name.isdigit() else []
     )
     if not matches:
-        raise _error(f"no source {name!r}" + (f" in {collaborative}" if collaborative else ""))
+        if collaborative:
+            raise _error(
+                _("no source %(name)r in %(collaborative)s")
+                % {"name": name, "collaborative": collaborative}
+            )
+        raise _error(_("no source %(name)r") % {"name": name})
     if len(matches) > 1:
-        raise _error(f"several sources are named {name!r}: add --collaborative")
+        raise _error(_("several sources are named %(name)r: add --collaborative") % {"name": name})
     return matches[0]
 
 
 def _every(minutes: int | None) -> str:
     if not minutes:
-        return "by hand"
+        return _("by hand")
     if minutes % 1440 == 0:
         return f"{minutes // 1440} day{'s' if minutes > 1440 else ''}"
     if minutes % 60 == 0:
@@ -292,7 +304,7 @@ def _when(moment) -> str:
 
 def _status(last: Refresh | None) -> str:
     if last is None:
-        return "never"
+        return _("never")
     return f"{last.status} {_when(last.finished_at or last.started_at)}"
 
 

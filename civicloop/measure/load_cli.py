@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -80,7 +81,7 @@ def load(
     collab = _collaborative(collaborative)
     the_source = None
     if source:
-        the_source, _ = Source.objects.get_or_create(collaborative=collab, name=source)
+        the_source, _created = Source.objects.get_or_create(collaborative=collab, name=source)
     the_mapping = None
     if mapping:
         text = Path(mapping).read_text() if Path(mapping).is_file() else mapping
@@ -104,7 +105,10 @@ def load(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
             if not console.is_terminal:  # logs and scripts get a plain line per step
-                print(f"written {done} of {total} rows", flush=True)
+                print(
+                    _("written %(done)s of %(total)s rows") % {"done": done, "total": total},
+                    flush=True,
+                )
 
         try:
             report = load_file(
@@ -125,58 +129,68 @@ def load(
     print_report(report)
     if errors and report.problems:
         _write_problems(report.problems, errors)
-        console.print(f"Problems written to {errors}")
+        console.print(_("Problems written to %(path)s") % {"path": errors})
     if report.problem_count and not quarantine:
         raise typer.Exit(2)
 
 
 def print_report(report) -> None:
     for note in report.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print("[yellow]" + _("note:") + f"[/yellow] {note}")
     if report.problems:
-        table = Table(title=f"{report.problem_count:,} problem(s)", title_justify="left")
-        table.add_column("Row", justify="right")
-        table.add_column("Column")
-        table.add_column("Problem")
+        table = Table(
+            title=_("%(n)s problem(s)") % {"n": f"{report.problem_count:,}"}, title_justify="left"
+        )
+        table.add_column(_("Row"), justify="right")
+        table.add_column(_("Column"))
+        table.add_column(_("Problem"))
         for p in report.problems[:50]:
             table.add_row(str(p.row), p.column, p.message)
         console.print(table)
         if report.problem_count > 50:
-            console.print(f"… and {report.problem_count - 50:,} more (use --errors FILE for all)")
+            console.print(
+                _("… and %(n)s more (use --errors FILE for all)")
+                % {"n": f"{report.problem_count - 50:,}"}
+            )
     warnings = report.warnings
     if warnings:
         table = Table(
-            title=f"{report.warning_count:,} unusual value(s), loaded all the same: check them",
+            title=_("%(n)s unusual value(s), loaded all the same: check them")
+            % {"n": f"{report.warning_count:,}"},
             title_justify="left",
         )
-        table.add_column("Row", justify="right")
-        table.add_column("Column")
-        table.add_column("Warning")
+        table.add_column(_("Row"), justify="right")
+        table.add_column(_("Column"))
+        table.add_column(_("Warning"))
         for p in warnings[:20]:
             table.add_row(str(p.row), p.column, p.message)
         console.print(table)
         if report.warning_count > 20:
-            console.print(f"… and {report.warning_count - 20:,} more")
+            console.print(_("… and %(n)s more") % {"n": f"{report.warning_count - 20:,}"})
     verdict = {
-        "applied": "[green]Loaded[/green]",
-        "partial": "[yellow]Loaded the sound rows[/yellow]",
-        "no_change": "[green]Already loaded: no change[/green]",
-        "rejected": "[red]Nothing written[/red]",
-        "dry_run": "[cyan]Dry run: nothing written[/cyan]",
+        "applied": "[green]" + _("Loaded") + "[/green]",
+        "partial": "[yellow]" + _("Loaded the sound rows") + "[/yellow]",
+        "no_change": "[green]" + _("Already loaded: no change") + "[/green]",
+        "rejected": "[red]" + _("Nothing written") + "[/red]",
+        "dry_run": "[cyan]" + _("Dry run: nothing written") + "[/cyan]",
     }[str(report.status)]
-    load_id = f" (load #{report.load.pk})" if report.load else ""
-    console.print(
-        f"{verdict}{load_id}: {report.rows_total:,} rows; {report.rows_created:,} new, "
-        f"{report.rows_changed:,} revised, {report.rows_unchanged:,} unchanged"
-        + (f", {report.rows_quarantined:,} in quarantine" if report.rows_quarantined else "")
-    )
+    load_id = " " + _("(load #%(id)s)") % {"id": report.load.pk} if report.load else ""
+    counts = _("%(total)s rows; %(new)s new, %(revised)s revised, %(unchanged)s unchanged") % {
+        "total": f"{report.rows_total:,}",
+        "new": f"{report.rows_created:,}",
+        "revised": f"{report.rows_changed:,}",
+        "unchanged": f"{report.rows_unchanged:,}",
+    }
+    if report.rows_quarantined:
+        counts += ", " + _("%(n)s in quarantine") % {"n": f"{report.rows_quarantined:,}"}
+    console.print(f"{verdict}{load_id}: {counts}")
     if report.load and report.status in ("applied", "partial"):
         if report.approved:
-            console.print("Approved as loaded: the public sees these values.")
+            console.print(_("Approved as loaded: the public sees these values."))
         elif report.rows_created or report.rows_changed:
             console.print(
-                "New and revised values wait for approval: "
-                f"[bold]civicloop approve --load {report.load.pk}[/bold]"
+                _("New and revised values wait for approval:")
+                + f" [bold]civicloop approve --load {report.load.pk}[/bold]"
             )
 
 
@@ -204,8 +218,11 @@ def loads(
     from civicloop.measure.models import Load
 
     collab = _collaborative(collaborative)
-    table = Table(title=f"Loads into {collab.name}", title_justify="left")
-    for col in ("#", "When", "File", "Status", "Rows", "New", "Revised", "By"):
+    table = Table(
+        title=_("Loads into %(collaborative)s") % {"collaborative": collab.name},
+        title_justify="left",
+    )
+    for col in ("#", _("When"), _("File"), _("Status"), _("Rows"), _("New"), _("Revised"), _("By")):
         table.add_column(col)
     for item in Load.objects.filter(collaborative=collab).select_related("created_by")[:limit]:
         table.add_row(
@@ -239,14 +256,21 @@ def rollback(
 
     target = Load.objects.filter(pk=load_id).first()
     if target is None:
-        raise CliError(f"no load #{load_id}")
+        raise CliError(_("no load #%(id)s") % {"id": load_id})
     try:
         result = undo(target, User.objects.filter(username=user).first() if user else None)
     except RollbackError as exc:
         raise CliError(str(exc)) from None
     console.print(
-        f"[green]Rolled back[/green] load #{load_id}: {result['removed']:,} new values removed, "
-        f"{result['restored']:,} restored"
+        "[green]"
+        + _("Rolled back")
+        + "[/green] "
+        + _("load #%(id)s: %(removed)s new values removed, %(restored)s restored")
+        % {
+            "id": load_id,
+            "removed": f"{result['removed']:,}",
+            "restored": f"{result['restored']:,}",
+        }
     )
 
 

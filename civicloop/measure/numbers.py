@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils.translation import gettext as _
 
 SIGN = r"[-+]?"
 EXP = r"([eE][-+]?\d+)?"
@@ -220,15 +221,21 @@ def ambiguity(raw: str, conv: Convention) -> str:
     as_thousands = float(text.replace(mark, ""))
     as_decimal = float(text.replace(mark, "."))
     if conv.mixed:
-        why = (
-            f"this file writes decimals both ways ({conv.example[',']!r} and {conv.example['.']!r})"
-        )
+        why = _("this file writes decimals both ways (%(comma)r and %(point)r)") % {
+            "comma": conv.example[","],
+            "point": conv.example["."],
+        }
     elif conv.semicolons and mark == ".":
-        why = "nothing else in this ;-separated file shows its decimal mark"
+        why = _("nothing else in this ;-separated file shows its decimal mark")
     else:
-        why = "nothing else in the file shows its decimal mark"
-    return (
-        f"{raw!r} could be {as_thousands:.15g} or {as_decimal:.15g}: {why}; write it without a "
+        why = _("nothing else in the file shows its decimal mark")
+    return _(
+        "%(value)r could be %(thousands)s or %(decimal)s: %(why)s; write it without a "
         'thousands separator, or give the source its decimal mark ({"decimal": ","} or '
         '{"decimal": "."}; civicloop load --decimal)'
-    )
+    ) % {
+        "value": raw,
+        "thousands": f"{as_thousands:.15g}",
+        "decimal": f"{as_decimal:.15g}",
+        "why": why,
+    }

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from django.utils.translation import gettext as _
 
 from civicloop.measure import limits
 
@@ -167,7 +168,13 @@ def _read_csv_slowly(
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != width:
-                shape.append((line, f"the row has {len(row)} cells; the header has {width}"))
+                shape.append(
+                    (
+                        line,
+                        _("the row has %(cells)d cells; the header has %(width)d")
+                        % {"cells": len(row), "width": width},
+                    )
+                )
                 row = (row + [""] * width)[:width]
             for i, cell in enumerate(row):
                 cols[i].append(cell)

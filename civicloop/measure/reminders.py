@@ -27,10 +27,11 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -235,7 +236,19 @@ def subject_for(collaborative: Collaborative, reminders: list[DataReminder]) -> 
 def send_email(
     collaborative: Collaborative, recipients: list[str], reminders: list[DataReminder], connection
 ) -> str:
-    """One email to `recipients` about `reminders`; returns its subject."""
+    """One email to `recipients` about `reminders`, in the site's language; returns its subject.
+
+    People choose their language in a cookie, which the app does not keep with their account,
+    so a reminder cannot know its readers' language: the site's, whoever runs the worker or
+    the command (``CIVICLOOP_LANGUAGE=es`` changes what the command prints, not the email).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_email(collaborative, recipients, reminders, connection)
+
+
+def _send_email(
+    collaborative: Collaborative, recipients: list[str], reminders: list[DataReminder], connection
+) -> str:
     from civicloop.declare.alerts import sender
 
     subject = subject_for(collaborative, reminders)

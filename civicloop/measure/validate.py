@@ -27,10 +27,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicloop.measure import numbers as numbers_
 from civicloop.measure.mapping import LongTable
-from civicloop.results.models import Area, Collaborative, Group, Indicator, UnitKind
+from civicloop.results.models import (
+    FREQUENCIES,
+    Area,
+    Collaborative,
+    Group,
+    Indicator,
+    UnitKind,
+)
 from civicloop.results.periods import PeriodError, PeriodSpec, parse_period
 
 MAX_PROBLEMS = 100_000
@@ -123,7 +132,7 @@ def did_you_mean(word: str, choices) -> str:
         shown = thing.name
     elif hasattr(thing, "code"):
         shown = thing.code
-    return f" (did you mean {shown!r}?)"
+    return " " + _("(did you mean %(name)r?)") % {"name": shown}
 
 
 def _codes(arr: pa.Array | None, n: int) -> tuple[np.ndarray, list[str]]:
@@ -192,7 +201,7 @@ def validate(
     f = table.fields
     problems = _Problems(table)
     if shape_problems:
-        bad_lines = np.array([line for line, _ in shape_problems])
+        bad_lines = np.array([line for line, _text in shape_problems])
         text = dict(shape_problems)
         mask = np.isin(table.line, bad_lines)
         problems.add(mask, "(row)", lambda idx: [text[int(table.line[i])] for i in idx])
@@ -203,7 +212,10 @@ def validate(
     inds = [catalogue.indicators.get(name.lower()) for name in ind_names]
     ind_msg = np.array(
         [
-            "" if i else f"unknown indicator {name!r}" + did_you_mean(name, catalogue.indicators)
+            ""
+            if i
+            else _("unknown indicator %(name)r") % {"name": name}
+            + did_you_mean(name, catalogue.indicators)
             for name, i in zip(ind_names, inds, strict=True)
         ],
         dtype=object,
@@ -215,7 +227,9 @@ def validate(
     areas = [catalogue.areas.get(name.lower()) for name in area_names]
     area_msg = np.array(
         [
-            "" if a else f"unknown area {name!r}" + did_you_mean(name, catalogue.areas)
+            ""
+            if a
+            else _("unknown area %(name)r") % {"name": name} + did_you_mean(name, catalogue.areas)
             for name, a in zip(area_names, areas, strict=True)
         ],
         dtype=object,
@@ -240,17 +254,22 @@ def validate(
             continue
         if not (dim and grp):
             pair_field[k] = "group" if dim else "dimension"
-            pair_msg[k] = "dimension and group go together"
+            pair_msg[k] = _("dimension and group go together")
         elif dim.lower() not in catalogue.dimensions:
             pair_field[k] = "dimension"
-            pair_msg[k] = f"unknown dimension {dim!r}" + did_you_mean(dim, catalogue.dimensions)
+            pair_msg[k] = _("unknown dimension %(name)r") % {"name": dim} + did_you_mean(
+                dim, catalogue.dimensions
+            )
         else:
             slug = catalogue.dimensions[dim.lower()]
             group = catalogue.groups.get((slug, grp.lower()))
             if group is None:
                 names = {g: grp for (d, g), grp in catalogue.groups.items() if d == slug}
                 pair_field[k] = "group"
-                pair_msg[k] = f"unknown group {grp!r} in {dim}" + did_you_mean(grp, names)
+                pair_msg[k] = _("unknown group %(group)r in %(dimension)s") % {
+                    "group": grp,
+                    "dimension": dim,
+                } + did_you_mean(grp, names)
             else:
                 pair_group[k] = group.pk
     for field_name in ("dimension", "group"):
@@ -270,13 +289,17 @@ def validate(
         try:
             spec = parse_period(label, ind.frequency if ind else None)
         except PeriodError as exc:
-            key_msg[k] = str(exc)
+            key_msg[k] = exc.translated()
             continue
         if ind is not None and spec.kind != ind.frequency:
-            key_msg[k] = (
-                f"{label!r} is a {spec.kind.replace('_', ' ')} but {ind.slug} is measured by "
-                f"{ind.frequency.replace('_', ' ')}"
-            )
+            key_msg[k] = _(
+                "%(label)r is a %(kind)s but %(indicator)s is measured by %(frequency)s"
+            ) % {
+                "label": label,
+                "kind": _frequency(spec.kind),
+                "indicator": ind.slug,
+                "frequency": _frequency(ind.frequency),
+            }
             continue
         at = spec_index.setdefault((spec.kind, spec.label), len(specs))
         if at == len(specs):
@@ -300,18 +323,18 @@ def validate(
         if name not in parsed:
             numbers[name] = np.full(n, np.nan)
             if name == "value":
-                problems.add(np.ones(n, dtype=bool), "value", "value is empty")
+                problems.add(np.ones(n, dtype=bool), "value", _("value is empty"))
             continue
         got, raw = parsed[name], f[name]
         numbers[name] = got.values
         problems.add(got.bad, name, _not_a_number(raw))
         problems.add(got.ambiguous, name, _ambiguous(raw, conv))
         if name == "value":
-            problems.add(got.empty, "value", "value is empty")
+            problems.add(got.empty, "value", _("value is empty"))
         problems.add(
             ~got.empty & ~got.bad & ~got.ambiguous & ~np.isfinite(got.values),
             name,
-            _text(raw, "{!r} is not a finite number"),
+            _text(raw, _("%(value)r is not a finite number")),
         )
         limit = absurd if name in ("value", "margin_of_error") else ABSURD_OTHER
         with np.errstate(invalid="ignore"):
@@ -320,8 +343,11 @@ def validate(
             huge,
             name,
             lambda idx, raw=raw, limit=limit, name=name: [
-                f"{v!r} is beyond ±{_limit_at(limit, i):g}, not a plausible "
-                f"{_what(kinds[i], name)}: check the decimal mark and the unit"
+                _(
+                    "%(value)r is beyond ±%(limit)s, not a plausible %(what)s: "
+                    "check the decimal mark and the unit"
+                )
+                % {"value": v, "limit": f"{_limit_at(limit, i):g}", "what": _what(kinds[i], name)}
                 for v, i in zip(raw.take(pa.array(idx)).to_pylist(), idx, strict=True)
             ],
         )
@@ -338,7 +364,12 @@ def validate(
             value < lower,
             "value",
             lambda idx: [
-                f"{value[i]:g} is below {inds[ind_codes[i]].slug}'s lower limit {lower[i]:g}"
+                _("%(value)s is below %(indicator)s's lower limit %(limit)s")
+                % {
+                    "value": f"{value[i]:g}",
+                    "indicator": inds[ind_codes[i]].slug,
+                    "limit": f"{lower[i]:g}",
+                }
                 for i in idx
             ],
         )
@@ -346,23 +377,28 @@ def validate(
             value > upper,
             "value",
             lambda idx: [
-                f"{value[i]:g} is above {inds[ind_codes[i]].slug}'s upper limit {upper[i]:g}"
+                _("%(value)s is above %(indicator)s's upper limit %(limit)s")
+                % {
+                    "value": f"{value[i]:g}",
+                    "indicator": inds[ind_codes[i]].slug,
+                    "limit": f"{upper[i]:g}",
+                }
                 for i in idx
             ],
         )
     moe, level = numbers["margin_of_error"], numbers["confidence_level"]
     with np.errstate(invalid="ignore"):
-        problems.add(moe < 0, "margin_of_error", "a margin of error cannot be negative")
+        problems.add(moe < 0, "margin_of_error", _("a margin of error cannot be negative"))
         problems.add(
             ~np.isnan(moe) & np.isnan(level),
             "confidence_level",
-            "a margin of error needs its confidence level (e.g. 0.90)",
+            _("a margin of error needs its confidence level (e.g. 0.90)"),
         )
         level = np.where(level > 1, level / 100, level)
         problems.add(
             ~np.isnan(level) & ((level < 0.5) | (level >= 1)),
             "confidence_level",
-            "a confidence level is between 0.5 and 1 (or 50 and 100)",
+            _("a confidence level is between 0.5 and 1 (or 50 and 100)"),
         )
 
     # Status.
@@ -375,7 +411,8 @@ def validate(
         dtype=np.int64,
     )
     st_msg = np.array(
-        [f"status {s!r} is neither provisional nor final" for s in st_names], dtype=object
+        [_("status %(status)r is neither provisional nor final") % {"status": s} for s in st_names],
+        dtype=object,
     )
     problems.add(st_index[st_codes] < 0, "status", st_msg[st_codes])
 
@@ -388,7 +425,11 @@ def validate(
         for k, kk in enumerate(ukeys):
             unit, ind = u_names[kk // len(ind_names)], inds[kk % len(ind_names)]
             if unit and ind is not None and not _same_unit(unit, ind):
-                u_msg[k] = f"unit {unit!r} does not match {ind.slug}'s unit {ind.unit!r}"
+                u_msg[k] = _("unit %(unit)r does not match %(indicator)s's unit %(expected)r") % {
+                    "unit": unit,
+                    "indicator": ind.slug,
+                    "expected": ind.unit,
+                }
         problems.add((u_msg != "")[u_inv], "unit", u_msg[u_inv])
 
     # Duplicates among rows that are otherwise sound: same indicator, area, group, period.
@@ -412,7 +453,7 @@ def validate(
         mask[dup_rows] = True
         msg = np.full(n, "", dtype=object)
         msg[dup_rows] = [
-            f"duplicate of row {int(r)} (same indicator, area, group and period)"
+            _("duplicate of row %(row)d (same indicator, area, group and period)") % {"row": int(r)}
             for r in first_lines
         ]
         problems.add(mask, "period", msg)
@@ -452,12 +493,19 @@ def _unusual(table: LongTable, value: np.ndarray, kinds: np.ndarray, bad: np.nda
         warnings.add(
             (kinds == UnitKind.PERCENT) & ((value < 0) | (value > 100)),
             "value",
-            lambda idx: [f"{value[i]:g} is outside 0-100 for a percent" for i in idx],
+            lambda idx: [
+                _("%(value)s is outside 0-100 for a percent") % {"value": f"{value[i]:g}"}
+                for i in idx
+            ],
         )
         warnings.add(
             np.isin(kinds, [UnitKind.COUNT, UnitKind.RATE]) & (value < 0),
             "value",
-            lambda idx: [f"{value[i]:g} is negative for a {kinds[i]}" for i in idx],
+            lambda idx: [
+                _("%(value)s is negative for a %(kind)s")
+                % {"value": f"{value[i]:g}", "kind": _kind(kinds[i])}
+                for i in idx
+            ],
         )
     warnings.items.sort(key=lambda p: (p.row, p.column))
     return warnings
@@ -468,14 +516,35 @@ def _limit_at(limit: float | np.ndarray, i: int) -> float:
 
 
 def _what(kind: str, name: str) -> str:
-    if name in ("value", "margin_of_error") and kind:
-        return f"{kind.replace('_', ' ')} {'value' if name == 'value' else 'margin of error'}"
+    if name == "value" and kind:
+        return _("%(kind)s value") % {"kind": _kind(kind)}
+    if name == "margin_of_error" and kind:
+        return _("%(kind)s margin of error") % {"kind": _kind(kind)}
     return name.replace("_", " ")
+
+
+# A kind of unit as a sentence says it ("a count value"), in the reader's language.
+KIND_WORDS = {
+    UnitKind.PERCENT: gettext_lazy("percent"),
+    UnitKind.RATE: gettext_lazy("rate"),
+    UnitKind.COUNT: gettext_lazy("count"),
+    UnitKind.CURRENCY: gettext_lazy("currency"),
+    UnitKind.INDEX: gettext_lazy("index"),
+}
+
+
+def _kind(kind: str) -> str:
+    return str(KIND_WORDS.get(kind, kind.replace("_", " ")))
+
+
+def _frequency(kind: str) -> str:
+    """A frequency as a reader says it ("quarter"), in the reader's language."""
+    return str(FREQUENCIES.get(kind, kind.replace("_", " ")))
 
 
 def _text(raw: pa.Array, template: str):
     def messages(idx: np.ndarray) -> list[str]:
-        return [template.format(v) for v in raw.take(pa.array(idx)).to_pylist()]
+        return [template % {"value": v} for v in raw.take(pa.array(idx)).to_pylist()]
 
     return messages
 
@@ -489,7 +558,10 @@ def _ambiguous(raw: pa.Array, conv: numbers_.Convention):
 
 def _not_a_number(raw: pa.Array | None):
     def messages(idx: np.ndarray) -> list[str]:
-        return [f"{v!r} is not a number" for v in raw.take(pa.array(idx)).to_pylist()]
+        return [
+            _("%(value)r is not a number") % {"value": v}
+            for v in raw.take(pa.array(idx)).to_pylist()
+        ]
 
     return messages
 

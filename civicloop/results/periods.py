@@ -42,6 +42,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext_noop
+
 SCHOOL_YEAR_START_MONTH = 7
 KINDS = ("year", "school_year", "multi_year", "quarter", "month", "week", "day")
 # A two-digit end year may cross a century (1999-00) but no further than this.
@@ -61,7 +63,21 @@ _MARKER = re.compile(
 
 
 class PeriodError(ValueError):
-    """A label that names no period; the message says what shapes are understood."""
+    """A label that names no period; the message says what shapes are understood.
+
+    Raised with an English template and its values, so that `str()` stays English for logs
+    and the configuration, and `translated()` says it in the reader's language for a load's
+    problems (the module itself stays free of Django's settings).
+    """
+
+    def __init__(self, template: str, **params):
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
+
+    def translated(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.template) % self.params if self.params else gettext(self.template)
 
 
 @dataclass(frozen=True)
@@ -102,15 +118,20 @@ def parse_period(raw: object, kind: str | None = None) -> PeriodSpec:
     if isinstance(raw, float) and raw.is_integer():
         text = str(int(raw))
     if (lead := re.match(r"\d{4}", text)) and not 1000 <= int(lead[0]) <= 9998:
-        raise PeriodError(f"{text!r}: a period's year is between 1000 and 9998")
+        raise PeriodError(
+            gettext_noop("%(label)r: a period's year is between 1000 and 9998"), label=text
+        )
     core = text
     if (m := _MARKER.match(text)) and not _YEAR.match(text):
         core = m[1].strip()
     spec = _parse(core, text, kind)
     if spec is None:
         raise PeriodError(
-            f"{text!r} is not a period: use 2023, 2023-24 or 2023/24 (school year), "
-            "2017-2019 (several years), 2023-Q2, 2023-05, 2023-W14 or 2023-05-14"
+            gettext_noop(
+                "%(label)r is not a period: use 2023, 2023-24 or 2023/24 (school year), "
+                "2017-2019 (several years), 2023-Q2, 2023-05, 2023-W14 or 2023-05-14"
+            ),
+            label=text,
         )
     return spec
 
@@ -130,14 +151,19 @@ def _parse(core: str, label: str, kind: str | None) -> PeriodSpec | None:
         try:
             start = date.fromisocalendar(y, w, 1)
         except ValueError as exc:
-            raise PeriodError(f"{label!r}: {y} has no ISO week {w}") from exc
+            raise PeriodError(
+                gettext_noop("%(label)r: %(year)d has no ISO week %(week)d"),
+                label=label,
+                year=y,
+                week=w,
+            ) from exc
         return PeriodSpec("week", label, start, start + timedelta(days=6))
     if m := _DAY.match(core):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
         try:
             day = date(y, mo, d)
         except ValueError as exc:
-            raise PeriodError(f"{label!r} is not a real date") from exc
+            raise PeriodError(gettext_noop("%(label)r is not a real date"), label=label) from exc
         return PeriodSpec("day", label, day, day)
     month = _MONTH.match(core)
     if kind == "month" and month:
@@ -149,7 +175,9 @@ def _parse(core: str, label: str, kind: str | None) -> PeriodSpec | None:
         if y2 is None:
             if month:
                 return _month(int(month[1]), int(month[2]), label)
-            raise PeriodError(f"{label!r}: a period cannot end before it starts")
+            raise PeriodError(
+                gettext_noop("%(label)r: a period cannot end before it starts"), label=label
+            )
         if y2 == y + 1 and kind != "multi_year":
             return _school_year(y, label)
         if month and kind not in ("school_year", "multi_year") and 1 <= int(second) <= 12:
@@ -213,7 +241,9 @@ def guess_kind(labels: Iterable[str]) -> str | None:
 
 def _month(y: int, mo: int, label: str) -> PeriodSpec:
     if not 1 <= mo <= 12:
-        raise PeriodError(f"{label!r}: month {mo} does not exist")
+        raise PeriodError(
+            gettext_noop("%(label)r: month %(month)d does not exist"), label=label, month=mo
+        )
     return PeriodSpec("month", label, date(y, mo, 1), _month_end(y, mo))
 
 

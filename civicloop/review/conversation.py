@@ -15,13 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicloop.core import access
 from civicloop.results.models import Collaborative, Indicator, Result
-from civicloop.review.models import CurveConversation
+from civicloop.results.setup.common import SetupForm
+from civicloop.review.models import CurveConversation, in_language
 from civicloop.table.models import Commitment, Organisation, Strategy
 
 TEXT_FIELDS = ("how_are_we_doing", "story", "partners_roles", "what_works", "action_plan")
@@ -73,7 +74,9 @@ class LinksField(forms.CharField):
         return links
 
 
-class ConversationForm(forms.ModelForm):
+class ConversationForm(SetupForm):
+    """The conversation's English words, each with its Spanish twin (`SetupForm`)."""
+
     evidence_links = LinksField(
         required=False,
         label=gettext_lazy("Evidence of what works"),
@@ -212,7 +215,7 @@ def panel(user, collab: Collaborative, subject: Indicator | Result) -> dict:
         history = [describe(e) for e in entries[:50]]
     copy = conversation.working_copy() if conversation else None
     return {
-        "conversation": copy,
+        "conversation": in_language(copy, translation.get_language()),
         "declared_at": conversation.declared_at if conversation else None,
         "declared_by": conversation.declared_by if conversation else None,
         "changed_since_declared": bool(
@@ -227,8 +230,10 @@ def panel(user, collab: Collaborative, subject: Indicator | Result) -> dict:
 
 
 def public_copy(subject: Indicator | Result) -> dict | None:
-    """The declared copy, for the public site (the caller shows only public subjects)."""
+    """The declared copy, for the public site (the caller shows only public subjects), in the
+    page's language: the declared Spanish on Spanish pages, the English where there is none."""
     conversation = conversation_for(subject)
     if conversation is None or not conversation.declared:
         return None
-    return {**conversation.declared, "declared_at": conversation.declared_at}
+    copy = in_language(conversation.declared, translation.get_language())
+    return {**copy, "declared_at": conversation.declared_at}

@@ -281,18 +281,49 @@ class CurveConversation(models.Model):
             raise ValidationError({"evidence_links": problems})
 
     def working_copy(self) -> dict:
-        """The conversation as plain data (what the packet shows and a declaration keeps)."""
-        return {
-            "how_are_we_doing": self.how_are_we_doing,
-            "story": self.story,
+        """The conversation as plain data (what the packet shows and a declaration keeps).
+
+        The words are the English whatever the page's language (django-modeltranslation reads
+        the page's language from the plain names); the Spanish the table wrote goes under
+        ``"es"``, only when there is some, so a copy declared before there was any Spanish
+        still equals the conversation it was declared from."""
+        spanish = {
+            name: getattr(self, f"{name}_es")
+            for name in TRANSLATED_TEXT
+            if getattr(self, f"{name}_es", None)
+        }
+        english = {name: getattr(self, f"{name}_en", None) or "" for name in TRANSLATED_TEXT}
+        copy = {
+            "how_are_we_doing": english["how_are_we_doing"],
+            "story": english["story"],
             "partners": [o.name for o in self.partners.all()],
-            "partners_roles": self.partners_roles,
-            "what_works": self.what_works,
+            "partners_roles": english["partners_roles"],
+            "what_works": english["what_works"],
             "evidence_links": [
                 {"title": str(link.get("title") or link["url"]), "url": str(link["url"])}
                 for link in self.evidence_links
             ],
-            "action_plan": self.action_plan,
+            "action_plan": english["action_plan"],
             "strategies": [s.name for s in self.strategies.all()],
             "commitments": [f"{c.organisation}: {c.title}" for c in self.commitments.all()],
         }
+        if spanish:
+            copy["es"] = spanish
+        return copy
+
+
+# The conversation's words the table writes in each language (`civicloop.core.translated`).
+TRANSLATED_TEXT = ("how_are_we_doing", "story", "partners_roles", "what_works", "action_plan")
+
+
+def in_language(copy: dict | None, language: str | None) -> dict | None:
+    """A working or declared copy as a reader of `language` reads it: the Spanish where the
+    table wrote some, else the English."""
+    if not copy:
+        return copy
+    from civicloop.core.translated import OTHER_LANGUAGES
+
+    out = {k: v for k, v in copy.items() if k not in OTHER_LANGUAGES}
+    if language in OTHER_LANGUAGES:
+        out.update({name: text for name, text in (copy.get(language) or {}).items() if text})
+    return out
