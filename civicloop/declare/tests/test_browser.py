@@ -179,7 +179,7 @@ def test_a_staff_member_is_told_why_an_edit_is_refused(page, demo_server):  # no
     assert (
         "within the survey's margins of error" in page.locator("blockquote.statement").inner_text()
     )
-    page.get_by_label("Statement").fill(SAVINGS_CLAIM)
+    page.get_by_label("Statement", exact=True).fill(SAVINGS_CLAIM)
     page.get_by_role("button", name="Save the words").click()
     page.wait_for_load_state()
     refused = page.get_by_role("alert")
