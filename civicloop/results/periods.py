@@ -42,7 +42,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.translation import gettext_noop
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalog (makemessages knows the name); translated where it
+    is shown (`PeriodError.translated`). Defined here so periods, and the data calendar's
+    arithmetic built on them, import no Django."""
+    return message
+
 
 SCHOOL_YEAR_START_MONTH = 7
 KINDS = ("year", "school_year", "multi_year", "quarter", "month", "week", "day")

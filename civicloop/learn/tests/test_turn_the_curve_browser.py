@@ -46,9 +46,9 @@ def test_an_analyst_writes_the_conversation_and_sees_it_kept(page, demo_server):
     sign_in(page, demo_server)
     page.goto(f"{demo_server}/c/riverton/indicators/chronic-absence/")
     page.get_by_role("link", name="Start the conversation").click()
-    page.get_by_label("How are we doing?").fill("Flat since 2021, inside the band.")
-    page.get_by_label("The story behind the curve").fill("Bus routes were cut in 2021.")
-    page.get_by_label("Evidence of what works").fill(
+    page.get_by_label("How are we doing?", exact=True).fill("Flat since 2021, inside the band.")
+    page.get_by_label("The story behind the curve", exact=True).fill("Bus routes were cut in 2021.")
+    page.get_by_label("Evidence of what works", exact=True).fill(
         "Attendance Works | https://www.attendanceworks.org/"
     )
     page.get_by_role("button", name="Save the conversation").click()
