@@ -193,6 +193,9 @@ def _structure() -> Collaborative:
         ),
         is_public=True,
         is_synthetic=True,
+        # Every indicator's baseline forecast is fitted to the years before this, so each
+        # has a band where its data reach back far enough, strategy or not.
+        work_began=Period.get("2020", "year"),
     )
     shapes = boundaries()
     city = Area.objects.create(
@@ -282,6 +285,7 @@ def _structure() -> Collaborative:
             target_value=spec["target"],
             target_period=Period.get(spec["target_period"], "year"),
             computation=spec["computation"],
+            work_began=Period.get(spec["work_began"], "year") if spec.get("work_began") else None,
         )
     targets_as_rows(collab)
     orgs = {}

@@ -187,7 +187,9 @@ def baseline(
     """Turn the curve: each indicator's baseline forecast band and whether its curve turns.
 
     A straight line is fitted to the approved values before the work aimed at the
-    indicator began (the earliest start of its strategies) and projected with its 95%
+    indicator began (set on the indicator, else on its result, else for the collaborative,
+    else the earliest start of its strategies; the "Start from" column says which) and
+    projected with its 95%
     prediction band; the latest value since is read against the band. Only a value
     outside the band in the good direction is "turning the curve" (a survey estimate only
     if its margin of error stays outside the band too).
@@ -210,7 +212,15 @@ def baseline(
     )
     curves = collaborative_curves(indicators, place)
     if as_json:
-        print(json.dumps([{**c.as_dict(), "turning": c.turning} for c in curves], indent=2))
+        print(
+            json.dumps(
+                [
+                    {**c.as_dict(), "turning": c.turning, "since_source_text": c.since_source_text}
+                    for c in curves
+                ],
+                indent=2,
+            )
+        )
         return
     table = _table(
         _("Turn the curve: {name}, {area}").format(
@@ -220,6 +230,7 @@ def baseline(
             (_("Indicator"), "left"),
             (_("Curve"), "left"),
             (_("Since"), "left"),
+            (_("Start from"), "left"),
             (_("Fitted to"), "left"),
             (_("Latest"), "left"),
             (_("Value"), "right"),
@@ -233,6 +244,7 @@ def baseline(
             c.name,
             _styled(c.status, c.short),
             c.since or "—",
+            c.since_source_text or "—",
             fitted if c.since else "—",
             c.latest_label or "—",
             _n(c.latest_value),

@@ -641,6 +641,19 @@ _CURVE_SHORT = {
 }
 
 
+_START_SOURCES = {
+    "indicator": gettext_noop("the indicator"),
+    "result": gettext_noop("its result"),
+    "collaborative": gettext_noop("the collaborative"),
+    "strategies": gettext_noop("its strategies"),
+}
+
+
+def start_source(source: str) -> str:
+    """Where the start of the work came from (`civicloop.learn.store.curve.SOURCES`)."""
+    return _(_START_SOURCES.get(source, source))
+
+
 def curve_short(status: str) -> str:
     """A few words for a table cell: "turning the curve", "within the forecast band"..."""
     return _(_CURVE_SHORT.get(status, "not enough data"))
@@ -665,8 +678,9 @@ def curve_sentence(curve: dict, units: Units) -> str:
     n_fit = int(curve.get("n_fit") or 0)
     if status == "no_start":
         return _(
-            "Not enough data: no strategy aimed at this indicator has a start period, so "
-            'there is no "before" to forecast from.'
+            "Not enough data: nobody has said when the work on this indicator began (on "
+            "the indicator, its result or the collaborative) and no strategy aimed at it "
+            'has a start period, so there is no "before" to forecast from.'
         )
     if status == "not_enough_data":
         return _(

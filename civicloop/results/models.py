@@ -11,9 +11,36 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from civicloop.results.periods import KINDS, open_sdg_year, parse_period
+
+
+def work_began_field(whose: str) -> models.ForeignKey:
+    """When the work meant to turn the curve began: the baseline forecast
+    (`civicloop.learn.store.curve`) is fitted to the values before it. Kept on the
+    indicator, its result and the collaborative; the nearest one set is used."""
+    return models.ForeignKey(
+        "results.Period",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("work began (baseline ends)"),
+        help_text=whose,
+    )
+
+
+def work_began_problem(period: Period | None) -> str:
+    """Why `period` cannot be when the work began, or '': work that has not begun yet has
+    no "since" to read against the forecast, so a start in the future is refused."""
+    from datetime import date
+
+    if period is not None and period.start > date.today():
+        return gettext(
+            "The work cannot have begun in %(period)s: that period has not started yet."
+        ) % {"period": period.label}
+    return ""
 
 
 class Network(models.Model):
@@ -46,6 +73,13 @@ class Collaborative(models.Model):
     # A path inside the workspace's media folder, never a URL: the logo is served by
     # civicloop itself (see results.setup.logo), re-encoded as PNG when it was uploaded.
     logo = models.CharField(max_length=200, blank=True, editable=False)
+    work_began = work_began_field(
+        gettext_lazy(
+            "When the collaborative's work began, e.g. 2020 or 2020-21: each indicator's "
+            "baseline forecast is fitted to the values before it, unless the indicator or "
+            "its result says otherwise."
+        )
+    )
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +89,11 @@ class Collaborative(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("collaborative", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if message := work_began_problem(self.work_began if self.work_began_id else None):
+            raise ValidationError({"work_began": message})
 
     @property
     def chairs(self):
@@ -222,6 +261,13 @@ class Result(models.Model):
     population = models.CharField(max_length=200, blank=True)
     focus_areas = models.ManyToManyField(Area, blank=True, related_name="focus_of")
     order = models.PositiveIntegerField(default=0)
+    work_began = work_began_field(
+        gettext_lazy(
+            "When the work on this result began, e.g. 2020 or 2020-21: its indicators' "
+            "baseline forecasts are fitted to the values before it. Empty: when the "
+            "collaborative's work began."
+        )
+    )
 
     class Meta:
         ordering = ["collaborative", "order", "title"]
@@ -234,6 +280,11 @@ class Result(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("result", args=[self.collaborative.slug, self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if message := work_began_problem(self.work_began if self.work_began_id else None):
+            raise ValidationError({"work_began": message})
 
 
 class UnitKind(models.TextChoices):
@@ -295,6 +346,14 @@ class Indicator(models.Model):
         Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     baseline_value = models.FloatField(null=True, blank=True)
+    work_began = work_began_field(
+        gettext_lazy(
+            "When the work meant to turn this indicator's curve began (where its baseline "
+            "ends), e.g. 2020 or 2020-21: the baseline forecast is fitted to the values "
+            "before it. Empty: its result's, else the collaborative's, else the earliest "
+            "start of the strategies aimed at it."
+        )
+    )
     target_value = models.FloatField(null=True, blank=True)
     target_period = models.ForeignKey(
         Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -421,6 +480,8 @@ class Indicator(models.Model):
         if (self.baseline_value is None) != (self.baseline_period_id is None):
             key = "baseline_period" if self.baseline_period_id is None else "baseline_value"
             problems[key] = "A baseline needs both its period and its value."
+        if message := work_began_problem(self.work_began if self.work_began_id else None):
+            problems["work_began"] = message
         for field in ("baseline_value", "target_value", "limit"):
             message = self.outside_limits(getattr(self, field))
             if message and field not in problems:

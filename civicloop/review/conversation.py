@@ -105,8 +105,19 @@ class ConversationForm(SetupForm):
             **{f: forms.Textarea(attrs={"rows": 4}) for f in TEXT_FIELDS},
         }
 
-    def __init__(self, *args, collaborative: Collaborative, **kwargs):
+    def __init__(self, *args, collaborative: Collaborative, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if indicator is not None:
+            # When the work began is the indicator's, but whoever writes its conversation
+            # (its steward, the backbone) knows it: it is asked here as well as in set-up.
+            self.fields["work_began"] = forms.CharField(
+                label=gettext_lazy("Work began (baseline ends)"),
+                required=False,
+                max_length=64,
+                help_text=Indicator._meta.get_field("work_began").help_text,
+                initial=indicator.work_began.label if indicator.work_began_id else "",
+            )
         # Only this collaborative's partners, strategies and commitments can be linked.
         self.fields["partners"].queryset = Organisation.objects.filter(
             collaborative=collaborative
@@ -120,6 +131,25 @@ class ConversationForm(SetupForm):
             .order_by("organisation__name", "title")
         )
         self.fields["commitments"].label_from_instance = lambda c: f"{c.organisation}: {c.title}"
+
+    def clean_work_began(self):
+        from civicloop.results.models import work_began_problem
+        from civicloop.results.setup.indicators import period_from
+
+        label = (self.cleaned_data.get("work_began") or "").strip()
+        period = period_from(label, self.indicator.frequency) if label else None
+        if message := work_began_problem(period):
+            raise ValidationError(message)
+        return period
+
+    def save_work_began(self) -> None:
+        """The indicator's start, when it changed (a save the audit trail records)."""
+        if self.indicator is None or "work_began" not in self.cleaned_data:
+            return
+        period = self.cleaned_data["work_began"]
+        if self.indicator.work_began_id != (period.pk if period else None):
+            self.indicator.work_began = period
+            self.indicator.save(update_fields=["work_began"])
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -158,12 +188,15 @@ def edit(request, slug: str, kind: str, subject_slug: str):
     if not access.can_edit_conversation(request.user, collab, indicator):
         raise PermissionDenied(_("You may not edit this conversation."))
     instance = conversation_for(subject) or _unsaved(collab, subject)
-    form = ConversationForm(request.POST or None, instance=instance, collaborative=collab)
+    form = ConversationForm(
+        request.POST or None, instance=instance, collaborative=collab, indicator=indicator
+    )
     if request.method == "POST" and form.is_valid():
         conversation = form.save(commit=False)
         conversation.updated_by = request.user
         conversation.save()
         form.save_m2m()
+        form.save_work_began()
         messages.success(request, _("The Turn the Curve conversation is saved."))
         return redirect(subject.get_absolute_url() + "#conversation")
     return render(
@@ -185,15 +218,34 @@ def declare(request, slug: str, kind: str, subject_slug: str):
     if conversation is None:
         raise Http404("No conversation yet")
     if request.POST.get("action") == "withdraw":
-        conversation.declared, conversation.declared_at = None, None
-        conversation.declared_by = None
+        withdraw_copy(conversation)
         messages.success(request, _("The conversation is withdrawn from the public site."))
     else:
-        conversation.declared = conversation.working_copy()
-        conversation.declared_at, conversation.declared_by = timezone.now(), request.user
+        declare_copy(conversation, request.user)
         messages.success(request, _("The conversation as it stands now is declared."))
-    conversation.save()
     return redirect(subject.get_absolute_url() + "#conversation")
+
+
+def declare_copy(conversation: CurveConversation, user) -> None:
+    """Keep the conversation as it stands as the public's copy (the page and the API; the
+    caller has asked `access.can_declare_conversation`)."""
+    conversation.declared = conversation.working_copy()
+    conversation.declared_at, conversation.declared_by = timezone.now(), user
+    conversation.save()
+
+
+def withdraw_copy(conversation: CurveConversation) -> None:
+    """The public sees the conversation no more, until a chair declares it again."""
+    conversation.declared, conversation.declared_at, conversation.declared_by = None, None, None
+    conversation.save()
+
+
+def public_subject(subject: Indicator | Result) -> bool:
+    """Whether the public may read about `subject` at all (its collaborative is public): a
+    public indicator, or a result with a public indicator."""
+    if isinstance(subject, Indicator):
+        return subject.is_public and subject.result.collaborative.is_public
+    return subject.collaborative.is_public and subject.indicators.filter(is_public=True).exists()
 
 
 def panel(user, collab: Collaborative, subject: Indicator | Result) -> dict:

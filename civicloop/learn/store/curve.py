@@ -2,10 +2,11 @@
 
 The engine (`civicloop.learn.baseline.turn_the_curve`) fits a forecast to the values
 *before* a start and reads the values since against its prediction band. Here an
-indicator gets its start: the earliest start period of the strategies aimed at it (when
-the work that is meant to turn the curve began, the same start their effects are
-measured from). Without such a strategy there is no "before", and the curve is not read
-(status ``no_start``), rather than a start invented.
+indicator gets its start, the period its work began, from the nearest place that says
+(`starts`): the indicator itself, its result, the collaborative (each a
+``work_began`` a collaborative sets), else the earliest start period of the strategies
+aimed at it (the same start their effects are measured from). Where none says, there is no
+"before", and the curve is not read (status ``no_start``), rather than a start invented.
 
 Only approved values are read (the band reaches the public site, the packet and the
 PDF); the working app's chart shows pending values too, but they do not move the band.
@@ -34,12 +35,21 @@ LEVEL = 0.95
 METHOD = "linear"
 
 
+# Where a start came from, nearest first (`Start.source`, `Curve.since_source`).
+SOURCES = ("indicator", "result", "collaborative", "strategies")
+
+
 @dataclass(frozen=True)
 class Start:
-    """When the work began: the first period of the earliest strategy aimed at it."""
+    """When the work began (the first day of a period), and which of `SOURCES` said so."""
 
     day: date
     label: str
+    source: str = "strategies"
+
+    @property
+    def source_text(self) -> str:
+        return words.start_source(self.source)
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,11 @@ class Curve(_Plain):
     band: list[BandPoint] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)  # every value read: label, start, value
     sentence: str = ""
+    since_source: str | None = None  # which of `SOURCES` gave the start
+
+    @property
+    def since_source_text(self) -> str:
+        return words.start_source(self.since_source) if self.since_source else ""
 
     @property
     def badge(self) -> str:
@@ -103,19 +118,35 @@ class Curve(_Plain):
 
 
 def starts(indicators: Iterable[Indicator]) -> dict[int, Start]:
-    """{indicator id: its start} in one query: the earliest strategy start aimed at it."""
+    """{indicator id: its start} in two queries, from the nearest that says: the
+    indicator's own ``work_began``, its result's, its collaborative's, else the earliest
+    start period of the strategies aimed at it."""
     from civicloop.table.models import Strategy
 
     ids = [i.pk for i in indicators]
     out: dict[int, Start] = {}
+    said = Indicator.objects.filter(pk__in=ids).values_list(
+        "pk",
+        *(f"{path}work_began__{f}" for path in _PATHS for f in ("start", "label")),
+    )
+    for pk, *pairs in said:
+        for source, day, label in zip(SOURCES, pairs[::2], pairs[1::2], strict=False):
+            if day is not None:
+                out[pk] = Start(day, label, source)
+                break
     rows = (
-        Strategy.objects.filter(indicators__in=ids, start_period__isnull=False)
+        Strategy.objects.filter(indicators__in=[pk for pk in ids if pk not in out])
+        .filter(start_period__isnull=False)
         .values_list("indicators", "start_period__start", "start_period__label")
         .order_by("start_period__start")
     )
     for pk, day, label in rows:
-        out.setdefault(pk, Start(day, label))
+        out.setdefault(pk, Start(day, label, "strategies"))
     return out
+
+
+# How an indicator reaches each `SOURCES` entry's ``work_began`` (all but the strategies).
+_PATHS = ("", "result__", "result__collaborative__")
 
 
 def curve_of(
@@ -151,6 +182,7 @@ def curve_of(
     if start is None:
         curve = Curve(**base, status="no_start", since=None, n_fit=0, fit_from=None, fit_to=None)
         return _with_sentence(curve, units)
+    base["since_source"] = start.source
     since = year_fraction(start.day)
     before = [by_time[t] for t in times if t < since]
     fit = {

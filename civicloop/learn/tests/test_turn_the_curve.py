@@ -15,7 +15,6 @@ from civicloop.learn.store.batches import period_time, year_fraction
 from civicloop.learn.store.curve import Row, curve_of, indicator_curve, starts
 from civicloop.results.models import Indicator, Observation
 from civicloop.results.queries import top_area
-from civicloop.table.models import Strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +35,9 @@ def headline(ind: Indicator, area) -> list[Observation]:
 def test_the_band_is_statsmodels_prediction_band_fitted_before_the_start(riverton):
     ind, area = savings(), top_area(riverton)
     start = starts([ind])[ind.pk]
-    # The start is the earliest strategy aimed at the indicator.
-    first = (
-        Strategy.objects.filter(indicators=ind, start_period__isnull=False)
-        .order_by("start_period__start")
-        .first()
-    )
-    assert start.label == first.start_period.label
+    # The demo collaborative says when its work began (2020), the start of every band;
+    # the fallback to the strategies is in test_work_began.
+    assert (start.label, start.source) == (riverton.work_began.label, "collaborative")
     curve = indicator_curve(ind, area)
     obs = headline(ind, area)
     since = year_fraction(start.day)
@@ -129,7 +124,7 @@ def test_no_claim_without_a_start_or_without_enough_history(riverton):
     ind = Indicator(slug="x", name="X", unit="%", unit_kind="percent", direction="higher")
     none = curve_of(ind, None, _rows([1.0, 2.0, 3.0, 9.0]), None)
     assert none.status == "no_start" and not none.band
-    assert none.sentence.startswith("Not enough data: no strategy")
+    assert none.sentence.startswith("Not enough data: nobody has said when the work")
     short = curve_of(ind, None, _rows([1.0, 2.0, 30.0]), Start(date(2014, 1, 1), "2014"))
     assert short.status == "not_enough_data" and not short.band
     assert "2 observations before the work began in 2014" in short.sentence

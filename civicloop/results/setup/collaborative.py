@@ -15,9 +15,10 @@ from civicloop.core import cache as data_cache
 from civicloop.results.models import Collaborative, Indicator
 from civicloop.results.setup.common import SetupForm, setup_view
 from civicloop.results.setup.logo import MAX_BYTES, check_logo, remove_logo, store_logo
+from civicloop.results.setup.work_began import WorkBeganMixin
 
 
-class CollaborativeForm(SetupForm):
+class CollaborativeForm(WorkBeganMixin, SetupForm):
     logo_file = forms.FileField(
         label=gettext_lazy("Logo"),
         required=False,
@@ -40,7 +41,7 @@ class CollaborativeForm(SetupForm):
 
     class Meta:
         model = Collaborative
-        fields = ["name", "city", "description", "is_public"]
+        fields = ["name", "city", "description", "work_began", "is_public"]
         labels = {"is_public": gettext_lazy("Publish the public site")}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -54,6 +55,7 @@ class CollaborativeForm(SetupForm):
             f"{i.name} ({i.result.title})"
         )
         self.initial.setdefault("public_indicators", [i.pk for i in indicators if i.is_public])
+        self.add_work_began()
 
     def clean_logo_file(self):
         upload = self.cleaned_data.get("logo_file")

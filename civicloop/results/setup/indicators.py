@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from civicloop.results.models import Collaborative, Dimension, Indicator, Period, Result
 from civicloop.results.periods import PeriodError, parse_period
 from civicloop.results.setup.common import SetupForm, setup_view
+from civicloop.results.setup.work_began import WorkBeganMixin
 from civicloop.table.models import Organisation
 
 
@@ -32,7 +33,7 @@ def period_from(label: str, frequency: str | None) -> Period:
     return Period.get(spec.label, spec.kind)
 
 
-class IndicatorForm(SetupForm):
+class IndicatorForm(WorkBeganMixin, SetupForm):
     baseline_period = forms.CharField(
         label=gettext_lazy("Baseline period"),
         required=False,
@@ -62,6 +63,7 @@ class IndicatorForm(SetupForm):
             "is_survey",
             "baseline_period",
             "baseline_value",
+            "work_began",
             "dimensions",
             "is_public",
             "order",
@@ -109,6 +111,10 @@ class IndicatorForm(SetupForm):
         self.say_when_empty("dimensions", "Disaggregations")
         if self.instance.baseline_period_id:
             self.initial["baseline_period"] = self.instance.baseline_period.label
+        self.add_work_began()
+
+    def frequency(self) -> str | None:
+        return self.data.get(self.add_prefix("frequency")) or self.instance.frequency or None
 
     def unique_scope(self) -> dict:
         return {"result__collaborative": self.collaborative}

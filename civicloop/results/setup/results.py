@@ -11,14 +11,23 @@ from django.views.decorators.http import require_http_methods
 
 from civicloop.results.models import Area, Collaborative, Result
 from civicloop.results.setup.common import SetupForm, setup_view
+from civicloop.results.setup.work_began import WorkBeganMixin
 
 
-class ResultForm(SetupForm):
+class ResultForm(WorkBeganMixin, SetupForm):
     slug_from = "title"
 
     class Meta:
         model = Result
-        fields = ["title", "slug", "statement", "population", "focus_areas", "order"]
+        fields = [
+            "title",
+            "slug",
+            "statement",
+            "population",
+            "focus_areas",
+            "work_began",
+            "order",
+        ]
         labels = {
             "slug": gettext_lazy("Short name (in addresses)"),
             "order": gettext_lazy("Position in lists"),
@@ -46,6 +55,7 @@ class ResultForm(SetupForm):
         self.fields["focus_areas"].queryset = Area.objects.filter(
             collaborative=self.instance.collaborative
         )
+        self.add_work_began()
 
 
 def _edit(request, collab: Collaborative, result: Result):

@@ -19,7 +19,9 @@ def test_the_packet_has_each_indicators_curve_as_plain_data(riverton):
     assert curve["status"] == "within_margin" and curve["level"] == 0.95
     assert curve["band"] and curve["history"] and curve["sentence"].startswith("Not turning yet")
     reading = packet.indicator(built, "third-grade-reading")["curve"]
-    assert reading["status"] == "no_start" and not reading["band"]
+    # No strategy aims at it; the band starts when the collaborative's work began.
+    assert reading["since"] == "2020" and reading["since_source"] == "collaborative"
+    assert reading["band"]
 
 
 def test_the_packet_as_of_an_old_date_reads_the_values_then(riverton):
