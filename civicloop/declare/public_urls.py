@@ -30,6 +30,7 @@ urlpatterns = [
         v.indicator_file,
         name="public_indicator_file",
     ),
+    path("c/<slug:slug>/areas/<path:code>/", v.area, name="public_area"),
     path("c/<slug:slug>/declarations/", v.declarations, name="public_declarations"),
     path("c/<slug:slug>/declarations/<int:pk>/", v.declaration, name="public_declaration"),
     path("c/<slug:slug>/decisions/", v.decisions, name="public_decisions"),

@@ -162,6 +162,7 @@ result = _page(lambda site, snap, result_slug: pages.result(site, snap, snap.res
 indicator = _page(
     lambda site, snap, indicator_slug: pages.indicator(site, snap, snap.indicator(indicator_slug))
 )
+area = _page(lambda site, snap, code: pages.area(site, snap, snap.area_page(code)))
 declaration = _page(lambda site, snap, pk: pages.declaration(site, snap, snap.declaration(pk)))
 collaborative_feed = _page(
     lambda site, snap: feed.atom(

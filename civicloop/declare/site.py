@@ -180,6 +180,8 @@ def _collaborative(writer: _Writer, site: Site, snap: Snapshot) -> None:
             files = opendata.indicator_files(snap, ind)
         for name, body in files.items():
             writer.file(here + name, body)
+    for place in snap.areas:
+        writer.page(path_of(place), pages.area(site, snap, place))
     writer.page(base + "declarations/", pages.declarations(site, snap))
     for d in snap.declarations:
         writer.page(path_of(d), pages.declaration(site, snap, d))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 
 from civicloop.declare.models import Declaration
-from civicloop.results.models import Collaborative, Indicator, Network, Result
+from civicloop.results.models import Area, Collaborative, Indicator, Network, Result
 
 
 def path_of(obj: object, suffix: str = "") -> str:
@@ -31,6 +31,8 @@ def path_of(obj: object, suffix: str = "") -> str:
         base = f"c/{obj.collaborative.slug}/results/{obj.slug}/"
     elif isinstance(obj, Indicator):
         base = f"c/{obj.result.collaborative.slug}/indicators/{obj.slug}/"
+    elif isinstance(obj, Area):
+        base = f"c/{obj.collaborative.slug}/areas/{obj.code}/"
     elif isinstance(obj, Declaration):
         base = f"c/{obj.collaborative.slug}/declarations/{obj.pk}/"
     elif isinstance(obj, str):

@@ -149,11 +149,64 @@ def indicator(site: Site, snap: Snapshot, ind: Indicator) -> Page:
             "declarations": snap.declarations_about(ind),
             "evidence": snap.evidence(ind),
             "charts": charts_for(snap, ind),
-            "map": map_for(snap, ind),
+            "map": _linked_map(here, map_for(snap, ind)),
+            "area_top": next((a for a in snap.areas if snap.area and a.pk == snap.area.pk), None),
             "embed_snippet": embed_snippet(here, ind),
             "conversation": declared_conversation(ind),
         },
     )
+
+
+def area(site: Site, snap: Snapshot, place) -> Page:
+    """One area: each public indicator's latest approved headline value there and its
+    trend in that area's own series (the working app's area page, as the public sees it)."""
+    from civicloop.learn import store, words
+
+    latest = snap.latest_at(place)
+    shown = [i for i in snap.indicators if i.pk in latest]
+    family = store.current_family(snap.collaborative, place, only=[i.pk for i in shown])
+    rows = []
+    for ind in shown:
+        obs, entry = latest[ind.pk], family.get(ind.pk)
+        verdict = (entry or {}).get("verdict") or {}
+        rows.append(
+            {
+                "indicator": ind,
+                "latest": obs,
+                "latest_text": ind.format_value(obs.value),
+                "verdict": words.short_verdict(entry) if entry else "",
+                "badge": words.badge(verdict.get("status", "")),
+                "sentence": words.trend_sentence(entry, words.Units.of(ind)) if entry else "",
+            }
+        )
+    crumbs = []
+    up = place.parent_area
+    while up is not None:
+        crumbs.insert(0, (up, up.name))
+        up = up.parent_area
+    return render(
+        site.at(path_of(place)),
+        "declare/public/area.html",
+        {
+            **_frame(snap, "results", crumbs),
+            "area": place,
+            "rows": rows,
+            "without": [i for i in snap.indicators if i.pk not in latest],
+        },
+    )
+
+
+def _linked_map(site: Site, drawn: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The indicator's maps with each area in their table linked to its public page (the
+    drawing is shared by every language; the links are this page's)."""
+    from dataclasses import replace
+
+    if drawn is None:
+        return None
+    the_map = drawn["map"]
+    slug = the_map.indicator.result.collaborative.slug
+    areas = [replace(a, url=site.url(f"c/{slug}/areas/{a.code}/")) for a in the_map.areas]
+    return {**drawn, "map": replace(the_map, areas=areas)}
 
 
 def embed(site: Site, snap: Snapshot, ind: Indicator) -> Page:
@@ -210,7 +263,12 @@ def methodology(site: Site, snap: Snapshot) -> Page:
     return render(
         site.at(path_of(snap.collaborative, "methodology/")),
         "declare/public/methodology.html",
-        {**_frame(snap, "methodology"), "indicators": snap.indicators},
+        {
+            **_frame(snap, "methodology"),
+            "indicators": snap.indicators,
+            # (indicator, when its work began or None): the baseline forecast's "before"
+            "began": [(i, snap.starts.get(i.pk)) for i in snap.indicators],
+        },
     )
 
 

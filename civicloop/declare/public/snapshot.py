@@ -115,6 +115,55 @@ class Snapshot:
         raise Http404("No such result")
 
     @cached_property
+    def areas(self) -> list[Area]:
+        """Every area of the collaborative (each has a public page listing the public
+        indicators' values there), without its boundary."""
+        out = list(
+            Area.objects.filter(collaborative=self.collaborative)
+            .defer("geometry")
+            .order_by("level", "name")
+        )
+        by_pk = {a.pk: a for a in out}
+        for a in out:
+            a.collaborative = self.collaborative
+            a.parent_area = by_pk.get(a.parent_id)
+            a.child_areas = sorted((c for c in out if c.parent_id == a.pk), key=lambda c: c.name)
+        return out
+
+    def area_page(self, code: str) -> Area:
+        for a in self.areas:
+            if a.code == code:
+                return a
+        raise Http404("No such area")
+
+    def latest_at(self, place: Area) -> dict[int, Any]:
+        """{indicator id: its latest approved headline value at `place`} for the public
+        indicators (``.period``, ``.value``, ``.margin_of_error``): from the observations a
+        build has read already, else in one query of the approved copies."""
+        preloaded = getattr(self, "_preloaded", None)
+        latest: dict[int, Any] = {}
+        if preloaded is not None:
+            for ind in self.indicators:
+                for r in preloaded.get(ind.pk, []):
+                    if r.series.area_id == place.pk and r.series.group_id is None:
+                        if ind.pk not in latest or r.period.start >= latest[ind.pk].period.start:
+                            latest[ind.pk] = r
+            return latest
+        rows = (
+            Observation.objects.as_approved()
+            .filter(
+                series__area=place,
+                series__group__isnull=True,
+                series__indicator__in=[i.pk for i in self.indicators],
+            )
+            .select_related("period", "series")
+            .order_by("period__start")
+        )
+        for o in rows:
+            latest[o.series.indicator_id] = o
+        return latest
+
+    @cached_property
     def declarations(self) -> list[Declaration]:
         public = {i.pk for i in self.indicators}
         rows = (
