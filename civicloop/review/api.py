@@ -282,3 +282,9 @@ def create_decision(request, slug: str, pk: int, body: DecisionIn):
     except rules.ReviewError as exc:
         raise HttpError(422, str(exc)) from None
     return 201, _decision_out(made)
+
+
+# The Turn the Curve conversation has its own module, as its own resource.
+from civicloop.review.conversation_api import router as conversation_router  # noqa: E402
+
+router.add_router("", conversation_router)
