@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.db.models import Max
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from civicloop.core import access
 from civicloop.measure import calendar_data
 from civicloop.measure import datacalendar as dc
 from civicloop.measure.loads import LoadReport, load_file
-from civicloop.results.models import Area, Group, Indicator, Observation, Series
+from civicloop.results.models import Area, Group, Indicator, Observation, Period, Series
 from civicloop.results.periods import PeriodError, PeriodSpec, parse_period
 
 # A grid is a form people fill in by hand: past this many cells it is a file's work.
@@ -134,19 +134,86 @@ def indicators_for(user, collaborative, focus: str | None = None):
     return list(qs.order_by("result__order", "result__title", "order", "name"))
 
 
-def rows_for(indicator: Indicator) -> tuple[list[tuple[Area, Group | None]], list[Area]]:
+@dataclass
+class Known:
+    """What the grid reads of its indicators, read for all of them at once.
+
+    A grid of every indicator (the backbone's) asked, per indicator, for its series, its
+    groups, the periods it holds and how full each is: a dozen queries an indicator. Read
+    here in a fixed handful whatever the number of indicators, areas and groups, so the
+    grid's cost does not grow with its size (`civicloop.measure.tests.test_entry_queries`).
+    """
+
+    received: dict[int, list[PeriodSpec]]
+    # indicator pk → (kind, label) → (period, how many values it holds there)
+    held: dict[int, dict[tuple[str, str], tuple[Period, int]]]
+    series: dict[int, list[Series]]
+    groups: dict[int, list[Group]]
+    areas: dict[int, list[Area]]  # collaborative pk → its areas
+
+    @classmethod
+    def of(cls, indicators: list[Indicator]) -> Known:
+        ids = [i.pk for i in indicators]
+        held: dict[int, dict[tuple[str, str], tuple[Period, int]]] = defaultdict(dict)
+        rows = (
+            Observation.objects.filter(series__indicator__in=ids)
+            .order_by()
+            .values_list(
+                "series__indicator_id",
+                "period_id",
+                "period__kind",
+                "period__label",
+                "period__start",
+                "period__end",
+            )
+            .annotate(n=Count("id"))
+        )
+        for ind, pk, kind, label, start, end, n in rows:
+            period = Period(pk=pk, kind=kind, label=label, start=start, end=end)
+            held[ind][(kind, label)] = (period, n)
+        series: dict[int, list[Series]] = defaultdict(list)
+        for s in (
+            Series.objects.filter(indicator__in=ids)
+            .select_related("area", "group__dimension")
+            .defer("area__geometry")
+        ):
+            series[s.indicator_id].append(s)
+        links = Indicator.dimensions.through.objects.filter(indicator_id__in=ids)
+        dimensions: dict[int, list[int]] = defaultdict(list)
+        for ind, dim in links.values_list("indicator_id", "dimension_id"):
+            dimensions[dim].append(ind)
+        groups: dict[int, list[Group]] = defaultdict(list)
+        for g in Group.objects.filter(dimension__in=list(dimensions)).select_related("dimension"):
+            for ind in dimensions[g.dimension_id]:
+                groups[ind].append(g)
+        collabs = {i.result.collaborative_id for i in indicators}
+        areas: dict[int, list[Area]] = defaultdict(list)
+        for a in Area.objects.filter(collaborative__in=collabs).defer("geometry"):
+            areas[a.collaborative_id].append(a)
+        return cls(calendar_data.received(indicators)[0], held, series, groups, areas)
+
+    def last_period(self, indicator: Indicator, before: date | None = None) -> Period | None:
+        """The latest period this indicator has any value for (ending before ``before``)."""
+        periods = [p for p, _n in self.held.get(indicator.pk, {}).values()]
+        if before is not None:
+            periods = [p for p in periods if p.end < before]
+        return max(periods, key=lambda p: (p.end, p.start), default=None)
+
+    def count(self, indicator: Indicator, period) -> int:
+        found = self.held.get(indicator.pk, {}).get((period.kind, period.label))
+        return found[1] if found else 0
+
+
+def rows_for(
+    indicator: Indicator, known: Known | None = None
+) -> tuple[list[tuple[Area, Group | None]], list[Area]]:
     """The area × group rows of one indicator: every series it has, and for every area it
     is measured in (all of the collaborative's when it has no data yet) the headline and
     each group of the disaggregations it declares."""
-    collab = indicator.result.collaborative
-    series = list(
-        Series.objects.filter(indicator=indicator).select_related("area", "group__dimension")
-    )
-    areas = {s.area for s in series} or set(Area.objects.filter(collaborative=collab))
-    groups: list[Group | None] = [None]
-    groups += list(
-        Group.objects.filter(dimension__indicators=indicator).select_related("dimension")
-    )
+    known = known or Known.of([indicator])
+    series = known.series.get(indicator.pk, [])
+    areas = {s.area for s in series} or set(known.areas.get(indicator.result.collaborative_id, []))
+    groups: list[Group | None] = [None, *known.groups.get(indicator.pk, [])]
     combos = {(a.pk, g.pk if g else 0): (a, g) for a in areas for g in groups}
     for s in series:
         combos.setdefault((s.area_id, s.group_id or 0), (s.area, s.group))
@@ -167,19 +234,7 @@ def rows_for(indicator: Indicator) -> tuple[list[tuple[Area, Group | None]], lis
 
 def last_period(indicator: Indicator, before: date | None = None):
     """The latest period this indicator has any value for (ending before ``before``)."""
-    values = Observation.objects.filter(series__indicator=indicator)
-    if before is not None:
-        values = values.filter(period__end__lt=before)
-    end = values.aggregate(m=Max("period__end"))["m"]
-    if end is None:
-        return None
-    return (
-        values.filter(period__end=end)
-        .select_related("period")
-        .order_by("-period__start")
-        .first()
-        .period
-    )
+    return Known.of([indicator]).last_period(indicator, before)
 
 
 def _start(label: str, indicator: Indicator) -> date | None:
@@ -189,7 +244,9 @@ def _start(label: str, indicator: Indicator) -> date | None:
         return None
 
 
-def due(indicator: Indicator, today: date | None = None) -> tuple[str, object]:
+def due(
+    indicator: Indicator, today: date | None = None, known: Known | None = None
+) -> tuple[str, object]:
     """The label of the period due, and the period received before it (for reference).
 
     The data calendar's next expected period (`datacalendar.due_entry` over what
@@ -201,50 +258,70 @@ def due(indicator: Indicator, today: date | None = None) -> tuple[str, object]:
     grid asks for; the calendar, which counts periods and not cells, already calls it
     received."""
     today = today or timezone.localdate()
-    received = calendar_data.received([indicator])[0].get(indicator.pk, [])
+    known = known or Known.of([indicator])
+    received = known.received.get(indicator.pk, [])
     # A source that publishes no more still takes corrections: ask for its next period.
     expected = dc.due_entry(indicator.frequency, received, today, lag=indicator.data_lag_days)
     spec = expected.next
     last = expected.last
     if last is not None:
-        before = last_period(indicator, last.start)
-        if before is not None and _count(indicator, last) < _count(indicator, before):
+        before = known.last_period(indicator, last.start)
+        if before is not None and known.count(indicator, last) < known.count(indicator, before):
             return last.label, before
         after = following(last) if last.kind == spec.kind else None
         if after is not None and (after.start, after.end) == (spec.start, spec.end):
             spec = after  # the same period, written as the last one was (2023/24, 2024/25)
-    return spec.label, last_period(indicator, spec.start)
+    return spec.label, known.last_period(indicator, spec.start)
 
 
-def _count(indicator: Indicator, period) -> int:
-    return Observation.objects.filter(
-        series__indicator=indicator, period__label=period.label, period__kind=period.kind
-    ).count()
-
-
-def _values_at(indicator: Indicator, label: str) -> dict[tuple[int, int], float]:
-    return {
-        (area, group or 0): value
-        for area, group, value in Observation.objects.filter(
-            series__indicator=indicator, period__label=label, period__kind=indicator.frequency
-        ).values_list("series__area_id", "series__group_id", "value")
-    }
+def _values_at(
+    indicators: list[Indicator], wanted: dict[int, set[str]]
+) -> dict[tuple[int, str], dict[tuple[int, int], float]]:
+    """{(indicator pk, period label): {(area pk, group pk or 0): value}} for the periods
+    each indicator's block shows (of its own kind), in one query."""
+    frequency = {i.pk: i.frequency for i in indicators}
+    labels = {label for some in wanted.values() for label in some}
+    out: dict[tuple[int, str], dict[tuple[int, int], float]] = defaultdict(dict)
+    rows = Observation.objects.filter(
+        series__indicator__in=list(wanted), period__label__in=labels
+    ).values_list(
+        "series__indicator_id",
+        "period__kind",
+        "period__label",
+        "series__area_id",
+        "series__group_id",
+        "value",
+    )
+    for ind, kind, label, area, group, value in rows:
+        if kind == frequency[ind] and label in wanted[ind]:
+            out[(ind, label)][(area, group or 0)] = value
+    return out
 
 
 def build(indicators: list[Indicator], periods: dict[int, str] | None = None) -> list[Block]:
-    """The grid: a block per indicator, for the period due (or the one chosen)."""
-    blocks = []
+    """The grid: a block per indicator, for the period due (or the one chosen); read in
+    a fixed number of queries whatever its size (`Known`)."""
+    known = Known.of(indicators)
+    chosen_periods: dict[int, tuple[str, object]] = {}
     for ind in indicators:
         chosen = (periods or {}).get(ind.pk)
         if chosen:  # e.g. correcting a period already received: compare with the one before
-            period = chosen
             start = _start(chosen, ind)
-            last = last_period(ind, start) if start else last_period(ind)
+            last = known.last_period(ind, start) if start else known.last_period(ind)
+            chosen_periods[ind.pk] = (chosen, last)
         else:
-            period, last = due(ind)
-        previous = _values_at(ind, last.label) if last else {}
-        now = _values_at(ind, period)
-        pairs, _areas = rows_for(ind)
+            chosen_periods[ind.pk] = due(ind, known=known)
+    wanted: dict[int, set[str]] = {
+        pk: {period} | ({last.label} if last else set())
+        for pk, (period, last) in chosen_periods.items()
+    }
+    values = _values_at(indicators, wanted)
+    blocks = []
+    for ind in indicators:
+        period, last = chosen_periods[ind.pk]
+        previous = values.get((ind.pk, last.label), {}) if last else {}
+        now = values.get((ind.pk, period), {})
+        pairs, _areas = rows_for(ind, known)
         cells = [
             Cell(
                 ind,
@@ -291,9 +368,11 @@ def read_post(data, collaborative) -> Submitted:
         raise EntryError(
             _("%(n)s cells: at most %(max)s in one grid") % {"n": len(wanted), "max": MAX_CELLS}
         )
-    indicators = Indicator.objects.filter(
-        result__collaborative=collaborative, pk__in={w[1] for w in wanted}
-    ).in_bulk()
+    indicators = (
+        Indicator.objects.filter(result__collaborative=collaborative, pk__in={w[1] for w in wanted})
+        .select_related("result")
+        .in_bulk()
+    )
     areas = Area.objects.filter(
         collaborative=collaborative, pk__in={w[2] for w in wanted}
     ).in_bulk()
@@ -302,11 +381,14 @@ def read_post(data, collaborative) -> Submitted:
         .select_related("dimension")
         .in_bulk()
     )
+    unsaid = [ind for pk, ind in indicators.items() if not periods.get(pk)]
+    known = Known.of(unsaid) if unsaid else None
+    due_of = {ind.pk: due(ind, known=known)[0] for ind in unsaid}
     cells = []
     for key, i, a, g, text in sorted(wanted, key=lambda w: (w[1], w[2], w[3])):
         if i not in indicators or a not in areas or (g and g not in groups):
             raise EntryError(_("%(cell)s: no such indicator, area or group here") % {"cell": key})
-        period = periods.get(i) or due(indicators[i])[0]
+        period = periods.get(i) or due_of[i]
         cells.append((indicators[i], areas[a], groups.get(g), period, text))
     typed = {w[0]: w[4] for w in wanted}
     return Submitted(cells, typed, periods)
