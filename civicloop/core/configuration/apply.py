@@ -126,7 +126,7 @@ class _Applier(RowWriter):
 
     def collaborative(self, item: Any, slug: str | None) -> None:
         path = "collaborative"
-        item = self.mapping(path, item, shape.COLLABORATIVE[1] + ["network"])
+        item = self.mapping(path, item, shape.COLLABORATIVE[1] + ["network", "work_began"])
         if slug:
             item = {**item, "slug": slug}
         network = None
@@ -141,8 +141,14 @@ class _Applier(RowWriter):
             {"slug": item.get("slug")},
             item,
             "collaborative",
-            extra={"network": network},
+            extra={"network": network, "work_began": self.work_began(path, item)},
         )
+
+    def work_began(self, path: str, item: dict):
+        """The period the work began (``work_began``; left out: not said)."""
+        if item.get("work_began") is None:
+            return None
+        return self.period(f"{path}.work_began", item["work_began"])
 
     def area_order(self, items: list) -> None:
         """Areas in the file's order, except that a parent is applied before its children."""
@@ -290,11 +296,18 @@ class _Applier(RowWriter):
     def result(self, path: str, item: Any, i: int):
         from civicloop.table.models import Population, ResultPopulation
 
-        keys = shape.RESULT[1] + ["focus_areas", "populations", "seats", "indicators"]
+        keys = shape.RESULT[1] + [
+            "work_began",
+            "focus_areas",
+            "populations",
+            "seats",
+            "indicators",
+        ]
         item = self.mapping(path, item, keys)
         result = self.upsert(
             path, shape.RESULT, {"collaborative": self.collab, "slug": item.get("slug")}, item,
             "result", created={"order": i},
+            extra={"work_began": self.work_began(path, item)},
         )  # fmt: skip
         areas = [self.area(f"{path}.focus_areas[{j}]", c) for j, c in
                  enumerate(self.items(f"{path}.focus_areas", item.get("focus_areas")))]  # fmt: skip
@@ -358,6 +371,7 @@ class _Applier(RowWriter):
         from civicloop.table.models import IndicatorSector
 
         keys = shape.INDICATOR[1] + [
+            "work_began",
             "stewards",
             "dimensions",
             "baseline",
@@ -390,6 +404,7 @@ class _Applier(RowWriter):
                 "result": result,
                 "baseline_period": baseline_period,
                 "baseline_value": baseline_value,
+                "work_began": self.work_began(path, item),
             },
             keys={"baseline_period": "baseline.period", "baseline_value": "baseline.value"},
             created={"order": order},

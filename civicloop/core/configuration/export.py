@@ -44,6 +44,7 @@ def _export(collab, warnings: list[str] | None = None) -> dict[str, Any]:
     data["collaborative"]["network"] = (
         _plain(collab.network, shape.NETWORK[1]) if collab.network_id else None
     )
+    data["collaborative"]["work_began"] = _work_began(collab)
     data["areas"] = _areas(collab)
     data["dimensions"] = [
         {
@@ -115,8 +116,14 @@ def _organisation(org) -> dict:
     return out
 
 
+def _work_began(obj) -> str | dict | None:
+    """When the work began (the baseline forecast's start), or None."""
+    return period_text(obj.work_began) if obj.work_began_id else None
+
+
 def _result(result) -> dict:
     out = _plain(result, shape.RESULT[1])
+    out["work_began"] = _work_began(result)
     out["focus_areas"] = sorted(result.focus_areas.values_list("code", flat=True))
     out["populations"] = sorted(
         result.target_populations.values_list("population__slug", flat=True)
@@ -132,7 +139,7 @@ def _result(result) -> dict:
     out["indicators"] = [
         _indicator(i)
         for i in result.indicators.population()
-        .select_related("baseline_period")
+        .select_related("baseline_period", "work_began")
         .order_by("order", "name", "slug")
     ]
     return out
@@ -140,6 +147,7 @@ def _result(result) -> dict:
 
 def _indicator(ind) -> dict:
     out = _plain(ind, shape.INDICATOR[1])
+    out["work_began"] = _work_began(ind)
     out["stewards"] = sorted(ind.stewards.values_list("slug", flat=True))
     out["dimensions"] = sorted(ind.dimensions.values_list("slug", flat=True))
     out["baseline"] = (

@@ -104,6 +104,11 @@ def configuration_schema() -> dict[str, Any]:
     indicator = _section(
         shape.INDICATOR,
         {
+            "work_began": {
+                "description": "When the work began: the baseline forecast is fitted to the "
+                "values before this period (null: not said here).",
+                "anyOf": [period, {"type": "null"}],
+            },
             "stewards": _refs(
                 "Slugs of the organisations that own its numbers and alone write them."
             ),
@@ -133,6 +138,11 @@ def configuration_schema() -> dict[str, Any]:
     result = _section(
         shape.RESULT,
         {
+            "work_began": {
+                "description": "When the work began: the baseline forecast is fitted to the "
+                "values before this period (null: not said here).",
+                "anyOf": [period, {"type": "null"}],
+            },
             "focus_areas": _refs("Codes of the areas the result focuses on."),
             "populations": _refs("Slugs of the populations the result is about."),
             "seats": _list(seat, "Organisations at this result's table."),
@@ -198,7 +208,15 @@ def configuration_schema() -> dict[str, Any]:
     )
     collaborative = _section(
         shape.COLLABORATIVE,
-        {"network": {"anyOf": [_section(shape.NETWORK), {"type": "null"}]}},
+        {
+            "network": {"anyOf": [_section(shape.NETWORK), {"type": "null"}]},
+            "work_began": {
+                "description": "When the collaborative's work began: each indicator's "
+                "baseline forecast is fitted to the values before this period, unless the "
+                "indicator or its result says otherwise (null: not said).",
+                "anyOf": [period, {"type": "null"}],
+            },
+        },
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

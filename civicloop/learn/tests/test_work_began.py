@@ -150,3 +150,18 @@ def test_the_cli_says_where_the_start_came_from(cli, riverton):
     assert rows[READING]["since_source"] == "collaborative"
     assert rows[READING]["since_source_text"] == "the collaborative"
     assert rows["housing-complaint-days"]["since_source"] == "indicator"
+
+
+def test_the_configuration_file_carries_when_the_work_began(riverton):
+    from civicloop.core.configuration.apply import apply_configuration
+    from civicloop.core.configuration.export import export_configuration
+
+    data = export_configuration(riverton)
+    assert data["collaborative"]["work_began"] == "2020"
+    indicators = {i["slug"]: i for r in data["results"] for i in r["indicators"]}
+    assert indicators["housing-complaint-days"]["work_began"] == "2024"
+    assert indicators[READING]["work_began"] is None
+    data["results"][0]["work_began"] = "2021-22"
+    applied = apply_configuration(data)
+    assert any("work_began" in change for change in applied.changes), applied.changes
+    assert Result.objects.get(pk=ind(READING).result.pk).work_began.label == "2021-22"
