@@ -275,7 +275,9 @@ def approvable_indicators(user, collaborative):
 
 def can_edit_conversation(user, collaborative, indicator=None) -> bool:
     """Backbone staff write every Turn the Curve conversation; a member of an indicator's
-    steward writes that indicator's (it knows the story behind its numbers)."""
+    steward writes that indicator's (it knows the story behind its numbers), and with it
+    when the work on the indicator began (where its baseline forecast ends). The page and
+    the API both ask here."""
     if is_backbone(user, collaborative):
         return True
     if indicator is None or not getattr(user, "is_authenticated", False):
