@@ -20,13 +20,13 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civicloop.core.language import language_of
 from civicloop.core.models import Invitation, Membership, Role, User
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -46,6 +46,7 @@ def invite(
     email: str,
     role: str,
     organisation=None,
+    language: str = "",
     by: User | None,
     link_for: Callable[[Invitation, str], str],
 ) -> Invitation:
@@ -62,6 +63,7 @@ def invite(
         token_hash=hash_token(token),
         invited_by=by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
+        language=language,
     )
     invitation.full_clean()
     with transaction.atomic():  # an exception leaving the block undoes the invitation
@@ -78,8 +80,8 @@ def _send(invitation: Invitation, link: str) -> None:
     from civicloop.declare.alerts import email_connection, sender
 
     collab = invitation.collaborative
-    # The invitee's language is not known yet (they have no account): the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # The invitee has no account yet: the language the inviter chose for them, else the site's.
+    with translation.override(language_of(invitation)):
         role = invitation.get_role_display().lower()
         values = {
             "by": str(invitation.invited_by or ""),
@@ -176,6 +178,10 @@ def accept(invitation: Invitation, user: User) -> Membership:
             role=invitation.role,
             defaults={"organisation": invitation.organisation},
         )
+        if invitation.language and not user.language:
+            # The language they were invited in, until they choose another on their account.
+            user.language = invitation.language
+            user.save(update_fields=["language"])
     return membership
 
 
