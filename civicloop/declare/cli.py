@@ -82,7 +82,7 @@ def build(
         chosen = list(Collaborative.objects.filter(slug__in=collaborative))
         missing = set(collaborative) - {c.slug for c in chosen}
         if missing:
-            raise CliError(f"no collaborative {', '.join(sorted(missing))}")
+            raise CliError(_("no collaborative %(slugs)s") % {"slugs": ", ".join(sorted(missing))})
     try:
         with console.status("Building the public site…") as status:
             done = build_site(
@@ -240,15 +240,21 @@ def draft(
 
     ind = Indicator.objects.filter(result__collaborative=collab, slug=indicator).first()
     if ind is None:
-        raise CliError(f"no indicator {indicator!r} in {collab.slug}")
+        raise CliError(
+            _("no indicator %(indicator)r in %(collaborative)s")
+            % {"indicator": indicator, "collaborative": collab.slug}
+        )
     the_area = (
         Area.objects.filter(collaborative=collab, code=area).first() if area else top_area(collab)
     )
     if the_area is None:
-        raise CliError(f"no area {area!r} in {collab.slug}")
+        raise CliError(
+            _("no area %(area)r in %(collaborative)s")
+            % {"area": area, "collaborative": collab.slug}
+        )
     user = User.objects.filter(username=as_user).first()
     if user is None:
-        raise CliError("name the staff member drafting with --as USERNAME")
+        raise CliError(_("name the staff member drafting with --as USERNAME"))
     try:
         made = workflow.draft(ind, the_area, user)
     except PermissionDenied as exc:
@@ -285,12 +291,18 @@ def check(
 
     ind = Indicator.objects.filter(result__collaborative=collab, slug=indicator).first()
     if ind is None:
-        raise CliError(f"no indicator {indicator!r} in {collab.slug}")
+        raise CliError(
+            _("no indicator %(indicator)r in %(collaborative)s")
+            % {"indicator": indicator, "collaborative": collab.slug}
+        )
     the_area = (
         Area.objects.filter(collaborative=collab, code=area).first() if area else top_area(collab)
     )
     if the_area is None:
-        raise CliError(f"no area {area!r} in {collab.slug}")
+        raise CliError(
+            _("no area %(area)r in %(collaborative)s")
+            % {"area": area, "collaborative": collab.slug}
+        )
     try:
         evidence = evidence_for(ind, the_area)
     except NoEvidence as exc:
@@ -323,7 +335,7 @@ def demo_network() -> None:
 
     network = Network.objects.filter(slug="demo-network").first()
     if network is None:
-        raise CliError("no demo network here: run 'civicloop demo' first")
+        raise CliError(_("no demo network here: run 'civicloop demo' first"))
     with console.status("Adding Brookhaven…"):
         city = second_city.install(network)
     console.print(

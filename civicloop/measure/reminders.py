@@ -13,6 +13,8 @@ finds reminders waiting, see `enqueue_reminders`; and by ``civicloop measure rem
 3. delivers every reminder not yet sent: the reminders going to the same people are sent
    together, in one email; an email that fails is retried by the next run, up to
    `alerts.MAX_ATTEMPTS`. A reminder whose numbers came in the meantime is not sent.
+   Each reader hears in their own language (`User.language`, else the site's): readers of
+   different languages get one email per language.
 
 Email goes through the alerts' mail set-up (`civicloop.declare.alerts.email_connection`:
 ``CIVICLOOP_SMTP_URL``, else the workspace's ``outbox/``). Links start with
