@@ -111,6 +111,8 @@ class SetupForm(forms.ModelForm):
                 extra.label = _("%(field)s (Spanish)") % {"field": field.label}
                 extra.help_text = _("Left empty, Spanish readers see the English.")
                 extra.widget.attrs["lang"] = twin.rsplit("_", 1)[1]
+                if "rows" in field.widget.attrs:  # as tall as the English beside it
+                    extra.widget.attrs["rows"] = field.widget.attrs["rows"]
                 fields[twin] = extra
                 self.initial.setdefault(twin, getattr(self.instance, twin, None) or "")
         self.fields = fields
