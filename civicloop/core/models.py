@@ -146,10 +146,16 @@ def check_role(role: str, organisation, collaborative_id: int | None) -> None:
     from django.core.exceptions import ValidationError
 
     if role == Role.PARTNER_MEMBER and organisation is None:
-        raise ValidationError({"organisation": "A partner member speaks for an organisation."})
+        raise ValidationError(
+            {"organisation": gettext_lazy("A partner member speaks for an organisation.")}
+        )
     if organisation is not None and organisation.collaborative_id != collaborative_id:
         raise ValidationError(
-            {"organisation": "The organisation must be at the same collaborative's table."}
+            {
+                "organisation": gettext_lazy(
+                    "The organisation must be at the same collaborative's table."
+                )
+            }
         )
 
 
