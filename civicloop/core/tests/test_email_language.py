@@ -133,3 +133,14 @@ def test_the_switcher_still_wins_over_the_account(client, carol):
     assert client.get("/")["Content-Language"] == "es"
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert client.get("/")["Content-Language"] == "en"
+
+
+def test_the_account_page_is_for_the_signed_in_and_the_public_site_keeps_its_address(
+    client, carol
+):
+    assert client.get("/accounts/me/").status_code == 302  # to the sign-in page
+    carol.language = "es"
+    carol.save()
+    login(client, carol)
+    assert client.get("/public/")["Content-Language"] == "en"  # its address decides
+    assert client.get("/api/collaboratives/")["Content-Language"] == "en"
