@@ -135,9 +135,7 @@ def test_the_switcher_still_wins_over_the_account(client, carol):
     assert client.get("/")["Content-Language"] == "en"
 
 
-def test_the_account_page_is_for_the_signed_in_and_the_public_site_keeps_its_address(
-    client, carol
-):
+def test_the_account_page_is_for_the_signed_in_and_the_public_site_keeps_its_address(client, carol):
     assert client.get("/accounts/me/").status_code == 302  # to the sign-in page
     carol.language = "es"
     carol.save()
