@@ -33,6 +33,18 @@ class CliError(Exception):
     """Shown to the user as one line: 'error: <message>'."""
 
 
+def _(message: str) -> str:
+    """`message` in the command's language (``CIVICLOOP_LANGUAGE``), once Django is set up;
+    before that (no workspace yet) in English, the only language known without settings."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return message
+    from django.utils.translation import gettext
+
+    return gettext(message)
+
+
 def setup(workspace: Path | None = None, *, must_exist: bool = True) -> None:
     """Point settings at the workspace and start Django (once per process)."""
     if workspace is not None:
@@ -42,7 +54,9 @@ def setup(workspace: Path | None = None, *, must_exist: bool = True) -> None:
 
     ws = current()
     if must_exist and not ws.exists() and not os.environ.get("CIVICLOOP_DATABASE_URL"):
-        raise CliError(f"no workspace at {ws.path}: run 'civicloop init {ws.path}' first")
+        raise CliError(
+            _("no workspace at %(path)s: run 'civicloop init %(path)s' first") % {"path": ws.path}
+        )
     import django
 
     django.setup()
@@ -60,11 +74,11 @@ def collaborative_named(slug: str | None):
     if slug:
         found = Collaborative.objects.filter(slug=slug).first()
         if found is None:
-            raise CliError(f"no collaborative {slug!r}")
+            raise CliError(_("no collaborative %(slug)r") % {"slug": slug})
         return found
     found = list(Collaborative.objects.all()[:2])
     if len(found) != 1:
-        raise CliError("several collaboratives (or none): name one with --collaborative")
+        raise CliError(_("several collaboratives (or none): name one with --collaborative"))
     return found[0]
 
 
@@ -111,9 +125,11 @@ def init(
     created = ws.init(name)
     setup(ws.path)
     migrate_database()
-    what = "Created" if created else "Updated"
-    console.print(f"[green]{what} workspace[/green] {ws.path}")
-    console.print(f"Use it with: export CIVICLOOP_WORKSPACE={ws.path}")
+    what = _("Created workspace") if created else _("Updated workspace")
+    console.print(f"[green]{what}[/green] {ws.path}")
+    console.print(
+        _("Use it with: %(command)s") % {"command": f"export CIVICLOOP_WORKSPACE={ws.path}"}
+    )
 
 
 @app.command()
@@ -159,24 +175,30 @@ def createuser(
     from civicloop.table.models import Organisation
 
     if role and role not in Role.values:
-        raise CliError(f"unknown role {role!r}: use one of {', '.join(Role.values)}")
+        raise CliError(
+            _("unknown role %(role)r: use one of %(roles)s")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
     if role and not collaborative:
-        raise CliError("--role needs --collaborative")
+        raise CliError(_("--role needs --collaborative"))
     if User.objects.filter(username=username).exists():
-        raise CliError(f"user {username!r} already exists")
+        raise CliError(_("user %(user)r already exists") % {"user": username})
     collab = org = None
     if collaborative:
         collab = Collaborative.objects.filter(slug=collaborative).first()
         if collab is None:
-            raise CliError(f"no collaborative {collaborative!r}")
+            raise CliError(_("no collaborative %(slug)r") % {"slug": collaborative})
     if role == Role.PARTNER_MEMBER and not organisation:
-        raise CliError("a partner_member needs --organisation")
+        raise CliError(_("a partner_member needs --organisation"))
     if organisation:
         org = Organisation.objects.filter(collaborative=collab, slug=organisation).first()
         if org is None:
-            raise CliError(f"no organisation {organisation!r} in {collaborative}")
+            raise CliError(
+                _("no organisation %(organisation)r in %(collaborative)s")
+                % {"organisation": organisation, "collaborative": collaborative}
+            )
     if password is None:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     user = User(username=username, is_superuser=superuser, is_staff=superuser)
     try:
         validate_password(password, user)
@@ -187,7 +209,13 @@ def createuser(
     if role:
         Membership.objects.create(user=user, collaborative=collab, role=role, organisation=org)
     console.print(
-        f"[green]Created[/green] {username}" + (f" ({role} on {collaborative})" if role else "")
+        _("[green]Created[/green] %(user)s") % {"user": username}
+        + (
+            " "
+            + _("(%(role)s on %(collaborative)s)") % {"role": role, "collaborative": collaborative}
+            if role
+            else ""
+        )
     )
 
 
@@ -233,7 +261,10 @@ def run_server(host: str, port: int, workers: int = 2) -> None:
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         os.environ.setdefault("CIVICLOOP_ALLOWED_HOSTS", f"{host},localhost,127.0.0.1")
-    console.print(f"Serving on [bold]http://{host}:{port}/[/bold] (Ctrl+C to stop)")
+    console.print(
+        _("Serving on %(address)s (Ctrl+C to stop)")
+        % {"address": f"[bold]http://{host}:{port}/[/bold]"}
+    )
     gunicorn_serve(host, port, workers)
 
 
@@ -316,10 +347,10 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        err.print("aborted")
+        err.print(_("aborted"))
         sys.exit(1)
     except CliError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]{_('error:')}[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence is one clear line
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors
@@ -328,8 +359,8 @@ def main() -> None:
         if os.environ.get("CIVICLOOP_DEBUG") == "1":
             raise
         name = type(exc).__name__
-        err.print(f"[red]error:[/red] {name}: {exc}", highlight=False, soft_wrap=True)
-        err.print("(set CIVICLOOP_DEBUG=1 to see the traceback)", style="dim")
+        err.print(f"[red]{_('error:')}[/red] {name}: {exc}", highlight=False, soft_wrap=True)
+        err.print(_("(set CIVICLOOP_DEBUG=1 to see the traceback)"), style="dim")
         sys.exit(1)
 
 

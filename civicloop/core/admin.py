@@ -12,6 +12,9 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class CivicloopUserAdmin(UserAdmin):
     inlines = [MembershipInline]
+    # Platform staff can set the name others see and the language civicloop writes in.
+    fieldsets = [*UserAdmin.fieldsets, (None, {"fields": ["display_name", "language"]})]
+    list_display = [*UserAdmin.list_display, "language"]
 
 
 @admin.register(Membership)

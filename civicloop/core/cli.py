@@ -9,6 +9,8 @@ import json
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
@@ -47,7 +49,7 @@ def audit(
     collab = collaborative_named(collaborative)
     start = trail._date(since) if since else None
     if since and start is None:
-        raise CliError(f"--since {since!r} is not a date (YYYY-MM-DD)")
+        raise CliError(_("--since %(since)r is not a date (YYYY-MM-DD)") % {"since": since})
     found = trail.entries(collab, trail.Filters(since=start, user=user or "", object=object or ""))
     rows = [trail.describe(e) for e in found[:limit]]
     if as_json:
@@ -55,8 +57,12 @@ def audit(
             r["at"] = r["at"].isoformat()
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table(title=f"{found.count():,} change(s), newest first", title_justify="left")
-    for name in ("When", "Who", "What", "Change"):
+    n = found.count()
+    title = ngettext("%(n)s change, newest first", "%(n)s changes, newest first", n) % {
+        "n": f"{n:,}"
+    }
+    table = Table(title=title, title_justify="left")
+    for name in (_("When"), _("Who"), _("What"), _("Change")):
         table.add_column(name)
     for r in rows:
         table.add_row(

@@ -15,6 +15,8 @@ unprefixed address to the default language, which would undo the working app's c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -35,6 +37,52 @@ def other_languages(language: str) -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES if code != language]
 
 
+def language_of(user) -> str:
+    """The language to write to `user` in (an email, a page): theirs, else the site's."""
+    return _or_the_sites(getattr(user, "language", ""))
+
+
+def _or_the_sites(chosen: str | None) -> str:
+    return chosen if chosen and chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def languages_of(emails: Iterable[str]) -> dict[str, str]:
+    """{email: the language to write to it in}: the language of the person with that address
+    (the first who chose one, if several share it), else the site's."""
+    from civicloop.core.models import User
+
+    emails = list(emails)
+    chosen: dict[str, str] = {}
+    for email, language in (
+        User.objects.filter(email__in=emails)
+        .exclude(language="")
+        .order_by("pk")
+        .values_list("email", "language")
+    ):
+        chosen.setdefault(email, language)
+    return {e: _or_the_sites(chosen.get(e)) for e in emails}
+
+
+def by_language(emails: Iterable[str]) -> dict[str, list[str]]:
+    """`emails` split by the language each reader reads (order kept), for one email per
+    language instead of one email in a language some of its readers do not read."""
+    out: dict[str, list[str]] = {}
+    for email, language in languages_of(emails).items():
+        out.setdefault(language, []).append(email)
+    return out
+
+
+def _signed_in_language(request) -> str:
+    """The signed-in person's own language, or "" (read only when a session exists: the
+    sign-in middleware runs later, and this read is the one it then reuses)."""
+    from django.contrib.auth.middleware import get_user
+
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    user = get_user(request)
+    return getattr(user, "language", "") if user.is_authenticated else ""
+
+
 class LanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,9 +101,14 @@ class LanguageMiddleware:
         if language is None:
             # The public site without a prefix is English; the API is for machines: English.
             fixed = public or request.path_info.startswith(API)
-            language = (
-                settings.LANGUAGE_CODE if fixed else translation.get_language_from_request(request)
-            )
+            if fixed:
+                language = settings.LANGUAGE_CODE
+            elif settings.LANGUAGE_COOKIE_NAME in request.COOKIES:  # they switched
+                language = translation.get_language_from_request(request)
+            else:
+                language = _signed_in_language(request) or (
+                    translation.get_language_from_request(request)
+                )
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -6,15 +6,38 @@ another. Everything a view may show or change is decided by `civicloop.core.acce
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the interface ships, each named in itself ("English", "Español")."""
+    return list(settings.LANGUAGES)
+
+
+def language_field(help_text) -> models.CharField:
+    return models.CharField(
+        gettext_lazy("language"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=language_choices,
+        help_text=help_text,
+    )
 
 
 class User(AbstractUser):
     """A person who signs in. Anyone not signed in is the public."""
 
     display_name = models.CharField(max_length=200, blank=True)
+    # The language this person reads civicloop in: the working app once they sign in (until
+    # they switch), and every email sent to them. Empty: not chosen (the browser decides the
+    # pages; emails are in the site's language).
+    language = language_field(
+        gettext_lazy("The language of your pages once you sign in, and of every email to you.")
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -95,6 +118,11 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Chosen by whoever invites: the invitation email is written in it, and the new account
+    # starts with it.
+    language = language_field(
+        gettext_lazy("The invitation email is written in this language; the person can change it.")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -118,10 +146,16 @@ def check_role(role: str, organisation, collaborative_id: int | None) -> None:
     from django.core.exceptions import ValidationError
 
     if role == Role.PARTNER_MEMBER and organisation is None:
-        raise ValidationError({"organisation": "A partner member speaks for an organisation."})
+        raise ValidationError(
+            {"organisation": gettext_lazy("A partner member speaks for an organisation.")}
+        )
     if organisation is not None and organisation.collaborative_id != collaborative_id:
         raise ValidationError(
-            {"organisation": "The organisation must be at the same collaborative's table."}
+            {
+                "organisation": gettext_lazy(
+                    "The organisation must be at the same collaborative's table."
+                )
+            }
         )
 
 

@@ -20,13 +20,13 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civicloop.core.language import language_of
 from civicloop.core.models import Invitation, Membership, Role, User
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -46,6 +46,7 @@ def invite(
     email: str,
     role: str,
     organisation=None,
+    language: str = "",
     by: User | None,
     link_for: Callable[[Invitation, str], str],
 ) -> Invitation:
@@ -62,6 +63,7 @@ def invite(
         token_hash=hash_token(token),
         invited_by=by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
+        language=language,
     )
     invitation.full_clean()
     with transaction.atomic():  # an exception leaving the block undoes the invitation
@@ -69,7 +71,10 @@ def invite(
         try:
             _send(invitation, link_for(invitation, token))
         except Exception as exc:  # noqa: BLE001 - SMTP, DNS, disk: any failure to send
-            raise PeopleError(f"the email to {invitation.email} could not be sent: {exc}") from exc
+            raise PeopleError(
+                _("the email to %(email)s could not be sent: %(error)s")
+                % {"email": invitation.email, "error": exc}
+            ) from exc
     return invitation
 
 
@@ -78,8 +83,8 @@ def _send(invitation: Invitation, link: str) -> None:
     from civicloop.declare.alerts import email_connection, sender
 
     collab = invitation.collaborative
-    # The invitee's language is not known yet (they have no account): the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # The invitee has no account yet: the language the inviter chose for them, else the site's.
+    with translation.override(language_of(invitation)):
         role = invitation.get_role_display().lower()
         values = {
             "by": str(invitation.invited_by or ""),
@@ -148,12 +153,12 @@ def find(collaborative, token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise PeopleError("This is not a valid invitation link.")
+        raise PeopleError(_("This is not a valid invitation link."))
     if invitation.accepted_at is not None:
-        raise PeopleError("This invitation has already been used. Sign in instead.")
+        raise PeopleError(_("This invitation has already been used. Sign in instead."))
     if invitation.expires_at <= timezone.now():
         raise PeopleError(
-            "This invitation has expired. Ask the backbone staff to send you a new one."
+            _("This invitation has expired. Ask the backbone staff to send you a new one.")
         )
     return invitation
 
@@ -169,36 +174,43 @@ def accept(invitation: Invitation, user: User) -> Membership:
             pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now
         ).update(accepted_at=now, accepted_by=user)
         if not claimed:
-            raise PeopleError("This invitation has already been used or has expired.")
+            raise PeopleError(_("This invitation has already been used or has expired."))
         membership, _created = Membership.objects.get_or_create(
             user=user,
             collaborative=invitation.collaborative,
             role=invitation.role,
             defaults={"organisation": invitation.organisation},
         )
+        if invitation.language and not user.language:
+            # The language they were invited in, until they choose another on their account.
+            user.language = invitation.language
+            user.save(update_fields=["language"])
     return membership
 
 
 def cancel(invitation: Invitation) -> None:
     """An unused invitation can be withdrawn; its link stops working at once."""
     if invitation.accepted_at is not None:
-        raise PeopleError("This invitation was already accepted; revoke the role instead.")
+        raise PeopleError(_("This invitation was already accepted; revoke the role instead."))
     invitation.delete()
 
 
 def change_role(membership: Membership, *, role: str, organisation=None) -> Membership:
     if role not in Role.values:
-        raise PeopleError(f"{role!r} is not a role")
+        raise PeopleError(_("%(role)r is not a role") % {"role": role})
     organisation = organisation if role in (Role.PARTNER_MEMBER, Role.CHAIR) else None
     if membership.role == Role.BACKBONE_ADMIN and role != Role.BACKBONE_ADMIN:
-        _keep_a_backbone_admin(membership, "change the role of")
+        _keep_a_backbone_admin(membership)
     if (
         role != membership.role
         and Membership.objects.filter(
             user_id=membership.user_id, collaborative_id=membership.collaborative_id, role=role
         ).exists()
     ):
-        raise PeopleError(f"{membership.user} already has the role {Role(role).label.lower()}.")
+        raise PeopleError(
+            _("%(user)s already has the role %(role)s.")
+            % {"user": membership.user, "role": Role(role).label.lower()}
+        )
     membership.role = role
     membership.organisation = organisation
     membership.full_clean()
@@ -209,11 +221,11 @@ def change_role(membership: Membership, *, role: str, organisation=None) -> Memb
 def revoke(membership: Membership) -> None:
     """Remove a role. Access is decided per request from memberships, so it ends at once."""
     if membership.role == Role.BACKBONE_ADMIN:
-        _keep_a_backbone_admin(membership, "revoke")
+        _keep_a_backbone_admin(membership)
     membership.delete()
 
 
-def _keep_a_backbone_admin(membership: Membership, verb: str) -> None:
+def _keep_a_backbone_admin(membership: Membership) -> None:
     others = (
         Membership.objects.filter(
             collaborative_id=membership.collaborative_id, role=Role.BACKBONE_ADMIN
@@ -223,6 +235,8 @@ def _keep_a_backbone_admin(membership: Membership, verb: str) -> None:
     )
     if not others:
         raise PeopleError(
-            f"You cannot {verb} the last backbone admin: invite or appoint another backbone "
-            "admin first, so someone can still manage the collaborative's people."
+            _(
+                "The collaborative's last backbone admin keeps the role: invite or appoint "
+                "another backbone admin first, so someone can still manage its people."
+            )
         )

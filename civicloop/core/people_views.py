@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop.core import access, people
-from civicloop.core.models import Invitation, Membership, Role, User
+from civicloop.core.models import Invitation, Membership, Role, User, language_choices
 from civicloop.results.models import Collaborative
 from civicloop.table.models import Organisation
 
@@ -59,12 +59,21 @@ class RoleFields(forms.Form):
 
 class InviteForm(RoleFields):
     email = forms.EmailField(help_text=gettext_lazy("The sign-up link goes to this address."))
-    field_order = ["email", "role", "organisation"]
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("The site's language")), *language_choices()],
+        required=False,
+        help_text=gettext_lazy(
+            "The invitation email is written in it, and their pages and emails use it until "
+            "they choose another."
+        ),
+    )
+    field_order = ["email", "role", "organisation", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # No role is chosen for the inviter: a slip must not make someone a backbone admin.
-        self.fields["role"].choices = [("", "Choose a role"), *Role.choices]
+        self.fields["role"].choices = [("", _("Choose a role")), *Role.choices]
 
 
 def _people_page(request, collab: Collaborative, invite_form: InviteForm, status: int = 200):
@@ -112,6 +121,7 @@ def people_page(request, slug: str):
                 email=data["email"],
                 role=data["role"],
                 organisation=data["organisation"],
+                language=data["language"],
                 by=request.user,
                 link_for=lambda _invitation, token: request.build_absolute_uri(
                     reverse("join", args=[collab.slug, token])
@@ -259,4 +269,7 @@ def join(request, slug: str, token: str):
 
 
 def _welcome(membership: Membership) -> str:
-    return f"You joined {membership.collaborative.name} as {membership.get_role_display().lower()}."
+    return _("You joined %(collaborative)s as %(role)s.") % {
+        "collaborative": membership.collaborative.name,
+        "role": membership.get_role_display().lower(),
+    }

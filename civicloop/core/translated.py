@@ -20,6 +20,13 @@ from __future__ import annotations
 TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
     "results.Result": ("title", "statement", "population"),
     "results.Indicator": ("name", "definition", "unit"),
+    # What the public site says of a collaborative and its network, and the labels of a
+    # breakdown ("Race/ethnicity: Black"). Place names and the collaborative's own name are
+    # proper names, written once.
+    "results.Collaborative": ("description",),
+    "results.Network": ("description",),
+    "results.Dimension": ("name",),
+    "results.Group": ("name",),
     "table.Strategy": ("name", "hypothesis"),
     "declare.Declaration": ("text",),
     "review.CurveConversation": (
@@ -33,6 +40,21 @@ TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
 
 DEFAULT_LANGUAGE = "en"
 OTHER_LANGUAGES = ("es",)  # settings.LANGUAGES without the default
+
+
+def original(obj, field: str) -> str:
+    """`field` of `obj` as first written (the default language's), whatever language is
+    active: for names that identify a thing to files and machines (a load's group column,
+    an Open SDG key), which must not change with the reader's language."""
+    return getattr(obj, f"{field}_{DEFAULT_LANGUAGE}", None) or getattr(obj, field)
+
+
+def spellings(obj, field: str) -> list[str]:
+    """Every language's value of `field` of `obj` that is set: a file may name a group in
+    either language."""
+    names = [f"{field}_{code}" for code in (DEFAULT_LANGUAGE, *OTHER_LANGUAGES)]
+    found = [getattr(obj, name, None) for name in names]
+    return [v for v in dict.fromkeys([*found, getattr(obj, field)]) if v]
 
 
 def twins(label: str, fields: list[str] | tuple[str, ...]) -> list[str]:

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from civicloop.core import audit
+from civicloop.core import account, audit
 from civicloop.core.api import api
 from civicloop.core.signin import SignInView
 from civicloop.results import views as results
@@ -18,6 +18,7 @@ urlpatterns = [
     path("", results.home, name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/me/", account.account, name="account"),
     # The language switcher posts here (with its CSRF token); the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

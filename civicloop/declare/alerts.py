@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from civicloop import __version__
 from civicloop.core import netguard
+from civicloop.core.language import languages_of
 from civicloop.declare.models import Alert, AlertKind, Subscription, Watch
 from civicloop.learn import words
 from civicloop.results.models import Collaborative, Indicator
@@ -79,10 +80,10 @@ class CheckReport:
 # -- what is watched ------------------------------------------------------------------------------
 
 
-def current_states(collaborative: Collaborative) -> list[Event]:
-    # An alert is written once and kept; its readers' languages are not known (a subscription
-    # records none), so it is written in the site's language, whoever runs the check.
-    with translation.override(settings.LANGUAGE_CODE):
+def current_states(collaborative: Collaborative, language: str | None = None) -> list[Event]:
+    # An alert is written once and kept, in its reader's language (`check`): the site's unless
+    # asked, whoever runs the check.
+    with translation.override(language or settings.LANGUAGE_CODE):
         return [
             *_verdicts(collaborative),
             *_strategies(collaborative),
@@ -260,23 +261,33 @@ def check(collaborative: Collaborative, *, send: bool = True) -> CheckReport:
     store.analyse(collaborative)
     report = CheckReport()
     subscriptions = list(Subscription.objects.filter(collaborative=collaborative, active=True))
-    for event, previous, key in changes(collaborative, current_states(collaborative)):
+    # Each alert is written in its reader's language: that of the person with the
+    # subscription's address, else the site's (a webhook's words are the site's).
+    reader = languages_of(s.email for s in subscriptions if s.email)
+    site = settings.LANGUAGE_CODE
+    states = current_states(collaborative, site)
+    worded = {site: {e.watch: e for e in states}}
+    for language in set(reader.values()) - {site}:
+        worded[language] = {e.watch: e for e in current_states(collaborative, language)}
+    for event, previous, key in changes(collaborative, states):
         report.events.append(event)
-        was = ""
-        if previous and ":" not in previous:
-            with translation.override(settings.LANGUAGE_CODE):
-                was = " " + _("(was %(previous)s)") % {"previous": previous.replace("_", " ")}
         for sub in subscriptions:
             if not sub.wants(event.kind, event.public):
                 continue
+            language = reader.get(sub.email, site)
+            said = worded[language].get(event.watch, event)
+            was = ""
+            if previous and ":" not in previous:
+                with translation.override(language):
+                    was = " " + _("(was %(previous)s)") % {"previous": previous.replace("_", " ")}
             try:
                 with transaction.atomic():
                     alert = Alert.objects.create(
                         subscription=sub,
                         key=key,
                         kind=event.kind,
-                        subject=event.subject + was,
-                        body=event.body,
+                        subject=said.subject + was,
+                        body=said.body,
                         payload={**event.payload, "previous": previous or None},
                     )
             except IntegrityError:  # another check created it first
@@ -371,7 +382,9 @@ def sender() -> str:
 
 def send_email(alert: Alert, connection) -> None:
     collab = alert.subscription.collaborative
-    with translation.override(settings.LANGUAGE_CODE):  # the language the alert was written in
+    # The language the alert was written in (`check`): its reader's.
+    language = languages_of([alert.subscription.email])[alert.subscription.email]
+    with translation.override(language):
         why = _(
             "You receive this because %(name)s subscribed to alerts from %(collaborative)s. "
             "Each alert is sent once."

@@ -82,22 +82,35 @@ def build(
         chosen = list(Collaborative.objects.filter(slug__in=collaborative))
         missing = set(collaborative) - {c.slug for c in chosen}
         if missing:
-            raise CliError(f"no collaborative {', '.join(sorted(missing))}")
+            raise CliError(_("no collaborative %(slugs)s") % {"slugs": ", ".join(sorted(missing))})
     try:
-        with console.status("Building the public site…") as status:
+        with console.status(_("Building the public site…")) as status:
             done = build_site(
                 out, chosen, base_url=base_url, analyse=analyse, progress=status.update
             )
     except BuildError as exc:
         raise CliError(str(exc)) from None
     console.print(
-        f"[green]Built[/green] {done.pages:,} pages and {done.files:,} data files "
-        f"({done.bytes / 1e6:.1f} MB) for {', '.join(done.collaboratives) or 'no collaborative'} "
-        f"in {done.seconds:.1f} s ({done.pages_per_second:,.0f} pages/s)"
+        _(
+            "[green]Built[/green] %(pages)s pages and %(files)s data files (%(size)s MB) for "
+            "%(collaboratives)s in %(seconds)s s (%(rate)s pages/s)"
+        )
+        % {
+            "pages": f"{done.pages:,}",
+            "files": f"{done.files:,}",
+            "size": f"{done.bytes / 1e6:.1f}",
+            "collaboratives": ", ".join(done.collaboratives) or _("no collaborative"),
+            "seconds": f"{done.seconds:.1f}",
+            "rate": f"{done.pages_per_second:,.0f}",
+        }
     )
     console.print(
-        f"Largest page: {done.largest_page[0]} ({done.largest_page[1] / 1024:.0f} KB). "
-        f"Open {done.out / 'index.html'}"
+        _("Largest page: %(page)s (%(size)s KB). Open %(index)s")
+        % {
+            "page": done.largest_page[0],
+            "size": f"{done.largest_page[1] / 1024:.0f}",
+            "index": done.out / "index.html",
+        }
     )
 
 
@@ -126,11 +139,14 @@ def report(
         )
     from civicloop.declare.report import write_report
 
-    with console.status("Writing the report…"):
+    with console.status(_("Writing the report…")):
         path = write_report(
             collab, output or Path(f"{collab.slug}-report.pdf"), everything=everything
         )
-    console.print(f"[green]Wrote[/green] {path} ({path.stat().st_size / 1024:.0f} KB)")
+    console.print(
+        _("[green]Wrote[/green] %(file)s (%(size)s KB)")
+        % {"file": path, "size": f"{path.stat().st_size / 1024:.0f}"}
+    )
 
 
 def alerts(
@@ -240,22 +256,28 @@ def draft(
 
     ind = Indicator.objects.filter(result__collaborative=collab, slug=indicator).first()
     if ind is None:
-        raise CliError(f"no indicator {indicator!r} in {collab.slug}")
+        raise CliError(
+            _("no indicator %(indicator)r in %(collaborative)s")
+            % {"indicator": indicator, "collaborative": collab.slug}
+        )
     the_area = (
         Area.objects.filter(collaborative=collab, code=area).first() if area else top_area(collab)
     )
     if the_area is None:
-        raise CliError(f"no area {area!r} in {collab.slug}")
+        raise CliError(
+            _("no area %(area)r in %(collaborative)s")
+            % {"area": area, "collaborative": collab.slug}
+        )
     user = User.objects.filter(username=as_user).first()
     if user is None:
-        raise CliError("name the staff member drafting with --as USERNAME")
+        raise CliError(_("name the staff member drafting with --as USERNAME"))
     try:
         made = workflow.draft(ind, the_area, user)
     except PermissionDenied as exc:
         raise CliError(str(exc)) from None
     except NoEvidence as exc:
         raise CliError(str(exc)) from None
-    console.print(f"[green]Drafted[/green] declaration #{made.pk}:")
+    console.print(_("[green]Drafted[/green] declaration #%(n)s:") % {"n": made.pk})
     console.print(made.text, highlight=False)
 
 
@@ -285,12 +307,18 @@ def check(
 
     ind = Indicator.objects.filter(result__collaborative=collab, slug=indicator).first()
     if ind is None:
-        raise CliError(f"no indicator {indicator!r} in {collab.slug}")
+        raise CliError(
+            _("no indicator %(indicator)r in %(collaborative)s")
+            % {"indicator": indicator, "collaborative": collab.slug}
+        )
     the_area = (
         Area.objects.filter(collaborative=collab, code=area).first() if area else top_area(collab)
     )
     if the_area is None:
-        raise CliError(f"no area {area!r} in {collab.slug}")
+        raise CliError(
+            _("no area %(area)r in %(collaborative)s")
+            % {"area": area, "collaborative": collab.slug}
+        )
     try:
         evidence = evidence_for(ind, the_area)
     except NoEvidence as exc:
@@ -323,8 +351,8 @@ def demo_network() -> None:
 
     network = Network.objects.filter(slug="demo-network").first()
     if network is None:
-        raise CliError("no demo network here: run 'civicloop demo' first")
-    with console.status("Adding Brookhaven…"):
+        raise CliError(_("no demo network here: run 'civicloop demo' first"))
+    with console.status(_("Adding Brookhaven…")):
         city = second_city.install(network)
     console.print(
         f"[green]Added[/green] {city.name} to {network.name}: see /public/networks/{network.slug}/ "

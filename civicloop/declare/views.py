@@ -48,7 +48,7 @@ class EditForm(forms.Form):
     text_es = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "lang": "es"}),
-        label=gettext_lazy("Statement in Spanish"),
+        label=gettext_lazy("Statement (Spanish)"),
         help_text=gettext_lazy(
             "What Spanish readers of the public site see; empty: the English. The chair "
             "approves it with the English, which the evidence checks."

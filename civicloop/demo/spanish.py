@@ -1,4 +1,4 @@
-"""The demo collaborative's results and indicators in Spanish, as its people would write them,
+"""The demo collaborative's results, indicators, breakdowns and descriptions in Spanish, as its people would write them,
 so that the demo reads in Spanish from end to end (the interface's words are in the
 catalog; these are content, kept per field: `civicloop.core.translated`)."""
 
@@ -101,9 +101,39 @@ INDICATORS = {
 }
 
 
+DESCRIPTIONS = {
+    "riverton": (
+        "Una colaborativa intersectorial de escuelas, prestamistas, hospitales, vivienda y "
+        "grupos comunitarios que trabajan para que cada niño y cada familia de Riverton "
+        "prosperen. Datos de demostración sintéticos."
+    ),
+}
+NETWORK = "Una red de financiadores de colaborativas de varias ciudades (demostración sintética)."
+
+DIMENSIONS = {"race-ethnicity": "Raza/etnia"}
+GROUPS = {
+    "black": "Negra",
+    "hispanic": "Hispana o latina",
+    "white": "Blanca",
+    "asian": "Asiática",
+    "other": "Multirracial u otra",
+}
+
+
 def translate(collab) -> None:
-    """Give the demo's results and indicators their Spanish."""
-    from civicloop.results.models import Indicator, Result
+    """Give the demo's results, indicators, breakdowns and descriptions their Spanish."""
+    from civicloop.results.models import Collaborative, Dimension, Group, Indicator, Result
+
+    if collab.slug in DESCRIPTIONS:
+        Collaborative.objects.filter(pk=collab.pk).update(description_es=DESCRIPTIONS[collab.slug])
+    if collab.network_id:
+        type(collab.network).objects.filter(pk=collab.network_id).update(description_es=NETWORK)
+    for slug, name in DIMENSIONS.items():
+        Dimension.objects.filter(collaborative=collab, slug=slug).update(name_es=name)
+    for slug, name in GROUPS.items():
+        Group.objects.filter(
+            dimension__collaborative=collab, dimension__slug__in=DIMENSIONS, slug=slug
+        ).update(name_es=name)
 
     for slug, fields in RESULTS.items():
         Result.objects.filter(collaborative=collab, slug=slug).update(

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -58,7 +59,10 @@ def _start(collaborative: str | None, area: str | None = None):
     if area:
         the_area = Area.objects.filter(collaborative=collab, code=area).first()
         if the_area is None:
-            raise CliError(f"no area {area!r} in {collab.slug}")
+            raise CliError(
+                _("no area %(area)r in %(collaborative)s")
+                % {"area": area, "collaborative": collab.slug}
+            )
     return collab, the_area
 
 
@@ -66,8 +70,6 @@ def _start(collaborative: str | None, area: str | None = None):
 def _working(quiet: bool) -> Iterator[None]:
     """A spinner while the stored analyses are brought up to date (seconds after a load),
     shown at a terminal only, never into --json output."""
-    from django.utils.translation import gettext as _
-
     from civicloop.core.progress import steps
 
     with steps(console, quiet=quiet) as shown, shown.step(_("Bringing the analyses up to date…")):
@@ -82,6 +84,13 @@ def _n(x: float | None, digits: int = 2) -> str:
     if x is None:
         return "—"
     return f"{x:,.{digits}f}"
+
+
+def _between(low: float | None, high: float | None, digits: int = 2) -> str:
+    """An interval, "1.20 to 3.40" ("1.20 a 3.40"), or "—" when there is none."""
+    if low is None:
+        return "—"
+    return _("%(low)s to %(high)s") % {"low": _n(low, digits), "high": _n(high, digits)}
 
 
 def _p(p: float | None) -> str:
@@ -149,16 +158,17 @@ def trends(
         _print_json(rows)
         return
     table = _table(
-        f"Trends: {collab.name}, {rows[0].area if rows else ''}",
+        _("Trends: %(collaborative)s, %(area)s")
+        % {"collaborative": collab.name, "area": rows[0].area if rows else ""},
         (
-            ("Indicator", "left"),
-            ("Verdict", "left"),
-            ("Slope a year", "right"),
-            ("95% interval", "right"),
+            (_("Indicator"), "left"),
+            (_("Verdict"), "left"),
+            (_("Slope a year"), "right"),
+            (_("95%% interval") % {}, "right"),
             ("p", "right"),
-            ("adjusted p", "right"),
+            (_("adjusted p"), "right"),
             ("n", "right"),
-            ("Periods", "left"),
+            (_("Periods"), "left"),
         ),
     )
     for r in rows:
@@ -166,7 +176,7 @@ def trends(
             r.name,
             _styled(r.status, r.words),
             _n(r.slope, 3),
-            f"{_n(r.slope_low, 3)} to {_n(r.slope_high, 3)}" if r.slope_low is not None else "—",
+            _between(r.slope_low, r.slope_high, 3),
             _p(r.p),
             _p(r.p_adjusted),
             str(r.n),
@@ -174,8 +184,13 @@ def trends(
         )
     console.print(table)
     console.print(
-        f"[dim]Adjusted across {rows[0].family_size if rows else 0} indicators; "
-        "'improving' or 'worsening' only when the adjusted p is below 0.05.[/dim]"
+        "[dim]"
+        + _(
+            "Adjusted across %(n)d indicators; 'improving' or 'worsening' only when the "
+            "adjusted p is below 0.05."
+        )
+        % {"n": rows[0].family_size if rows else 0}
+        + "[/dim]"
     )
 
 
@@ -196,8 +211,6 @@ def baseline(
 
     Example: [bold]civicloop learn baseline -c riverton --json[/bold]
     """
-    from django.utils.translation import gettext as _
-
     collab, the_area = _start(collaborative, area)
     from civicloop.learn.store.curve import collaborative_curves
     from civicloop.results.models import Indicator
@@ -249,7 +262,7 @@ def baseline(
             c.latest_label or "—",
             _n(c.latest_value),
             _n(c.latest_expected),
-            f"{_n(c.latest_lower)} to {_n(c.latest_upper)}" if c.latest_lower is not None else "—",
+            _between(c.latest_lower, c.latest_upper),
         )
     console.print(table)
     console.print(
@@ -291,17 +304,21 @@ def progress(
     if as_json:
         _print_json(rows)
         return
-    title = f"Progress to target ({method.value}): {collab.name}, {rows[0].area if rows else ''}"
-    numbers = ["Score", "Progress value", "Base", "Current", "Target"]
+    title = _("Progress to target (%(method)s): %(collaborative)s, %(area)s") % {
+        "method": method.value,
+        "collaborative": collab.name,
+        "area": rows[0].area if rows else "",
+    }
+    numbers = [_("Score"), _("Progress value"), _("Base"), _("Current"), _("Target")]
     if method is ProgressMethod.civicloop:
-        numbers = ["Pace / needed", "Base", "Current", "Target", "Projected"]
+        numbers = [_("Pace / needed"), _("Base"), _("Current"), _("Target"), _("Projected")]
     table = _table(
         title,
         (
-            ("Indicator", "left"),
-            ("Status", "left"),
+            (_("Indicator"), "left"),
+            (_("Status"), "left"),
             *((name, "right") for name in numbers),
-            ("Direction", "left"),
+            (_("Direction"), "left"),
         ),
     )
     for r in rows:
@@ -311,12 +328,12 @@ def progress(
         )
         target = "—" if r.target is None else _n(r.target)
         if r.target is not None and r.target_period:  # never "by None"
-            target += f" by {r.target_period}"
+            target = _("%(target)s by %(period)s") % {"target": target, "period": r.target_period}
         if r.target is not None and any("assumes 2030" in a for a in r.assumptions):
-            target += " (assumed)"
+            target += " " + _("(assumed)")
         if method is ProgressMethod.civicloop:
             projected = (
-                f"{_n(r.projected)} ({_n(r.projected_low)} to {_n(r.projected_high)})"
+                f"{_n(r.projected)} ({_between(r.projected_low, r.projected_high)})"
                 if r.projected is not None
                 else "—"
             )
@@ -351,10 +368,18 @@ def progress(
             for assumption in r.assumptions:
                 assumed.setdefault(assumption, []).append(r.name)
         for assumption, names in assumed.items():
-            console.print(f"[dim]Assumed ({assumption}) for: {', '.join(names)}.[/dim]")
+            said = _("Assumed (%(assumption)s) for: %(names)s.") % {
+                "assumption": assumption,
+                "names": ", ".join(names),
+            }
+            console.print(f"[dim]{said}[/dim]")
         console.print(
-            "[dim]An indicator with several components scores the mean of their scores; "
-            "its status is read from that mean.[/dim]"
+            "[dim]"
+            + _(
+                "An indicator with several components scores the mean of their scores; "
+                "its status is read from that mean."
+            )
+            + "[/dim]"
         )
 
 
@@ -366,7 +391,7 @@ def _component_cells(c: dict) -> tuple[str, ...]:
         selector["unit"],
         *(d["value"] for d in selector["disaggregation"]),
     ]
-    label = " / ".join(str(p) for p in parts if p) or "headline"
+    label = " / ".join(str(p) for p in parts if p) or _("headline")
 
     def at(value, label_, year) -> str:
         if value is None:
@@ -375,7 +400,10 @@ def _component_cells(c: dict) -> tuple[str, ...]:
 
     target = "—"
     if c["target"] is not None:
-        target = f"{_n(c['target'])} by {int(c['target_year'])}"
+        target = _("%(target)s by %(period)s") % {
+            "target": _n(c["target"]),
+            "period": int(c["target_year"]),
+        }
     words = c["words"] + (f" ({c['reason']})" if c["reason"] else "")
     return (
         f"  └ {label}",
@@ -403,7 +431,7 @@ def effects(
 
     Example: [bold]civicloop learn effects -c riverton --json[/bold]
     """
-    collab, _ = _start(collaborative)
+    collab, _area = _start(collaborative)
     from civicloop.learn import store
 
     with _working(as_json):
@@ -412,17 +440,17 @@ def effects(
         _print_json(rows)
         return
     table = _table(
-        f"Strategy effects: {collab.name}",
+        _("Strategy effects: %(collaborative)s") % {"collaborative": collab.name},
         (
-            ("Strategy", "left"),
-            ("Indicator", "left"),
-            ("Verdict", "left"),
-            ("Effect", "right"),
-            ("adjusted interval", "right"),
+            (_("Strategy"), "left"),
+            (_("Indicator"), "left"),
+            (_("Verdict"), "left"),
+            (_("Effect"), "right"),
+            (_("adjusted interval"), "right"),
             ("p", "right"),
-            ("adjusted p", "right"),
-            ("Method", "left"),
-            ("Since", "left"),
+            (_("adjusted p"), "right"),
+            (_("Method"), "left"),
+            (_("Since"), "left"),
         ),
     )
     for r in rows:
@@ -431,15 +459,15 @@ def effects(
             r.indicator_name,
             _styled(r.status, r.words),
             _n(r.estimate),
-            f"{_n(r.low)} to {_n(r.high)}" if r.low is not None else "—",
+            _between(r.low, r.high),
             _p(r.p),
             _p(r.p_adjusted),
-            "diff-in-diff" if r.method == "did" else "interrupted time series",
+            _("diff-in-diff") if r.method == "did" else _("interrupted time series"),
             r.start_period,
         )
     console.print(table)
     if not rows:
-        console.print("No strategy has a start period and areas yet.")
+        console.print(_("No strategy has a start period and areas yet."))
 
 
 def equity(
@@ -464,16 +492,17 @@ def equity(
         _print_json(rows)
         return
     table = _table(
-        f"Equity gaps: {collab.name}, {rows[0].area if rows else ''}",
+        _("Equity gaps: %(collaborative)s, %(area)s")
+        % {"collaborative": collab.name, "area": rows[0].area if rows else ""},
         (
-            ("Indicator", "left"),
-            ("Group", "left"),
-            ("Against", "left"),
-            ("Gap now", "right"),
-            ("Gap trend a year", "right"),
-            ("95% interval", "right"),
+            (_("Indicator"), "left"),
+            (_("Group"), "left"),
+            (_("Against"), "left"),
+            (_("Gap now"), "right"),
+            (_("Gap trend a year"), "right"),
+            (_("95%% interval") % {}, "right"),
             ("p", "right"),
-            ("Says", "left"),
+            (_("Says"), "left"),
         ),
     )
     for r in rows:
@@ -486,15 +515,13 @@ def equity(
             r.reference,
             _n(r.latest_difference),
             _n(r.gap_slope, 3),
-            f"{_n(r.gap_slope_low, 3)} to {_n(r.gap_slope_high, 3)}"
-            if r.gap_slope_low is not None
-            else "—",
+            _between(r.gap_slope_low, r.gap_slope_high, 3),
             _p(r.p),
             _styled(r.status, r.words),
         )
     console.print(table)
     if not rows:
-        console.print("No indicator is broken down by group in this area.")
+        console.print(_("No indicator is broken down by group in this area."))
 
 
 def analyse(
@@ -505,12 +532,16 @@ def analyse(
 
     Example: [bold]civicloop learn analyse --force[/bold]
     """
-    collab, _ = _start(collaborative)
+    collab, _area = _start(collaborative)
     from civicloop.learn import store
 
     with _working(False):
         done = store.analyse(collab, force=force)
     console.print(
-        f"Recomputed {len(done.series):,} series and {len(done.effects):,} strategy effects "
-        f"of {collab.name}."
+        _("Recomputed %(series)s series and %(effects)s strategy effects of %(collaborative)s.")
+        % {
+            "series": f"{len(done.series):,}",
+            "effects": f"{len(done.effects):,}",
+            "collaborative": collab.name,
+        }
     )

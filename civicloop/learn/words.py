@@ -493,6 +493,31 @@ _EFFECT_LEAD = {
 }
 
 
+# How the stored analysis says where the smallest effect worth having came from (in English,
+# the engine has no catalog: `learn.store.strategies`), and the words for each.
+_SOURCE_SET = "set for the strategy"
+_SOURCE_SD = " of the indicator's standard deviation before the start"
+_FRACTIONS = {
+    "a fifth": gettext_noop("a fifth"),
+    "a quarter": gettext_noop("a quarter"),
+    "half": gettext_noop("half"),
+}
+
+
+def smallest_source(stored: str | None) -> str:
+    """The stored source of the smallest effect worth having, in the reader's language."""
+    if not stored:
+        return ""
+    if stored == _SOURCE_SET:
+        return _("set for the strategy")
+    if stored.endswith(_SOURCE_SD):
+        fraction = stored[: -len(_SOURCE_SD)]
+        return _("%(fraction)s of the indicator's standard deviation before the start") % {
+            "fraction": _(_FRACTIONS[fraction]) if fraction in _FRACTIONS else fraction
+        }
+    return stored
+
+
 def effect_sentence(effect: Any, units: Units) -> str:
     """One strategy's effect on one indicator: verdict, estimate, interval, how measured."""
     lead = _(_EFFECT_LEAD[effect.status]) if effect.status in _EFFECT_LEAD else effect.status
@@ -540,7 +565,7 @@ def effect_sentence(effect: Any, units: Units) -> str:
                 "The evidence rules out an effect worth having (%(smallest)s, %(source)s)."
             ) % {
                 "smallest": units.change(abs(smallest), d),
-                "source": engine.get("smallest_effect_source"),
+                "source": smallest_source(engine.get("smallest_effect_source")),
             }
         else:
             text += " " + _("The evidence rules out an effect worth having.")

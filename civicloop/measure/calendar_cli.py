@@ -40,7 +40,9 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--on {text!r} is not a date (YYYY-MM-DD)") from None
+        from django.utils.translation import gettext as _
+
+        raise CliError(_("--on %(text)r is not a date (YYYY-MM-DD)") % {"text": text}) from None
 
 
 @measure_app.command()
@@ -146,6 +148,7 @@ def remind(
     from civicloop.measure import reminders
     from civicloop.results.models import Collaborative
 
+    kinds = {"due": _("due"), "overdue": _("overdue")}
     day = _day(on)
     chosen = [collaborative_named(collaborative)] if collaborative else Collaborative.objects.all()
     failed = []
@@ -155,7 +158,7 @@ def remind(
         for item in report.new:
             console.print(
                 f"{collab.slug}: {verb} {', '.join(item.recipients)}: "
-                f"{item.row.indicator.slug} {item.row.entry.next.label} ({item.kind})",
+                f"{item.row.indicator.slug} {item.row.entry.next.label} ({kinds[item.kind]})",
                 highlight=False,
                 markup=False,
             )

@@ -88,10 +88,12 @@ def load(
         try:
             the_mapping = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CliError(f"--mapping is neither a file nor JSON: {exc}") from None
+            raise CliError(
+                _("--mapping is neither a file nor JSON: %(error)s") % {"error": exc}
+            ) from None
     who = User.objects.filter(username=user).first() if user else None
     if user and who is None:
-        raise CliError(f"no user {user!r}")
+        raise CliError(_("no user %(user)r") % {"user": user})
     with Progress(
         TextColumn("[bold]Loading {task.description}"),
         BarColumn(),

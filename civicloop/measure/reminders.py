@@ -13,6 +13,8 @@ finds reminders waiting, see `enqueue_reminders`; and by ``civicloop measure rem
 3. delivers every reminder not yet sent: the reminders going to the same people are sent
    together, in one email; an email that fails is retried by the next run, up to
    `alerts.MAX_ATTEMPTS`. A reminder whose numbers came in the meantime is not sent.
+   Each reader hears in their own language (`User.language`, else the site's): readers of
+   different languages get one email per language.
 
 Email goes through the alerts' mail set-up (`civicloop.declare.alerts.email_connection`:
 ``CIVICLOOP_SMTP_URL``, else the workspace's ``outbox/``). Links start with
@@ -37,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civicloop.core import access
+from civicloop.core.language import by_language
 from civicloop.measure import calendar_data
 from civicloop.measure import datacalendar as dc
 from civicloop.measure.models import DataReminder, ReminderKind
@@ -149,18 +152,27 @@ def deliver(collaborative: Collaborative, report: RemindReport) -> RemindReport:
         claimed = [r for r in reminders if _claim(r)]
         if not claimed:
             continue
-        try:
-            connection = connection or _connection()
-            subject = send_email(collaborative, list(recipients), claimed, connection)
-        except Exception as exc:  # noqa: BLE001 - any failure is retried next time
-            DataReminder.objects.filter(pk__in=[r.pk for r in claimed]).update(error=str(exc))
-            report.failed.append(f"{', '.join(recipients)}: {exc}")
-            log.warning("reminder to %s failed: %s", ", ".join(recipients), exc)
+        # Each reader hears in their own language: one email per language among them.
+        sent, error = [], ""
+        for language, readers in by_language(recipients).items():
+            try:
+                connection = connection or _connection()
+                subject = send_email(collaborative, readers, claimed, connection, language)
+            except Exception as exc:  # noqa: BLE001 - any failure is retried next time
+                error = str(exc)
+                report.failed.append(f"{', '.join(readers)}: {exc}")
+                log.warning("reminder to %s failed: %s", ", ".join(readers), exc)
+                continue
+            sent.append(f"{', '.join(readers)}: {subject}")
+        if error and not sent:
+            DataReminder.objects.filter(pk__in=[r.pk for r in claimed]).update(error=error)
             continue
+        # Some readers heard: the reminder counts as sent (a retry would tell them twice); the
+        # failure stays in its error for whoever looks.
         DataReminder.objects.filter(pk__in=[r.pk for r in claimed]).update(
-            sent_at=timezone.now(), error=""
+            sent_at=timezone.now(), error=error
         )
-        report.sent.append(f"{', '.join(recipients)}: {subject}")
+        report.sent += sent
     return report
 
 
@@ -234,15 +246,16 @@ def subject_for(collaborative: Collaborative, reminders: list[DataReminder]) -> 
 
 
 def send_email(
-    collaborative: Collaborative, recipients: list[str], reminders: list[DataReminder], connection
+    collaborative: Collaborative,
+    recipients: list[str],
+    reminders: list[DataReminder],
+    connection,
+    language: str | None = None,
 ) -> str:
-    """One email to `recipients` about `reminders`, in the site's language; returns its subject.
-
-    People choose their language in a cookie, which the app does not keep with their account,
-    so a reminder cannot know its readers' language: the site's, whoever runs the worker or
-    the command (``CIVICLOOP_LANGUAGE=es`` changes what the command prints, not the email).
-    """
-    with translation.override(settings.LANGUAGE_CODE):
+    """One email to `recipients` about `reminders`, in `language` (their language, see
+    `civicloop.core.language.by_language`; the site's when not given), whatever language the
+    worker or the command speaks; returns its subject."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         return _send_email(collaborative, recipients, reminders, connection)
 
 

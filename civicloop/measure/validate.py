@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from civicloop.core.translated import spellings
 from civicloop.measure import numbers as numbers_
 from civicloop.measure.mapping import LongTable
 from civicloop.results.models import (
@@ -115,10 +116,12 @@ class Catalogue:
             "dimension"
         ):
             dim = group.dimension
-            for name in (dim.slug.lower(), dim.name.lower()):
-                self.dimensions[name] = dim.slug
+            # A file may name a breakdown in English or in Spanish.
+            for name in (dim.slug, *spellings(dim, "name")):
+                self.dimensions[name.lower()] = dim.slug
             self.groups[(dim.slug, group.slug.lower())] = group
-            self.groups.setdefault((dim.slug, group.name.lower()), group)
+            for name in spellings(group, "name"):
+                self.groups.setdefault((dim.slug, name.lower()), group)
 
 
 def did_you_mean(word: str, choices) -> str:

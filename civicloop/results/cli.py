@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
@@ -61,12 +63,12 @@ def approve(
     if user:
         who = User.objects.filter(username=user).first()
         if who is None:
-            raise CliError(f"no user {user!r}")
+            raise CliError(_("no user %(user)r") % {"user": user})
     if list_only:
         _print_waiting(approval.waiting(collab, who))
         return
     if not (load or indicator or all_waiting):
-        raise CliError("say which values: --load N, --indicator SLUG or --all")
+        raise CliError(_("say which values: --load N, --indicator SLUG or --all"))
     qs = Observation.objects.filter(series__indicator__result__collaborative=collab)
     if action == "unapprove":
         qs = qs.exclude(approval=Approval.PENDING, approved_value__isnull=True)
@@ -82,7 +84,12 @@ def approve(
     except approval.ApprovalError as exc:
         raise CliError(str(exc)) from None
     console.print(
-        f"{outcome.action}: {outcome.changed:,} value(s) changed, {outcome.skipped:,} already so."
+        _("%(action)s: %(changed)s value(s) changed, %(skipped)s already so.")
+        % {
+            "action": outcome.action,
+            "changed": f"{outcome.changed:,}",
+            "skipped": f"{outcome.skipped:,}",
+        }
     )
 
 
@@ -92,8 +99,21 @@ def _print_waiting(qs) -> None:
             "series__indicator__slug", "series__area__code", "period__start"
         )[:200]
     )
-    table = Table(title=f"{qs.count():,} value(s) waiting for approval", title_justify="left")
-    for name in ("Id", "Indicator", "Area", "Group", "Period", "Value", "Public now", "State"):
+    n = qs.count()
+    title = ngettext("%(n)s value waiting for approval", "%(n)s values waiting for approval", n) % {
+        "n": f"{n:,}"
+    }
+    table = Table(title=title, title_justify="left")
+    for name in (
+        _("Id"),
+        _("Indicator"),
+        _("Area"),
+        _("Group"),
+        _("Period"),
+        _("Value"),
+        _("Public now"),
+        _("State"),
+    ):
         table.add_column(name)
     for o in rows:
         table.add_row(

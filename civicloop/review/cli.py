@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
@@ -39,7 +40,7 @@ def _day(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--date {text!r}: use YYYY-MM-DD") from None
+        raise CliError(_("--date %(text)r: use YYYY-MM-DD") % {"text": text}) from None
 
 
 @review_app.command("packet")
@@ -87,7 +88,8 @@ def packet_cmd(
     if pdf is not None:
         pdf.write_bytes(data)
         (err if as_json else console).print(
-            f"[green]Wrote[/green] {pdf} ({len(data) // 1024:,} KB)"
+            _("[green]Wrote[/green] %(file)s (%(size)s KB)")
+            % {"file": pdf, "size": f"{len(data) // 1024:,}"}
         )
 
 
@@ -111,20 +113,23 @@ def _packet_pdf(collab, day: date, review, packet: dict) -> bytes:
 
 
 def _print_packet(packet: dict, review) -> None:
-    what = str(review) if review else "Packet"
-    frozen = " (frozen when the first decision was signed)" if review and review.snapshot else ""
-    console.print(
-        f"[bold]{what}[/bold] — {packet['collaborative']['name']}, data as of "
-        f"{packet['as_of_text']}{frozen}",
-        highlight=False,
+    what = str(review) if review else _("Packet")
+    frozen = (
+        " " + _("(frozen when the first decision was signed)") if review and review.snapshot else ""
     )
-    out = Table(title="Strategies: proposed decisions", title_justify="left")
-    out.add_column("Strategy")
-    out.add_column("Proposed")
-    out.add_column("Evidence (effect, 95% interval, adjusted p)")
+    said = _("%(what)s — %(collaborative)s, data as of %(as_of)s") % {
+        "what": f"[bold]{what}[/bold]",
+        "collaborative": packet["collaborative"]["name"],
+        "as_of": packet["as_of_text"],
+    }
+    console.print(said + frozen, highlight=False)
+    out = Table(title=_("Strategies: proposed decisions"), title_justify="left")
+    out.add_column(_("Strategy"))
+    out.add_column(_("Proposed"))
+    out.add_column(_("Evidence (effect, interval at 95%, adjusted p)"))
     for s in packet["strategies"]:
         p = s["proposal"]
-        lead = p["label"] + ("\ntoo early to tell" if p["too_early"] else "")
+        lead = p["label"] + ("\n" + _("too early to tell") if p["too_early"] else "")
         evidence = "\n".join(
             f"{e['indicator_name']}: {e['estimate_text']} ({e['interval_text']}), "
             f"{e['p_adjusted_text']}, {e['words']}"
@@ -134,29 +139,38 @@ def _print_packet(packet: dict, review) -> None:
     console.print(out)
     rows = {r["slug"]: r for r in packet["indicators"]}
     sections = [
-        ("Moved since the last review", [rows[s]["name"] for s in packet["moved"]]),
+        (_("Moved since the last review"), [rows[s]["name"] for s in packet["moved"]]),
         (
-            "Off track or at risk",
+            _("Off track or at risk"),
             [f"{rows[s]['name']} ({rows[s]['progress']['words']})" for s in packet["off_track"]],
         ),
         (
-            "Equity gaps widening",
-            [f"{g['name']}: {g['group']} vs {g['reference']}" for g in packet["equity"]],
+            _("Equity gaps widening"),
+            [
+                _("%(name)s: %(group)s vs %(reference)s")
+                % {"name": g["name"], "group": g["group"], "reference": g["reference"]}
+                for g in packet["equity"]
+            ],
         ),
         (
-            "Overdue commitments",
+            _("Overdue commitments"),
             [
-                f"{c['title']} ({c['organisation']}, {c['days_overdue']} days)"
+                f"{c['title']} ({c['organisation']}, {_days(c['days_overdue'])})"
                 for c in packet["overdue"]
             ],
         ),
-        ("Open rounds", [r["title"] for r in packet["rounds"]]),
-        ("Also owed", [f"{o['about']}: {o['why']}" for o in packet["owed"]]),
+        (_("Open rounds"), [r["title"] for r in packet["rounds"]]),
+        (_("Also owed"), [f"{o['about']}: {o['why']}" for o in packet["owed"]]),
     ]
     for title, items in sections:
         console.print(
-            f"[bold]{title}:[/bold] " + ("; ".join(items) if items else "none"), highlight=False
+            f"[bold]{title}:[/bold] " + ("; ".join(items) if items else _("none")),
+            highlight=False,
         )
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
 
 
 @review_app.command("decide")
@@ -196,14 +210,20 @@ def decide(
         slugs = ", ".join(
             Strategy.objects.filter(collaborative=collab).values_list("slug", flat=True)
         )
-        raise CliError(f"no strategy {strategy!r} in {collab.slug} (strategies: {slugs})")
+        raise CliError(
+            _("no strategy %(strategy)r in %(collaborative)s (strategies: %(slugs)s)")
+            % {"strategy": strategy, "collaborative": collab.slug, "slugs": slugs}
+        )
     signer = User.objects.filter(username=chair).first()
     if signer is None:
-        raise CliError(f"no user {chair!r}")
+        raise CliError(_("no user %(user)r") % {"user": chair})
     if not rules.can_sign(signer, collab):
-        raise CliError(f"{chair} is not a chair of {collab.slug}: only a chair signs a decision")
+        raise CliError(
+            _("%(user)s is not a chair of %(collaborative)s: only a chair signs a decision")
+            % {"user": chair, "collaborative": collab.slug}
+        )
     day = _day(on)
-    review, _ = Review.objects.get_or_create(
+    review, _created = Review.objects.get_or_create(
         collaborative=collab, held_on=day, defaults={"created_by": signer}
     )
     try:
@@ -211,12 +231,23 @@ def decide(
     except (rules.ReviewError, PermissionDenied) as exc:
         raise CliError(str(exc)) from None
     followed = (
-        "as proposed" if made.followed_proposal else f"proposed: {made.get_proposed_display()}"
+        _("as proposed")
+        if made.followed_proposal
+        else _("proposed: %(proposed)s") % {"proposed": made.get_proposed_display()}
     )
     console.print(
-        f"[green]Recorded[/green] {made.get_decision_display()} for {target.name} at the review of "
-        f"{day.isoformat()} ({followed}), signed by {made.signed_as}. Strategy status: "
-        f"{target.get_status_display()}.",
+        _(
+            "[green]Recorded[/green] %(decision)s for %(strategy)s at the review of %(day)s "
+            "(%(followed)s), signed by %(signer)s. Strategy status: %(status)s."
+        )
+        % {
+            "decision": made.get_decision_display(),
+            "strategy": target.name,
+            "day": day.isoformat(),
+            "followed": followed,
+            "signer": made.signed_as,
+            "status": target.get_status_display(),
+        },
         highlight=False,
     )
 
@@ -240,19 +271,17 @@ def log(
     collab = _collaborative(collaborative)
     found = list(rules.search(collab, q=search, strategy=strategy, decision=decision))
     out = Table(
-        title=f"{len(found)} decision{'' if len(found) == 1 else 's'}", title_justify="left"
+        title=ngettext("%(n)d decision", "%(n)d decisions", len(found)) % {"n": len(found)},
+        title_justify="left",
     )
-    out.add_column("Review")
-    out.add_column("Strategy")
-    out.add_column("Decision")
-    out.add_column("Proposed")
-    out.add_column("Rationale")
-    out.add_column("Signed by")
+    for name in (_("Review"), _("Strategy"), _("Decision"), _("Proposed"), _("Rationale")):
+        out.add_column(name)
+    out.add_column(_("Signed by"))
     for d in found:
         out.add_row(
             d.review.held_on.isoformat(),
             d.strategy.name,
-            str(d.get_decision_display()) + (" (published)" if d.published else ""),
+            str(d.get_decision_display()) + (" " + _("(published)") if d.published else ""),
             str(d.get_proposed_display()),
             d.rationale,
             d.signed_as,

@@ -40,6 +40,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from civicloop.core import access
 from civicloop.core.models import Role
@@ -135,13 +137,31 @@ class About:
         return cls(Units.of(indicator), indicator.direction, indicator.frequency)
 
 
-PERIOD_NOUNS = {
-    "year": ("year", "years"),
-    "school_year": ("school year", "school years"),
-    "month": ("month", "months"),
-    "quarter": ("quarter", "quarters"),
-    "week": ("week", "weeks"),
-    "day": ("day", "days"),
+def _period_count(n: int, frequency: str) -> str:
+    """ "5 school years", "1 quarter": how many periods, named by the indicator's frequency."""
+    nouns = {
+        "year": ngettext("%(n)d year", "%(n)d years", n),
+        "school_year": ngettext("%(n)d school year", "%(n)d school years", n),
+        "month": ngettext("%(n)d month", "%(n)d months", n),
+        "quarter": ngettext("%(n)d quarter", "%(n)d quarters", n),
+        "week": ngettext("%(n)d week", "%(n)d weeks", n),
+        "day": ngettext("%(n)d day", "%(n)d days", n),
+    }
+    return nouns.get(frequency, ngettext("%(n)d period", "%(n)d periods", n)) % {"n": n}
+
+
+# The effect's verdict said in a sentence ("Verdict: working."), for the catalog.
+VERDICT_WORDS = {
+    "working": gettext_noop("working"),
+    "not_working": gettext_noop("not working"),
+    "harmful": gettext_noop("harmful"),
+    "too_early_to_tell": gettext_noop("too early to tell"),
+    "cannot_tell": gettext_noop("cannot tell"),
+    "not_enough_data": gettext_noop("not enough data"),
+}
+LOOK_WORDS = {  # "Read on its own it would look working" / "... look not working: ..."
+    "working": gettext_noop("working"),
+    "harmful": gettext_noop("not working: moved the wrong way"),
 }
 
 
@@ -157,10 +177,12 @@ def propose(
         return Proposal(
             DecisionChoice.STAY.value,
             "no_evidence",
-            "Stay the course: civicloop cannot measure this strategy yet.",
+            _("Stay the course: civicloop cannot measure this strategy yet."),
             [
-                "It needs indicators, the areas where it runs and a start period before its "
-                "effect can be estimated against comparison areas."
+                _(
+                    "It needs indicators, the areas where it runs and a start period before its "
+                    "effect can be estimated against comparison areas."
+                )
             ],
             too_early=True,
         )
@@ -174,15 +196,19 @@ def propose(
         return Proposal(
             DecisionChoice.STOP.value,
             "harmful",
-            f"Stop: not working — {_names(harmful)} moved the wrong way where the strategy "
-            "runs, by more than chance explains.",
+            _(
+                "Stop: not working — %(names)s moved the wrong way where the strategy runs, by "
+                "more than chance explains."
+            )
+            % {"names": _names(harmful)},
             reasons,
         )
     if working and not_working:
         return Proposal(
             DecisionChoice.ADAPT.value,
             "mixed",
-            f"Adapt: working on {_names(working)} but not on {_names(not_working)}.",
+            _("Adapt: working on %(working)s but not on %(not_working)s.")
+            % {"working": _names(working), "not_working": _names(not_working)},
             reasons,
         )
     if working:
@@ -190,28 +216,35 @@ def propose(
             return Proposal(
                 DecisionChoice.STAY.value,
                 "working",
-                f"Stay the course: working on {_names(working)}. No expected change is set, "
-                "so civicloop cannot tell whether it is large enough to scale.",
+                _(
+                    "Stay the course: working on %(names)s. No expected change is set, so "
+                    "civicloop cannot tell whether it is large enough to scale."
+                )
+                % {"names": _names(working)},
                 reasons,
             )
         short = [e for e in working if _good(e, about) < abs(expected_change)]
         e = (short or working)[0]
         a = about[e["indicator"]]
-        compared = (
-            f"{a.units.change(e['estimate'], _decimals(a.units, e))} on {lower_first(e['indicator_name'])} "
-            f"against the {_expected(expected_change, e, a)} its hypothesis expects"
-        )
+        compared = _(
+            "%(change)s on %(indicator)s against the %(expected)s its hypothesis expects"
+        ) % {
+            "change": a.units.change(e["estimate"], _decimals(a.units, e)),
+            "indicator": lower_first(e["indicator_name"]),
+            "expected": _expected(expected_change, e, a),
+        }
         if not short:
             return Proposal(
                 DecisionChoice.SCALE.value,
                 "large_enough",
-                f"Scale: working, and as large as hoped: {compared}.",
+                _("Scale: working, and as large as hoped: %(compared)s.") % {"compared": compared},
                 reasons,
             )
         return Proposal(
             DecisionChoice.STAY.value,
             "working",
-            f"Stay the course: working, but smaller than hoped: {compared}.",
+            _("Stay the course: working, but smaller than hoped: %(compared)s.")
+            % {"compared": compared},
             reasons,
         )
     if not_working and len(not_working) == len(effects):
@@ -219,14 +252,18 @@ def propose(
         return Proposal(
             DecisionChoice.CHANGE_COURSE.value,
             "not_working",
-            f"Change course: after {_periods_since(e, about[e['indicator']])} since it started, "
-            f"the evidence rules out an effect worth having on {_names(not_working)}.",
+            _(
+                "Change course: after %(periods)s since it started, the evidence rules out an "
+                "effect worth having on %(names)s."
+            )
+            % {"periods": _periods_since(e, about[e["indicator"]]), "names": _names(not_working)},
             reasons,
         )
     return Proposal(
         DecisionChoice.STAY.value,
         "too_early",
-        "Keep going and gather data — too early to tell: " + _why_too_early(effects, about) + ".",
+        _("Keep going and gather data — too early to tell: %(why)s.")
+        % {"why": _why_too_early(effects, about)},
         reasons,
         too_early=True,
     )
@@ -238,29 +275,45 @@ def evidence_sentence(effect: dict, about: About) -> str:
     adjusted for 6 strategies, p = 0.002. Verdict: working." """
     units = about.units
     name = effect["indicator_name"]
-    status = effect["status"].replace("_", " ")
+    code = effect["status"]
+    status = _(VERDICT_WORDS[code]) if code in VERDICT_WORDS else code.replace("_", " ")
     if effect.get("estimate") is None:
         why = (effect.get("did") or {}).get("why") or (effect.get("its") or {}).get("why")
         return f"{name}: {effect['words']}" + (f" ({why})." if why else ".")
     d = _decimals(units, effect)
+    n_compared, n_treated = len(effect["comparison"]), len(effect.get("treated") or [])
     against = (
-        f"against {len(effect['comparison'])} comparison areas"
+        ngettext("against %(n)d comparison area", "against %(n)d comparison areas", n_compared)
+        % {"n": n_compared}
         if effect["method"] == "did"
-        else "against their own trend before the start"
+        else _("against their own trend before the start")
     )
-    where = f" in its {len(effect['treated'])} areas" if effect.get("treated") else ""
+    where = (
+        " " + ngettext("in its %(n)d area", "in its %(n)d areas", n_treated) % {"n": n_treated}
+        if n_treated
+        else ""
+    )
     interval = interval_words(effect, units, d)
     adjusted = ""
     if effect.get("p_adjusted") is not None and (effect.get("family_size") or 0) > 1:
-        adjusted = (
-            f"; adjusted for {effect['family_size']} strategy effects, "
-            f"{p_text(effect['p_adjusted'])}"
-        )
-    text = (
-        f"{name}: {units.change(effect['estimate'], d)}{where} {against} since "
-        f"{effect['start_period']}{interval}, {p_text(effect.get('p'))}{adjusted}. "
-        f"Verdict: {status}."
-    )
+        adjusted = "; " + _("adjusted for %(n)s strategy effects, %(p)s") % {
+            "n": effect["family_size"],
+            "p": p_text(effect["p_adjusted"]),
+        }
+    text = _(
+        "%(name)s: %(change)s%(where)s %(against)s since %(start)s%(interval)s, %(p)s"
+        "%(adjusted)s. Verdict: %(status)s."
+    ) % {
+        "name": name,
+        "change": units.change(effect["estimate"], d),
+        "where": where,
+        "against": against,
+        "start": effect["start_period"],
+        "interval": interval,
+        "p": p_text(effect.get("p")),
+        "adjusted": adjusted,
+        "status": status,
+    }
     engine = (effect.get("did") if effect["method"] == "did" else effect.get("its")) or {}
     if effect["status"] == "too_early_to_tell" and engine.get("engine_status") in (
         "working",
@@ -268,10 +321,14 @@ def evidence_sentence(effect: dict, about: About) -> str:
     ):
         # Say it plainly: alone it looks like an effect; among all the strategies the table
         # reads together, an effect this size turns up by chance too often to act on.
-        text += (
-            f" Read on its own it would look {EFFECT_WORDS[engine['engine_status']]}; read "
-            "together with the other strategies it could be chance."
-        )
+        text += " " + _(
+            "Read on its own it would look %(words)s; read together with the other strategies "
+            "it could be chance."
+        ) % {
+            "words": _(
+                LOOK_WORDS.get(engine["engine_status"], EFFECT_WORDS[engine["engine_status"]])
+            )
+        }
     return text
 
 
@@ -314,17 +371,20 @@ def lower_first(name: str) -> str:
 
 def _names(effects: Sequence[dict]) -> str:
     names = [lower_first(e["indicator_name"]) for e in effects]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _count(n: int, frequency: str) -> str:
-    one, many = PERIOD_NOUNS.get(frequency, ("period", "periods"))
-    return f"{n} {one if n == 1 else many}"
+    return _period_count(n, frequency)
 
 
 def _periods_since(effect: dict, about: About) -> str:
     n = (effect.get("did") or {}).get("n_post") or (effect.get("its") or {}).get("n_post")
-    return f"{_count(n, about.frequency)} of data" if n else "several periods"
+    if not n:
+        return _("several periods")
+    return _("%(periods)s of data") % {"periods": _count(n, about.frequency)}
 
 
 def _why_too_early(effects: Sequence[dict], about: dict[str, About]) -> str:
@@ -336,28 +396,43 @@ def _why_too_early(effects: Sequence[dict], about: dict[str, About]) -> str:
             engine = (e.get("did") if e.get("method") == "did" else e.get("its")) or did
             n, more = engine.get("n_post"), engine.get("periods_to_tell")
             frequency = about[e["indicator"]].frequency
-            since = f"{name} has {_count(n, frequency)} of data since the start" if n else name
+            since = (
+                _("%(name)s has %(periods)s of data since the start")
+                % {"name": name, "periods": _count(n, frequency)}
+                if n
+                else name
+            )
             if more:
                 parts.append(
-                    f"{since}; about {_count(int(more), frequency)} more would likely be "
-                    "needed to tell, if the effect holds at its current size"
+                    _(
+                        "%(since)s; about %(more)s more would likely be needed to tell, if the "
+                        "effect holds at its current size"
+                    )
+                    % {"since": since, "more": _count(int(more), frequency)}
                 )
             elif n is not None and n < MIN_POST:
-                parts.append(f"{name} has too few periods since the start")
+                parts.append(_("%(name)s has too few periods since the start") % {"name": name})
             else:
                 parts.append(
-                    f"{since}; its interval allows both an effect worth having and none, and "
-                    "more periods after the start alone are unlikely to settle it"
+                    _(
+                        "%(since)s; its interval allows both an effect worth having and none, "
+                        "and more periods after the start alone are unlikely to settle it"
+                    )
+                    % {"since": since}
                 )
         elif e["status"] == "cannot_tell":
             parts.append(
-                f"the comparison areas for {name} were already moving differently before the start"
+                _(
+                    "the comparison areas for %(name)s were already moving differently before "
+                    "the start"
+                )
+                % {"name": name}
             )
         elif e["status"] == "not_enough_data":
-            parts.append(f"{name} has too little data before the start")
+            parts.append(_("%(name)s has too little data before the start") % {"name": name})
         elif e["status"] == "not_working":
-            parts.append(f"no effect worth having on {name}")
-    return "; ".join(parts) or "the evidence is not yet clear"
+            parts.append(_("no effect worth having on %(name)s") % {"name": name})
+    return "; ".join(parts) or _("the evidence is not yet clear")
 
 
 # -- the decision log ---------------------------------------------------------------------

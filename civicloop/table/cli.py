@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
@@ -56,31 +58,48 @@ def import_registry(
     try:
         if zip_areas is not None:
             n = import_zip_areas(zip_areas, collab)
-            console.print(f"ZIP crosswalk: {n:,} ZIP-area pairs from {zip_areas.name}")
+            console.print(
+                _("ZIP crosswalk: %(n)s ZIP-area pairs from %(file)s")
+                % {"n": f"{n:,}", "file": zip_areas.name}
+            )
         report = run(file, collab, dry_run=dry_run, include_outside=include_outside)
     except RegistryError as exc:
         raise CliError(str(exc)) from None
     console.print(
-        f"{file.name} ({report.layout} layout): {report.rows_total:,} rows — "
-        f"{report.rows_created:,} new, {report.rows_updated:,} updated, "
-        f"{report.rows_unchanged:,} unchanged, {report.rows_outside:,} outside "
-        f"{collab.city}'s areas"
+        _(
+            "%(file)s (%(layout)s layout): %(total)s rows — %(new)s new, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(outside)s outside %(city)s's areas"
+        )
+        % {
+            "file": file.name,
+            "layout": report.layout,
+            "total": f"{report.rows_total:,}",
+            "new": f"{report.rows_created:,}",
+            "updated": f"{report.rows_updated:,}",
+            "unchanged": f"{report.rows_unchanged:,}",
+            "outside": f"{report.rows_outside:,}",
+            "city": collab.city,
+        }
     )
     if report.problems:
-        problems = Table(title=f"{len(report.problems):,} problems", title_justify="left")
-        problems.add_column("Row", justify="right")
-        problems.add_column("Column")
-        problems.add_column("Problem")
+        n = len(report.problems)
+        problems = Table(
+            title=ngettext("%(n)s problem", "%(n)s problems", n) % {"n": f"{n:,}"},
+            title_justify="left",
+        )
+        problems.add_column(_("Row"), justify="right")
+        problems.add_column(_("Column"))
+        problems.add_column(_("Problem"))
         for p in report.problems[:50]:
             problems.add_row(str(p.row), p.column, p.message)
         console.print(problems)
-        if len(report.problems) > 50:
-            console.print(f"... and {len(report.problems) - 50:,} more")
-        raise CliError("nothing imported: fix the rows above and import the file again")
+        if n > 50:
+            console.print(_("... and %(n)s more") % {"n": f"{n - 50:,}"})
+        raise CliError(_("nothing imported: fix the rows above and import the file again"))
     if dry_run:
-        console.print("[dim]Dry run: nothing imported.[/dim]")
+        console.print("[dim]" + _("Dry run: nothing imported.") + "[/dim]")
     else:
-        console.print("[green]Imported.[/green] The original file is archived in the workspace.")
+        console.print(_("[green]Imported.[/green] The original file is archived in the workspace."))
 
 
 @table_app.command("missing")
@@ -103,19 +122,23 @@ def missing_cmd(
     found = Result.objects.filter(collaborative=collab, slug=result).first()
     if found is None:
         slugs = ", ".join(collab.results.values_list("slug", flat=True))
-        raise CliError(f"no result {result!r} in {collab.slug} (results: {slugs})")
-    focus = ", ".join(focus_names(found)) or "the whole city"
+        raise CliError(
+            _("no result %(result)r in %(collaborative)s (results: %(slugs)s)")
+            % {"result": result, "collaborative": collab.slug, "slugs": slugs}
+        )
+    focus = ", ".join(focus_names(found)) or _("the whole city")
     gaps = [str(n.label) for n in sector_coverage(found) if not n.covered]
     out = Table(
-        title=f"Who is missing from the {found.title} table (focus: {focus})",
+        title=_("Who is missing from the %(result)s table (focus: %(focus)s)")
+        % {"result": found.title, "focus": focus},
         title_justify="left",
         show_lines=True,
     )
     out.add_column("#", justify="right")
-    out.add_column("Organisation")
-    out.add_column("Sector")
-    out.add_column("Score", justify="right")
-    out.add_column("Why")
+    out.add_column(_("Organisation"))
+    out.add_column(_("Sector"))
+    out.add_column(_("Score"), justify="right")
+    out.add_column(_("Why"))
     for n, s in enumerate(who_is_missing(found, limit=limit), 1):
         out.add_row(
             str(n),
@@ -127,7 +150,8 @@ def missing_cmd(
     console.print(out)
     if gaps:
         console.print(
-            f"Sectors its indicators need and nobody at the table brings: {', '.join(gaps)}"
+            _("Sectors its indicators need and nobody at the table brings: %(sectors)s")
+            % {"sectors": ", ".join(gaps)}
         )
 
 

@@ -12,28 +12,31 @@ from datetime import date
 
 import numpy as np
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from civicloop.results.models import Indicator, Result
 from civicloop.table import footprints, network, overlap
 from civicloop.table.models import IndicatorSector, Organisation, PopulationKind, Seat, Sector
 from civicloop.table.registry import named_by_code
 
-# "no ___ sits at this table"
-SECTOR_NOUNS = {
-    Sector.EDUCATION_K12: "school district or school",
-    Sector.EARLY_CHILDHOOD: "early-childhood organisation",
-    Sector.HIGHER_EDUCATION: "college or university",
-    Sector.COMMUNITY_FINANCE: "community lender or bank",
-    Sector.HEALTH_SYSTEM: "health organisation",
-    Sector.PUBLIC_HEALTH: "public-health agency",
-    Sector.HOUSING: "housing organisation",
-    Sector.WORKFORCE: "workforce organisation or employer",
-    Sector.CHILD_CARE: "child-care provider",
-    Sector.HUMAN_SERVICES: "human-services organisation",
-    Sector.GOVERNMENT: "city or county department",
-    Sector.PHILANTHROPY: "funder",
-    Sector.FAITH_COMMUNITY: "faith or community group",
-    Sector.RESIDENTS: "residents' association",
+# Whole sentences, so each language can give its noun its own article and gender.
+NOBODY_OF_SECTOR = {
+    Sector.EDUCATION_K12: gettext_lazy("no school district or school sits at this table"),
+    Sector.EARLY_CHILDHOOD: gettext_lazy("no early-childhood organisation sits at this table"),
+    Sector.HIGHER_EDUCATION: gettext_lazy("no college or university sits at this table"),
+    Sector.COMMUNITY_FINANCE: gettext_lazy("no community lender or bank sits at this table"),
+    Sector.HEALTH_SYSTEM: gettext_lazy("no health organisation sits at this table"),
+    Sector.PUBLIC_HEALTH: gettext_lazy("no public-health agency sits at this table"),
+    Sector.HOUSING: gettext_lazy("no housing organisation sits at this table"),
+    Sector.WORKFORCE: gettext_lazy("no workforce organisation or employer sits at this table"),
+    Sector.CHILD_CARE: gettext_lazy("no child-care provider sits at this table"),
+    Sector.HUMAN_SERVICES: gettext_lazy("no human-services organisation sits at this table"),
+    Sector.GOVERNMENT: gettext_lazy("no city or county department sits at this table"),
+    Sector.PHILANTHROPY: gettext_lazy("no funder sits at this table"),
+    Sector.FAITH_COMMUNITY: gettext_lazy("no faith or community group sits at this table"),
+    Sector.RESIDENTS: gettext_lazy("no residents' association sits at this table"),
 }
 
 
@@ -136,27 +139,37 @@ def who_is_missing(
         if len(top) and len(table_rows)
         else np.zeros((len(top), 0))
     )
-    where = ", ".join(focus_names(result)) or f"{result.collaborative.city}'s areas"
+    where = ", ".join(focus_names(result)) or _("%(city)s's areas") % {
+        "city": result.collaborative.city
+    }
     out = []
     for row, i in enumerate(top):
         org = reg.organisations[i]
-        reasons = [f"serves {scores.area_share[i]:.0%} of its clients in {where}"]
+        reasons = [
+            _("serves %(share)s of its clients in %(where)s")
+            % {"share": f"{scores.area_share[i]:.0%}", "where": where}
+        ]
         reasons += _population_reasons(reg, populations, i)
         if np.isnan(reg.reach[i]):
-            reasons.append("families reached not recorded (assumed typical)")
+            reasons.append(_("families reached not recorded (assumed typical)"))
         else:
-            reasons.append(f"reaches about {_round(scores.families[i]):,} of these families")
+            reasons.append(
+                _("reaches about %(n)s of these families")
+                % {"n": f"{_round(scores.families[i]):,}"}
+            )
         fills_sector = org.sector if scores.fills_gap[i] else None
         if fills_sector:
-            reasons.append(f"no {SECTOR_NOUNS[Sector(fills_sector)]} sits at this table")
+            reasons.append(str(NOBODY_OF_SECTOR[Sector(fills_sector)]))
         close = [
             reg.organisations[table_rows[j]].name
             for j in np.argsort(-ties[row])
             if ties[row, j] >= network.HIGH
         ]
         if close:
-            more = f" and {len(close) - 2} more" if len(close) > 2 else ""
-            reasons.append(f"serves the same families as {', '.join(close[:2])}{more}")
+            names = ", ".join(close[:2])
+            if len(close) > 2:
+                names = _("%(names)s and %(n)s more") % {"names": names, "n": len(close) - 2}
+            reasons.append(_("serves the same families as %(names)s") % {"names": names})
         reasons.append(_seat_history(org, result, seats, on))
         out.append(
             Suggestion(
@@ -183,26 +196,37 @@ def _population_reasons(
         if kind.tags:
             served = [p.name for p, w, v in zip(pops, kind.wanted, row, strict=True) if w and v]
             out.append(
-                f"serves {_and(served).lower()}"
+                _("serves %(whom)s") % {"whom": _and(served).lower()}
                 if served
-                else f"has not said it serves {_or(wanted).lower()} (counted as a half match)"
+                else _("has not said it serves %(whom)s (counted as a half match)")
+                % {"whom": _or(wanted).lower()}
             )
         elif row.sum() > 0:
-            out.append(f"{row @ kind.wanted:.0%} of its clients are {_or(wanted).lower()}")
+            out.append(
+                _("%(share)s of its clients are %(whom)s")
+                % {"share": f"{row @ kind.wanted:.0%}", "whom": _or(wanted).lower()}
+            )
         else:
             kind_name = PopulationKind(kind_slug).label.lower()
-            out.append(f"has not recorded its clients by {kind_name} (counted as a half match)")
+            out.append(
+                _("has not recorded its clients by %(kind)s (counted as a half match)")
+                % {"kind": kind_name}
+            )
     return out
 
 
 def _and(names: list[str]) -> str:
     names = [str(n) for n in names]  # choices' labels are lazily translated
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _or(names: list[str]) -> str:
     names = [str(n) for n in names]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s or %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _round(value: float) -> int:
@@ -220,7 +244,11 @@ def _seat_history(org: Organisation, result: Result, seats: list[Seat], on) -> s
     elsewhere = sorted({s.result.title for s in mine if s.is_active(on)})
     if left_here:
         last = max(left_here, key=lambda s: s.left or s.joined)
-        return f"left this table in {last.left:%B %Y}" if last.left else ""
+        if not last.left:
+            return ""
+        return _("left this table in %(month)s") % {"month": date_format(last.left, "F Y")}
     if elsewhere:
-        return f"sits at the {', '.join(elsewhere)} table{'s' if len(elsewhere) > 1 else ''}"
-    return "has no seat at any table"
+        return ngettext(
+            "sits at the %(tables)s table", "sits at the %(tables)s tables", len(elsewhere)
+        ) % {"tables": ", ".join(elsewhere)}
+    return _("has no seat at any table")

@@ -323,3 +323,24 @@ def test_a_declarations_spanish_goes_back_to_the_chair_with_the_english(riverton
         assert d.text == "La lectura en tercer grado mejora."
     with translation.override("en"):
         assert d.text == english
+
+
+@pytest.mark.django_db
+def test_breakdowns_read_in_spanish_while_files_and_open_sdg_keep_their_names(riverton):
+    from civicloop.measure.opensdg.components import group_cells
+    from civicloop.measure.validate import Catalogue
+    from civicloop.results.models import Collaborative, Group
+
+    black = Group.objects.select_related("dimension").get(
+        dimension__collaborative=riverton, slug="black"
+    )
+    with translation.override("es"):
+        assert (black.dimension.name, black.name) == ("Raza/etnia", "Negra")
+        assert "Datos de demostración" in Collaborative.objects.get(pk=riverton.pk).description
+        assert group_cells(black) == {"Race/ethnicity": "Black"}  # Open SDG's keys
+        catalogue = Catalogue(riverton)  # a file may name it in either language
+    assert catalogue.groups[("race-ethnicity", "negra")] == black
+    assert catalogue.groups[("race-ethnicity", "black")] == black
+    assert catalogue.dimensions["raza/etnia"] == "race-ethnicity"
+    with translation.override("en"):
+        assert black.name == "Black"

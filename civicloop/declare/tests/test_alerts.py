@@ -218,3 +218,22 @@ def test_after_a_load_the_worker_checks_alerts_without_being_asked(
         rollback(latest)
         raise_savings(riverton, tmp_path)
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_each_reader_hears_in_their_own_language(riverton, public, smtp_server, tmp_path):
+    from civicloop.core.models import User
+
+    User.objects.create_user("lucia", email="lucia@periodico.test", language="es")
+    Subscription.objects.create(
+        collaborative=riverton, name="Periódico", email="lucia@periodico.test", kinds=["verdict"]
+    )
+    alerts.check(riverton)  # the verdicts are seen for the first time: remembered
+    raise_savings(riverton, tmp_path)
+    alerts.check(riverton)
+    [english] = [m for m in smtp_server if m["X-Rcpt"] == "news@paper.test"]
+    [spanish] = [m for m in smtp_server if m["X-Rcpt"] == "lucia@periodico.test"]
+    assert "now improving (was no clear trend)" in " ".join(str(english["Subject"]).split())
+    subject = " ".join(str(spanish["Subject"]).split())
+    assert "now improving" not in subject and "ahora" in subject, subject
+    body = spanish.get_payload(decode=True).decode()
+    assert "Cada alerta se envía una sola vez" in " ".join(body.split()), body

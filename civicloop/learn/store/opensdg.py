@@ -190,8 +190,9 @@ def progress_rows(
     sub_area = area if area is not None and area.pk != top.pk else None
     where = area or top
     by_indicator: dict[int, _Unit] = {m.pk: u for u in units for m in u.members}
+    # The names as written (English), whatever language reads: they match Open SDG's keys.
     rows = Series.objects.filter(indicator__in=[i.pk for i in indicators]).values_list(
-        "pk", "indicator_id", "area_id", "group_id", "group__dimension__name", "group__name"
+        "pk", "indicator_id", "area_id", "group_id", "group__dimension__name_en", "group__name_en"
     )
     for s in (_Series(*row) for row in rows.iterator(chunk_size=10_000)):
         unit = by_indicator.get(s.indicator_id)

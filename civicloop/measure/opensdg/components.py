@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicloop.core.translated import original
 from civicloop.measure.models import Source
 from civicloop.measure.opensdg.importer import DIMENSION_JOIN, GROUP_JOIN, SOURCE_KIND
 from civicloop.measure.opensdg.terms import applies
@@ -23,10 +24,12 @@ def group_cells(group: Group, kept: dict[str, Any] | None = None) -> dict[str, s
     pairs = (kept or {}).get(str(group.pk))
     if pairs:
         return {column: value for column, value in pairs}
-    columns = group.dimension.name.split(DIMENSION_JOIN)
-    values = group.name.split(GROUP_JOIN)
+    # The names as written (English), whatever language reads: they are Open SDG's keys.
+    dimension, name = original(group.dimension, "name"), original(group, "name")
+    columns = dimension.split(DIMENSION_JOIN)
+    values = name.split(GROUP_JOIN)
     if len(columns) != len(values):
-        return {group.dimension.name: group.name}
+        return {dimension: name}
     return dict(zip(columns, values, strict=True))
 
 

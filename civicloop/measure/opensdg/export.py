@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from civicloop.core import spreadsheet
+from civicloop.core.translated import original
 from civicloop.measure.models import Source
 from civicloop.measure.opensdg.importer import DIMENSION_JOIN, GROUP_JOIN, SOURCE_KIND
 from civicloop.measure.opensdg.report import ExportReport, format_number
@@ -176,10 +177,12 @@ def _data_table(
 
 def _split_group(group: Group) -> dict[str, str]:
     """A compound group ("15-24 · Female" in "Age × Sex") back into its columns."""
-    columns = group.dimension.name.split(DIMENSION_JOIN)
-    values = group.name.split(GROUP_JOIN)
+    # The names as written (English), whatever language reads: they are Open SDG's keys.
+    dimension, name = original(group.dimension, "name"), original(group, "name")
+    columns = dimension.split(DIMENSION_JOIN)
+    values = name.split(GROUP_JOIN)
     if len(columns) != len(values):
-        return {group.dimension.name: group.name}
+        return {dimension: name}
     return dict(zip(columns, values, strict=True))
 
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from civicloop.core.translated import original
 from civicloop.measure import write
 from civicloop.measure.loads import archive, sha256_of
 from civicloop.measure.models import Load, LoadStatus, QuarantinedRow, Source
@@ -236,7 +237,10 @@ class _Importer:
         self.indicators = {
             i.slug: i for i in Indicator.objects.filter(result__collaborative=self.collab)
         }
-        self.dimensions = {d.name: d for d in Dimension.objects.filter(collaborative=self.collab)}
+        # Keyed by the names as written (English): they are the source's columns.
+        self.dimensions = {
+            original(d, "name"): d for d in Dimension.objects.filter(collaborative=self.collab)
+        }
         self.dimension_slugs = {d.slug for d in self.dimensions.values()}
         self.groups: dict[tuple[str, tuple[str, ...]], int] = {}
         self.group_slugs: dict[int, set[str]] = {}
@@ -244,8 +248,8 @@ class _Importer:
             "dimension"
         ):
             self.group_slugs.setdefault(group.dimension_id, set()).add(group.slug)
-            values = tuple(group.name.split(GROUP_JOIN))
-            self.groups.setdefault((group.dimension.name, values), group.pk)
+            values = tuple(original(group, "name").split(GROUP_JOIN))
+            self.groups.setdefault((original(group.dimension, "name"), values), group.pk)
         kept = {}
         for source in Source.objects.filter(collaborative=self.collab, kind=SOURCE_KIND):
             kept.update((source.settings or {}).get("cells") or {})

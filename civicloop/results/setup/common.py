@@ -14,6 +14,7 @@ from django.core.exceptions import (
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from civicloop.core import access
 from civicloop.core.translated import twins
@@ -53,6 +54,36 @@ def setup_view(view):
     return wrapped
 
 
+# The labels Django makes from the names of the set-up forms' model fields, for the catalog:
+# `SetupForm` reads each in the page's language.
+FIELD_LABELS = (
+    gettext_noop("Baseline value"),
+    gettext_noop("City"),
+    gettext_noop("Code"),
+    gettext_noop("Custom level"),
+    gettext_noop("Decimals"),
+    gettext_noop("Definition"),
+    gettext_noop("Description"),
+    gettext_noop("Expected change"),
+    gettext_noop("Families reached"),
+    gettext_noop("Focus areas"),
+    gettext_noop("Frequency"),
+    gettext_noop("Hypothesis"),
+    gettext_noop("Kind"),
+    gettext_noop("Level"),
+    gettext_noop("Name"),
+    gettext_noop("Parent"),
+    gettext_noop("Population"),
+    gettext_noop("Result"),
+    gettext_noop("Sector"),
+    gettext_noop("Statement"),
+    gettext_noop("Status"),
+    gettext_noop("Title"),
+    gettext_noop("Unit"),
+    gettext_noop("Website"),
+)
+
+
 class SetupForm(forms.ModelForm):
     """A model form whose model rules (``full_clean``) never crash it: an error the model
     puts on a field the form does not show is shown on top of the form, named.
@@ -65,6 +96,9 @@ class SetupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
             super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.label, str):  # made from a model field's name ("Title")
+                field.label = gettext_lazy(field.label)
         self.twin_names = twins(self._meta.model._meta.label, list(self.fields))
         if not self.twin_names:
             return
@@ -73,9 +107,12 @@ class SetupForm(forms.ModelForm):
             fields[name] = field
             for twin in (t for t in self.twin_names if t.rsplit("_", 1)[0] == name):
                 extra = self._meta.model._meta.get_field(twin).formfield(required=False)
-                extra.label = _("%(field)s in Spanish") % {"field": field.label}
+                # "Name (Spanish)", "Nombre (español)": read beside the English field.
+                extra.label = _("%(field)s (Spanish)") % {"field": field.label}
                 extra.help_text = _("Left empty, Spanish readers see the English.")
                 extra.widget.attrs["lang"] = twin.rsplit("_", 1)[1]
+                if "rows" in field.widget.attrs:  # as tall as the English beside it
+                    extra.widget.attrs["rows"] = field.widget.attrs["rows"]
                 fields[twin] = extra
                 self.initial.setdefault(twin, getattr(self.instance, twin, None) or "")
         self.fields = fields

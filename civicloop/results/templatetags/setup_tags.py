@@ -36,3 +36,19 @@ def error_summary(*parts):
         else:
             found += _problems(part)
     return {"problems": found}
+
+
+@register.filter
+def with_twins(fields) -> list[tuple]:
+    """(field, its Spanish twin or None) for each field a reader fills, so a form shows the
+    English and the Spanish of one thing side by side instead of a second form below the
+    first (`SetupForm`). Twins are skipped where they come on their own."""
+    fields = list(fields)
+    out = []
+    for field in fields:
+        twin_names = getattr(field.form, "twin_names", ())
+        if field.name in twin_names:
+            continue
+        twin = next((t for t in twin_names if t.rsplit("_", 1)[0] == field.name), None)
+        out.append((field, field.form[twin] if twin else None))
+    return out

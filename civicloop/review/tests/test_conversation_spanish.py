@@ -79,3 +79,26 @@ def test_a_copy_declared_before_any_spanish_still_equals_its_conversation(rivert
         collaborative=riverton, indicator=indicator, story="English only."
     )
     assert "es" not in talk.working_copy()
+
+
+def test_the_packet_reads_the_conversation_in_its_readers_language(client, alice, riverton):
+    from datetime import date
+
+    from civicloop.review import packet as packets
+    from civicloop.review.models import Review
+
+    login(client, alice)
+    story_es = "Las cuentas de ahorro con aporte equivalente abrieron en 2020."
+    client.post(edit_url("indicators", SAVINGS), form(story_es=story_es))
+    review = Review.objects.create(collaborative=riverton, held_on=date(2031, 3, 14))
+    url = reverse("review", args=["riverton", review.pk])
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert story_es in spanish
+    assert "The matched savings accounts opened in 2020." not in spanish
+    assert "Above the forecast since 2023." in spanish  # no Spanish written: the English
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The matched savings accounts opened in 2020." in english and story_es not in english
+
+    packets.freeze(review)  # the record keeps both languages: each reader still reads theirs
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert story_es in spanish and "The matched savings accounts opened" not in spanish

@@ -111,3 +111,24 @@ def test_cannot_tell_and_no_evidence_are_stay_too_early():
     assert propose([effect("cannot_tell", 1.0, 0.2, 1.8)], 5.0, ABOUT).too_early
     nothing = propose([], 5.0, ABOUT)
     assert (nothing.decision, nothing.rule, nothing.too_early) == ("stay", "no_evidence", True)
+
+
+def test_a_proposal_reads_in_spanish_to_a_spanish_reader():
+    from django.utils import translation
+
+    with translation.override("es"):
+        scale = propose([effect("working", 7.1, 3.3, 10.9)], 5.0, ABOUT)
+        early = propose([effect("too_early_to_tell", 2.0, -1.0, 5.0, n_post=2)], 5.0, ABOUT)
+        mixed = propose(
+            [effect("working", 7.1, 3.3, 10.9), effect("not_working", 0.1, -0.5, 0.6, "absence")],
+            5.0,
+            ABOUT,
+        )
+    assert scale.headline.startswith("Ampliar: funciona, y tanto como se esperaba:")
+    assert "Veredicto: funciona." in scale.reasons[0]
+    assert "frente a 4 áreas de comparación" in scale.reasons[0]
+    assert early.headline.startswith("Seguir y reunir datos")
+    assert "tiene muy pocos períodos desde el inicio" in early.headline
+    assert mixed.headline.startswith("Adaptar: funciona en")
+    for text in (scale.headline, early.headline, mixed.headline, *scale.reasons):
+        assert "Verdict" not in text and "against" not in text, text

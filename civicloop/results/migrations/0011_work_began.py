@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('results', '0009_merge_translations_and_data_calendar'),
+        ('results', '0010_translated_descriptions_and_groups'),
     ]
 
     operations = [
