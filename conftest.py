@@ -13,8 +13,15 @@ import pytest
 DB_ONLY = os.environ.get("CIVICLOOP_TEST_DB_ONLY") == "1"
 
 
+# Tests that share an expensive session resource run in one worker when the suite is spread
+# over processes (pytest-xdist, ``--dist loadgroup``): one demo server, one Spark JVM.
+SHARED_RESOURCES = {"demo_server": "demo-server", "spark_engine": "spark"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL pass, run only the tests that touch the database."""
+    """Group tests by the shared resource they need; on the PostgreSQL pass, run only the
+    tests that touch the database."""
+    _group_for_workers(items)
     if not DB_ONLY:
         return
     keep, drop = [], []
@@ -27,6 +34,17 @@ def pytest_collection_modifyitems(config, items):
         (keep if uses_db and not item.get_closest_marker("browser") else drop).append(item)
     items[:] = keep
     config.hook.pytest_deselected(items=drop)
+
+
+def _group_for_workers(items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        group = next((g for f, g in SHARED_RESOURCES.items() if f in names), None)
+        if group is None and item.get_closest_marker("browser"):
+            # A browser module's own server (module or session fixture) starts once.
+            group = item.nodeid.split("::")[0]
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,11 @@ echo "== ruff"
 "$PY" -m ruff check .
 
 export CIVICLOOP_ARTIFACTS="${CIVICLOOP_ARTIFACTS:-$PWD/artifacts}"
+# One worker per core; tests that share a demo server or the Spark JVM run in one worker.
+WORKERS=(-n "${CIVICLOOP_TEST_WORKERS:-auto}" --dist loadgroup)
 echo "== pytest on SQLite (everything, browser tests included)"
-env -u CIVICLOOP_DATABASE_URL -u CIVICLOOP_WORKSPACE "$PY" -m pytest -q "$@"
+env -u CIVICLOOP_DATABASE_URL -u CIVICLOOP_WORKSPACE "$PY" -m pytest -q "${WORKERS[@]}" "$@"
 
 echo "== pytest on PostgreSQL (every test that touches the database)"
 CIVICLOOP_DATABASE_URL="$PG_DB_URL" CIVICLOOP_TEST_DB_ONLY=1 \
-  env -u CIVICLOOP_WORKSPACE "$PY" -m pytest -q "$@"
+  env -u CIVICLOOP_WORKSPACE "$PY" -m pytest -q "${WORKERS[@]}" "$@"

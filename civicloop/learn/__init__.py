@@ -25,22 +25,44 @@ The entry points named like their modules stay in them (``civicloop.learn.trend.
 module; everything else is re-exported here.
 """
 
-from civicloop.learn.baseline import forecast_baseline, turn_the_curve
-from civicloop.learn.batch import BatchError, BatchResult, SeriesBatch, row_dict
-from civicloop.learn.direction import direction_verdict, parse_direction
-from civicloop.learn.effects import difference_in_differences, interrupted_time_series
-from civicloop.learn.equity import equity_gaps
-from civicloop.learn.margins import (
-    change_significance,
-    moe_percent_change,
-    moe_product,
-    moe_proportion,
-    moe_ratio,
-    moe_sum,
-    standard_error,
-)
-from civicloop.learn.multiple import benjamini_hochberg
-from civicloop.learn.progress import civicloop_progress, open_sdg_indicator, open_sdg_progress
+# Re-exports are imported on first use (PEP 562): SciPy takes about half a second to import,
+# and every `civicloop` command imports this package to register `civicloop learn`.
+_EXPORTS = {
+    "forecast_baseline": "baseline",
+    "turn_the_curve": "baseline",
+    "BatchError": "batch",
+    "BatchResult": "batch",
+    "SeriesBatch": "batch",
+    "row_dict": "batch",
+    "direction_verdict": "direction",
+    "parse_direction": "direction",
+    "difference_in_differences": "effects",
+    "interrupted_time_series": "effects",
+    "equity_gaps": "equity",
+    "change_significance": "margins",
+    "moe_percent_change": "margins",
+    "moe_product": "margins",
+    "moe_proportion": "margins",
+    "moe_ratio": "margins",
+    "moe_sum": "margins",
+    "standard_error": "margins",
+    "benjamini_hochberg": "multiple",
+    "civicloop_progress": "progress",
+    "open_sdg_indicator": "progress",
+    "open_sdg_progress": "progress",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'civicloop.learn' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"civicloop.learn.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BatchError",

@@ -52,10 +52,10 @@ _users: dict[str, int] = {"demo_server": 0, "browser": 0}
 
 
 @pytest.fixture(scope="session")
-def demo_server():
+def demo_server(built_demo):
     """`civicloop demo` for real, in its own workspace, served by gunicorn on a free port."""
     if "demo_server" not in _shared:
-        _shared["demo_server"] = _start_demo_server()
+        _shared["demo_server"] = _start_demo_server(built_demo)
     _users["demo_server"] += 1
     url, proc, workspace = _shared["demo_server"]
     yield url
@@ -68,7 +68,7 @@ def demo_server():
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    shutil.rmtree(workspace, ignore_errors=True)
+    shutil.rmtree(workspace.parent, ignore_errors=True)
 
 
 def demo_workspace() -> Path:
@@ -76,15 +76,18 @@ def demo_workspace() -> Path:
     return _shared["demo_server"][2]
 
 
-def _start_demo_server():
+def _start_demo_server(built):
+    """A copy of the demo built by ``civicloop demo --no-serve``, served as ``civicloop demo``
+    serves it (two gunicorn workers, no background worker)."""
     port = free_port()
-    workspace = Path(tempfile.mkdtemp(prefix="civicloop-demo-"))
+    workspace = built.copy(Path(tempfile.mkdtemp(prefix="civicloop-demo-")) / "ws")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["CIVICLOOP_WORKSPACE"] = str(workspace)
     # Connectors refuse internal addresses; this server is a deployment that lets them
     # read the tests' local portals, which listen on 127.0.0.1.
     env["CIVICLOOP_ALLOWED_INTERNAL_HOSTS"] = "127.0.0.1"
-    argv = ["-m", "civicloop.cli", "demo", "--port", str(port), "--workspace", str(workspace)]
+    argv = ["-m", "civicloop.cli", "serve", "--port", str(port), "--workers", "2", "--no-worker"]
     proc = start_server(argv, env, port, workspace / "server.log", startup=120)
     return f"http://127.0.0.1:{port}", proc, workspace
 

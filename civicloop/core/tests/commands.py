@@ -1,8 +1,29 @@
-"""The ``cli`` fixture: ``civicloop ...`` run in-process on the test workspace and database."""
+"""``civicloop ...`` in tests: in-process on the test database (the ``cli`` fixture), or in a
+subprocess on a workspace of its own (``civicloop_cmd``), as a user runs it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+
+
+def civicloop_cmd(*args: str, workspace=None, env=None, input=None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    if workspace is not None:
+        environ["CIVICLOOP_WORKSPACE"] = str(workspace)
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "civicloop.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        input=input,
+        timeout=300,
+    )
 
 
 @pytest.fixture

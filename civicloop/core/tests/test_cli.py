@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import civicloop
-
-
-def civicloop_cmd(*args: str, workspace=None, env=None, input=None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
-    environ.pop("DJANGO_SETTINGS_MODULE", None)
-    if workspace is not None:
-        environ["CIVICLOOP_WORKSPACE"] = str(workspace)
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "civicloop.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        input=input,
-        timeout=300,
-    )
+from civicloop.core.tests.commands import civicloop_cmd
 
 
 def test_version():
@@ -78,18 +59,18 @@ def test_createuser_checks_its_arguments(tmp_path):
     assert out.returncode == 1 and "already exists" in out.stderr
 
 
-def test_demo_without_serving_runs_the_loop_and_prints_a_summary(tmp_path):
-    out = civicloop_cmd(
-        "demo", "--no-serve", "--workspace", str(tmp_path / "demo"), env={"COLUMNS": "160"}
-    )
-    assert out.returncode == 0, out.stderr
-    assert "Riverton Cradle to Career" in out.stdout
-    assert "Third-grade reading proficiency" in out.stdout
-    assert "rows validated" in out.stdout
-    assert (tmp_path / "demo" / "archive").is_dir()
+def test_demo_without_serving_runs_the_loop_and_prints_a_summary(built_demo, tmp_path):
+    # built_demo is one real `civicloop demo --no-serve` run, shared by the tests that need
+    # a demo workspace (civicloop.core.tests.demos).
+    out = built_demo.stdout
+    assert "Riverton Cradle to Career" in out
+    assert "Third-grade reading proficiency" in out
+    assert "rows validated" in out
+    assert (built_demo.path / "archive").is_dir()
     # Without serving it still says how to sign in.
-    assert "password riverton-demo" in out.stdout and "backbone" in out.stdout
-    assert "civicloop serve" in out.stdout
+    assert "password riverton-demo" in out and "backbone" in out
+    assert "civicloop serve" in out
     # Running it again rebuilds the demo in the same workspace.
-    again = civicloop_cmd("demo", "--no-serve", "--workspace", str(tmp_path / "demo"))
+    workspace = built_demo.copy(tmp_path / "demo")
+    again = civicloop_cmd("demo", "--no-serve", "--workspace", str(workspace))
     assert again.returncode == 0, again.stderr

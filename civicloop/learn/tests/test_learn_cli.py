@@ -13,12 +13,9 @@ WIDE = {"COLUMNS": "200"}
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """`civicloop demo --no-serve` once for the module: its output and its workspace."""
-    workspace = tmp_path_factory.mktemp("learn-demo")
-    out = civicloop_cmd("demo", "--no-serve", "--workspace", str(workspace), env=WIDE)
-    assert out.returncode == 0, out.stderr
-    return out, workspace
+def demo_run(built_demo, tmp_path_factory):
+    """What `civicloop demo --no-serve` printed, and a workspace of the module's own."""
+    return built_demo.stdout, built_demo.copy(tmp_path_factory.mktemp("learn-demo") / "ws")
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +31,11 @@ def learn(*args: str, workspace) -> str:
 
 def test_the_demo_says_what_learn_found(demo_run):
     out, _ = demo_run
-    assert re.search(r"learn: [\d,]+ series analysed", out.stdout)
-    assert "Home child-care network (Kindergarten readiness): working, +7.1 points" in out.stdout
-    assert "Attendance text nudges (Chronic absence in K-3): not working" in out.stdout
+    assert re.search(r"learn: [\d,]+ series analysed", out)
+    assert "Home child-care network (Kindergarten readiness): working, +7.1 points" in out
+    assert "Attendance text nudges (Chronic absence in K-3): not working" in out
     # The summary's Trend column carries the verdicts.
-    assert "improving (+1.5/yr)" in out.stdout and "no clear trend" in out.stdout
+    assert "improving (+1.5/yr)" in out and "no clear trend" in out
 
 
 def test_trends_as_json(demo_workspace):

@@ -13,11 +13,8 @@ from civicloop.core.tests.test_cli import civicloop_cmd
 
 
 @pytest.fixture(scope="module")
-def demo_workspace(tmp_path_factory):
-    ws = tmp_path_factory.mktemp("loadcli") / "ws"
-    out = civicloop_cmd("demo", "--no-serve", "--workspace", str(ws))
-    assert out.returncode == 0, out.stderr
-    return ws
+def demo_workspace(built_demo, tmp_path_factory):
+    return built_demo.copy(tmp_path_factory.mktemp("loadcli") / "ws")
 
 
 def count(ws, sql: str) -> int:

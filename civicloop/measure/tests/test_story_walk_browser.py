@@ -53,15 +53,14 @@ def _run(env, *args) -> str:
 
 
 @pytest.fixture(scope="module")
-def walk_server():
-    """The demo built in a new workspace, its steward given an email address, served."""
-    workspace = Path(tempfile.mkdtemp(prefix="civicloop-walk-"))
+def walk_server(built_demo):
+    """The demo in a workspace of its own, its steward given an email address, served."""
+    workspace = built_demo.copy(Path(tempfile.mkdtemp(prefix="civicloop-walk-")) / "ws")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
     env |= {
         "CIVICLOOP_WORKSPACE": str(workspace),
         "DJANGO_SETTINGS_MODULE": "civicloop.core.settings",
     }
-    _run(env, "-m", "civicloop.cli", "demo", "--no-serve", "--workspace", str(workspace))
     _run(env, "-c", GIVE_EMAIL)
     port = free_port()
     argv = ["-m", "civicloop.cli", "serve", "--port", str(port), "--workers", "1", "--no-worker"]
@@ -72,7 +71,7 @@ def walk_server():
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    shutil.rmtree(workspace, ignore_errors=True)
+    shutil.rmtree(workspace.parent, ignore_errors=True)
 
 
 def _reminder_to(outbox: Path, address: str) -> str:
