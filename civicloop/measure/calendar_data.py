@@ -219,11 +219,12 @@ def indicator_context(
     on: date | None = None,
     member: bool | None = None,
     collaborative: Collaborative | None = None,
+    duty: access.DataDuty | None = None,
 ) -> dict:
     """The context of ``measure/_indicator_dates.html`` on an indicator page:
     ``data_due`` (its `CalendarRow`), as the reader may see it (the public: approved
-    values only). `member` and `collaborative`: what the page knows already, to save
-    queries."""
+    values only). `member`, `collaborative` and `duty` (the reader's `access.data_duty`):
+    what the page knows already, to save queries."""
     collab = collaborative or indicator.result.collaborative
     if member is None:
         member = access.is_member(user, collab)
@@ -232,7 +233,7 @@ def indicator_context(
         on=on,
         public=not member,
         indicators=[indicator],
-        duty=access.data_duty(user, collab) if member else None,
+        duty=(duty or access.data_duty(user, collab)) if member else None,
     )
     return {"data_due": rows[0]}
 
