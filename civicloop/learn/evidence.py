@@ -127,16 +127,32 @@ def _line_verdicts(
     (the collaborative's indicators for that area and group)."""
     collaborative = indicator.result.collaborative
     units = words.Units.of(indicator)
+    # The lines whose families are known fresh: their stored entries in one query, not
+    # one per line (a breakdown by area has a line per district).
+    fresh = [s.pk for s in lines if freshness.is_fresh(s.area_id, s.group_id)] if freshness else []
+    stored = (
+        {
+            pk: {**result, "family_size": family_size}
+            for pk, result, family_size in Series.objects.filter(pk__in=fresh).values_list(
+                "pk", "analysis__result", "analysis__family_size"
+            )
+        }
+        if fresh
+        else {}
+    )
     out = []
     for s in lines:
-        entry = store.current_family(
-            collaborative,
-            s.area,
-            s.group_id,
-            only=[indicator.pk],
-            hashes=hashes,
-            freshness=freshness,
-        ).get(indicator.pk)
+        if s.pk in fresh:
+            entry = stored.get(s.pk)
+        else:
+            entry = store.current_family(
+                collaborative,
+                s.area,
+                s.group_id,
+                only=[indicator.pk],
+                hashes=hashes,
+                freshness=freshness,
+            ).get(indicator.pk)
         if entry is None:
             continue
         status = (entry.get("verdict") or {}).get("status", "")

@@ -104,11 +104,19 @@ def results_index(request, slug: str):
 def result(request, slug: str, result_slug: str):
     collab = _collaborative(request, slug)
     res = get_object_or_404(collab.results, slug=result_slug)
-    visible = access.visible_indicators(request.user, collab).filter(result=res)
-    if not visible.exists() and not access.is_member(request.user, collab):
+    member = access.is_member(request.user, collab)
+    visible = access.visible_indicators(request.user, collab, member=member).filter(result=res)
+    if not member and not visible.exists():
         raise Http404("No such result")
-    every = headline_rows(
-        collab, visible.select_related("performance_measure__commitment__organisation")
+    # Who reads the result was decided above; its rows (latest values, sparklines, trend
+    # verdicts) follow from the data alone for the audience, so they are built once per
+    # data version and shared by every reader of it.
+    every = data_cache.cached(
+        ("result-rows", res.pk, "members" if member else "public"),
+        data_cache.version(collab.pk),
+        lambda: headline_rows(
+            collab, visible.select_related("performance_measure__commitment__organisation")
+        ),
     )
     # Partners' performance measures under this result: read apart from its indicators.
     rows = [r for r in every if r["indicator"].commitment_measure is None]
