@@ -23,9 +23,10 @@ Run: python benchmarks/site.py [--collaboratives 5] [--indicators 1000] [--perio
      (every collaborative's data version is replaced once a second during the run, as a
      stream of loads would), and *warm*, fifty of them read again with no change (from
      the data cache, `civicloop.core.cache`);
-   - a member's result and collaborative pages and the API's indicator lists, cold as
-     above (they too keep what follows from the data in the data cache, and there are only
-     a few dozen of them: most requests in a second read what the first built).
+   - a member's result and collaborative pages and the API's indicator lists, cold and
+     warm as above (they too keep what follows from the data in the data cache; there are
+     only a few dozen of them, so when cold, the first request for each after a change
+     builds it and the others of that second read it).
    The member signs in once (a session made in the database, as ``Client.force_login``
    does) and every request reuses the cookie: no password is checked, so the login lockout
    never trips. Goal: p95 under 250 ms at 50 connections for each; each p95 is printed as
@@ -338,8 +339,11 @@ def uncached_targets(collabs) -> tuple[list[tuple[str, list[str], bool, str]], s
         ("API observations (anonymous)", observations, False, COLD),
         ("API observations (anonymous)", observations[:WARM_URLS], False, WARM),
         ("member result pages", results, True, COLD),
+        ("member result pages", results, True, WARM),
         ("member collaborative pages", homes, True, COLD),
+        ("member collaborative pages", homes, True, WARM),
         ("API indicator lists (anonymous)", lists, False, COLD),
+        ("API indicator lists (anonymous)", lists, False, WARM),
     ], cookie
 
 
