@@ -23,8 +23,10 @@ Run: python benchmarks/site.py [--collaboratives 5] [--indicators 1000] [--perio
      (every collaborative's data version is replaced once a second during the run, as a
      stream of loads would), and *warm*, fifty of them read again with no change (from
      the data cache, `civicloop.core.cache`);
-   - pages that keep no cache: a member's result and collaborative pages, the API's
-     indicator lists.
+   - a member's result and collaborative pages and the API's indicator lists, cold and
+     warm as above (they too keep what follows from the data in the data cache; there are
+     only a few dozen of them, so when cold, the first request for each after a change
+     builds it and the others of that second read it).
    The member signs in once (a session made in the database, as ``Client.force_login``
    does) and every request reuses the cookie: no password is checked, so the login lockout
    never trips. Goal: p95 under 250 ms at 50 connections for each; each p95 is printed as
@@ -295,17 +297,18 @@ def server_cpu(pid: int) -> float:
     return total
 
 
-# How a target's URLs are read. "cold": the first render of each after a data change (the
-# data version is replaced every second during the run, and each URL is asked at most
-# once a second), what a member or client meets after every load; "warm": the same
-# answers again with no change in between (read from the data cache, a few dozen URLs
-# asked over and over); "uncached": pages that keep no cache at all.
-COLD, WARM, UNCACHED = "cold", "warm", "uncached"
+# How a target's URLs are read. "cold": the data version is replaced every second during
+# the run, what a member or client meets after every load: each of the thousand indicator
+# pages and answers is asked at most once a second, so every request is its first render
+# after a change; of the few dozen result and home pages, the first request each second
+# is; "warm": the same answers again with no change in between (read from the data cache,
+# a few dozen URLs asked over and over).
+COLD, WARM = "cold", "warm"
 WARM_URLS = 50
 
 
 def uncached_targets(collabs) -> tuple[list[tuple[str, list[str], bool, str]], str]:
-    """The URL kinds (name, paths, signed in?, cold/warm/uncached) and the member's session
+    """The URL kinds (name, paths, signed in?, cold/warm) and the member's session
     cookie.
 
     The member is the chair of every collaborative; the session is made directly in the
@@ -335,9 +338,12 @@ def uncached_targets(collabs) -> tuple[list[tuple[str, list[str], bool, str]], s
         ("member indicator pages", pages[:WARM_URLS], True, WARM),
         ("API observations (anonymous)", observations, False, COLD),
         ("API observations (anonymous)", observations[:WARM_URLS], False, WARM),
-        ("member result pages", results, True, UNCACHED),
-        ("member collaborative pages", homes, True, UNCACHED),
-        ("API indicator lists (anonymous)", lists, False, UNCACHED),
+        ("member result pages", results, True, COLD),
+        ("member result pages", results, True, WARM),
+        ("member collaborative pages", homes, True, COLD),
+        ("member collaborative pages", homes, True, WARM),
+        ("API indicator lists (anonymous)", lists, False, COLD),
+        ("API indicator lists (anonymous)", lists, False, WARM),
     ], cookie
 
 
@@ -514,9 +520,10 @@ def serve_and_measure(
         f"(goal < 100 ms: {'met' if live['p95'] < 100 else 'NOT met'})"
     )
     print(
-        "serve: cold = the first render of each URL after a data change (the version is "
-        "replaced every second); warm = read again with no change (the data cache); "
-        "uncached = pages that keep no cache. The machine is shared: compare the ratios, "
+        "serve: cold = the data version is replaced every second (each indicator page and "
+        "answer is then a first render; a result or home page, its first request each "
+        "second); warm = read again with no change (the data cache). The machine is "
+        "shared: compare the ratios, "
         "and the CPU per request, which other work inflates less than latency."
     )
     for name, m in measured[1:-1]:

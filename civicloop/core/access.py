@@ -373,12 +373,15 @@ def writable_indicators(writer: Writer, collaborative):
 class Rights:
     """One person's rights at one collaborative, read with one query.
 
-    A page that asks several questions (member? may set up? backbone?) reads the roles once
-    here instead of once per question; the answers are those of the functions above.
+    A page that asks several questions (member? may set up? backbone? may approve this
+    indicator's values?) reads the memberships once here instead of once per question; the
+    answers are those of the functions above.
     """
 
     roles: frozenset[str]
     superuser: bool = False
+    # The organisations the person is a member of here (for stewards' rights).
+    organisations: frozenset[int] = frozenset()
 
     @property
     def is_member(self) -> bool:
@@ -396,9 +399,40 @@ class Rights:
     def is_backbone(self) -> bool:
         return self.superuser or bool(self.roles & BACKBONE_ROLES)
 
+    @property
+    def duty(self) -> DataDuty:
+        """`data_duty`."""
+        return DataDuty(
+            member=self.is_member, backbone=self.is_backbone, organisations=self.organisations
+        )
+
+    def can_approve(self, indicator) -> bool:
+        """`can_approve`: backbone staff, or a member of one of the indicator's stewards."""
+        if self.is_backbone:
+            return True
+        if not self.organisations:
+            return False
+        return indicator.stewards.filter(pk__in=self.organisations).exists()
+
+    def can_edit_conversation(self, indicator=None) -> bool:
+        """`can_edit_conversation`."""
+        if self.is_backbone:
+            return True
+        return indicator is not None and self.can_approve(indicator)
+
+    @property
+    def can_declare_conversation(self) -> bool:
+        """`can_declare_conversation`."""
+        return Role.CHAIR in self.roles
+
 
 def rights(user, collaborative) -> Rights:
+    if getattr(user, "is_authenticated", False) and user.is_superuser:
+        return Rights(frozenset(Role.values), superuser=True)
+    rows = list(
+        memberships(user).filter(collaborative=collaborative).values_list("role", "organisation_id")
+    )
     return Rights(
-        frozenset(roles(user, collaborative)),
-        superuser=bool(getattr(user, "is_authenticated", False) and user.is_superuser),
+        frozenset(role for role, _ in rows),
+        organisations=frozenset(org for _, org in rows if org is not None),
     )

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -85,10 +86,29 @@ def cached(parts: tuple, stamp: str, build: Callable[[], T]) -> T:
     key = f"civicloop:{stamp}:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
     store = caches[ALIAS]
     value = store.get(key)
-    if value is None:
-        value = build()
-        store.set(key, value, TTL)
+    if value is not None:
+        return value
+    # Right after a change every request of a page misses at once: one thread of the
+    # process builds the entry while the others asking for the same key wait for it, rather
+    # than each building it again (under the GIL, N builders cost N times the CPU and all
+    # finish late).
+    with _guard:
+        lock = _building.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            value = store.get(key)
+            if value is None:
+                value = build()
+                store.set(key, value, TTL)
+    finally:
+        with _guard:
+            if _building.get(key) is lock:
+                del _building[key]
     return value
+
+
+_guard = threading.Lock()
+_building: dict[str, threading.Lock] = {}  # key: its builder's lock, while it builds
 
 
 # -- what bumps the stamp ---------------------------------------------------------------------

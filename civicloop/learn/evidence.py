@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from civicloop.learn import store, words
+from civicloop.learn.store.freshness import Freshness
 from civicloop.results.models import Area, Collaborative, Indicator, Series
 
 
@@ -21,6 +22,7 @@ def indicator_evidence(
     show_effects: bool = False,
     lines: Iterable[Series] = (),
     by: str = "",
+    freshness: Freshness | None = None,
 ) -> dict[str, Any] | None:
     """The evidence section of an indicator page, for the headline series of `area`.
 
@@ -28,23 +30,26 @@ def indicator_evidence(
     (for members of the collaborative: the public sees what the chair declares).
     lines, by: the other series on the chart (groups, or areas within, as the page's
     ``by`` says), each given its own short verdict.
+    freshness: the collaborative's `store.freshness.Freshness`, when the caller has it
+    (from the data cache): no query then checks what it already says.
     """
     if area is None:
         return None
     collaborative = indicator.result.collaborative
     # Read once for the headline and each line: a page asks for one indicator's entries,
     # not its families'.
-    hashes = store.settings_hashes(collaborative)
-    entry = store.current_family(collaborative, area, only=[indicator.pk], hashes=hashes).get(
-        indicator.pk
-    )
+    hashes = freshness.hashes if freshness else store.settings_hashes(collaborative)
+    entry = store.current_family(
+        collaborative, area, only=[indicator.pk], hashes=hashes, freshness=freshness
+    ).get(indicator.pk)
     if entry is None:
         return None
     units = words.Units.of(indicator)
     out = evidence_from_entry(entry, indicator, area)
     others = [s for s in lines if not (s.area_id == area.pk and s.group_id is None)]
-    out["lines"] = _line_verdicts(indicator, others, by, hashes)
-    if show_effects:
+    out["lines"] = _line_verdicts(indicator, others, by, hashes, freshness)
+    # No strategy aims at it: it has no effects, and reading them would say so in queries.
+    if show_effects and (freshness is None or indicator.pk in freshness.targeted):
         out["effects"] += [effect_evidence(e, units) for e in store.current_effects(indicator)]
     return out
 
@@ -112,17 +117,42 @@ def short_verdicts(
 
 
 def _line_verdicts(
-    indicator: Indicator, lines: list[Series], by: str, hashes: dict[int, str]
+    indicator: Indicator,
+    lines: list[Series],
+    by: str,
+    hashes: dict[int, str],
+    freshness: Freshness | None = None,
 ) -> list[dict[str, str]]:
     """A short verdict for each other line on the chart, judged within its own family
     (the collaborative's indicators for that area and group)."""
     collaborative = indicator.result.collaborative
     units = words.Units.of(indicator)
+    # The lines whose families are known fresh: their stored entries in one query, not
+    # one per line (a breakdown by area has a line per district).
+    fresh = [s.pk for s in lines if freshness.is_fresh(s.area_id, s.group_id)] if freshness else []
+    stored = (
+        {
+            pk: {**result, "family_size": family_size}
+            for pk, result, family_size in Series.objects.filter(pk__in=fresh).values_list(
+                "pk", "analysis__result", "analysis__family_size"
+            )
+        }
+        if fresh
+        else {}
+    )
     out = []
     for s in lines:
-        entry = store.current_family(
-            collaborative, s.area, s.group_id, only=[indicator.pk], hashes=hashes
-        ).get(indicator.pk)
+        if s.pk in fresh:
+            entry = stored.get(s.pk)
+        else:
+            entry = store.current_family(
+                collaborative,
+                s.area,
+                s.group_id,
+                only=[indicator.pk],
+                hashes=hashes,
+                freshness=freshness,
+            ).get(indicator.pk)
         if entry is None:
             continue
         status = (entry.get("verdict") or {}).get("status", "")

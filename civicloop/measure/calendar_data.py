@@ -14,7 +14,7 @@ copy; for the public, approved values of declared indicators only.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db.models import Max, Q, prefetch_related_objects
@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from civicloop.core import access
+from civicloop.core import cache as data_cache
 from civicloop.measure import datacalendar as dc
 from civicloop.results.models import Approval, Collaborative, Indicator, Observation
 from civicloop.results.periods import PeriodSpec
@@ -164,6 +165,29 @@ def calendar_rows(
     return sorted(rows, key=_urgency)
 
 
+def shared_rows(
+    collaborative: Collaborative,
+    *,
+    on: date | None = None,
+    public: bool = False,
+    duty: access.DataDuty | None = None,
+) -> list[CalendarRow]:
+    """`calendar_rows` of the whole collaborative, read
+    once per data version and day for every reader (members, or the public) and then
+    marked with this reader's `duty`: every member's home asked the same thing of the
+    collaborative's every value (a grouped query over all its observations, hundreds of
+    calendar entries) until the data changed. The calendar follows from the
+    data alone, so `civicloop.core.cache` keys it on the data version (a change shows at
+    once); only `mine` is the reader's own."""
+    on = on or today()
+    rows = data_cache.cached(
+        ("calendar", collaborative.pk, public, on.isoformat()),
+        data_cache.version(collaborative.pk),
+        lambda: calendar_rows(collaborative, on=on, public=public),
+    )
+    return [replace(r, mine=duty is not None and duty.owes(r.owers)) for r in rows]
+
+
 def _urgency(row: CalendarRow):
     e = row.entry
     return (dc.STATUSES.index(e.status), -e.days_late, e.days_left, row.indicator.name)
@@ -208,7 +232,7 @@ def home_context(user, collaborative: Collaborative, *, on: date | None = None) 
     duty = access.data_duty(user, collaborative)
     if not duty.member:
         return {"data_calendar": None}
-    rows = calendar_rows(collaborative, on=on, duty=duty)
+    rows = shared_rows(collaborative, on=on, duty=duty)
     return {"data_calendar": HomeCalendar(collaborative, rows, dc.freshness(r.entry for r in rows))}
 
 
@@ -219,20 +243,23 @@ def indicator_context(
     on: date | None = None,
     member: bool | None = None,
     collaborative: Collaborative | None = None,
+    duty: access.DataDuty | None = None,
 ) -> dict:
     """The context of ``measure/_indicator_dates.html`` on an indicator page:
     ``data_due`` (its `CalendarRow`), as the reader may see it (the public: approved
-    values only). `member` and `collaborative`: what the page knows already, to save
-    queries."""
+    values only). `member`, `collaborative` and `duty` (the reader's `access.data_duty`):
+    what the page knows already, to save queries."""
     collab = collaborative or indicator.result.collaborative
     if member is None:
         member = access.is_member(user, collab)
+    # One indicator's values only: the collaborative's whole calendar (`shared_rows`) costs
+    # a hundred pages' worth to build, each time the data changes.
     rows = calendar_rows(
         collab,
         on=on,
         public=not member,
         indicators=[indicator],
-        duty=access.data_duty(user, collab) if member else None,
+        duty=(duty or access.data_duty(user, collab)) if member else None,
     )
     return {"data_due": rows[0]}
 

@@ -77,11 +77,29 @@ def list_collaboratives(request):
 @router.get("/collaboratives/{slug}/indicators", response=list[IndicatorOut])
 def list_indicators(request, slug: str):
     collab = _collaborative(request, slug)
-    qs = access.visible_indicators(request.user, collab).select_related(
+    member = access.is_member(request.user, collab)
+    # Which indicators this reader sees was decided here, uncached; the list of them
+    # follows from the data alone for the audience (members: all; anyone else: the
+    # declared ones), so it is built once per data version (and language) and shared.
+    body = data_cache.cached(
+        ("indicator-list", collab.pk, "members" if member else "public"),
+        data_cache.version(collab.pk),
+        lambda: json.dumps(
+            [
+                IndicatorOut(**row).model_dump()
+                for row in _indicator_rows(request.user, collab, member)
+            ],
+            cls=NinjaJSONEncoder,
+        ).encode(),
+    )
+    # Validated field by field as IndicatorOut above, as ninja would: sent as it is.
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _indicator_rows(user, collab: Collaborative, member: bool) -> list[dict]:
+    qs = access.visible_indicators(user, collab, member=member).select_related(
         "result", "target_period", "baseline_period", "performance_measure"
     )
-    # Plain dicts: ninja validates them into IndicatorOut once (built here as schemas,
-    # every row was validated twice).
     return [
         {
             "slug": i.slug,

@@ -241,6 +241,7 @@ def indicator_map(
     values: Iterable[AreaValue] | None = None,
     area_url: Callable[[Area], str] | None = None,
     verdicts: bool = True,
+    freshness=None,
 ) -> IndicatorMap | None:
     """The map of `indicator` at `level` (default: the level where most areas have data;
     the finer one on a tie), or None when no level of two areas or more has any.
@@ -249,7 +250,9 @@ def indicator_map(
     ones, pending marked. values: the headline values, when the caller has read them
     already (the public site's snapshot, a review's data as of its date); else read here
     in one query. verdicts: False leaves learn's verdicts out (they are today's, and a
-    review's packet maps the data as of its own date).
+    review's packet maps the data as of its own date). freshness: the collaborative's
+    `civicloop.learn.store.freshness.Freshness`, when the caller has it (a page, from the
+    data cache), so the verdicts' freshness is not read again.
     """
     collaborative = indicator.result.collaborative
     areas = list(Area.objects.filter(collaborative=collaborative).defer("geometry"))
@@ -285,7 +288,9 @@ def indicator_map(
     from civicloop.learn.store.areas import headline_entries_by_area
 
     entries = (
-        headline_entries_by_area(indicator, [a for a in here if a.pk in with_data])
+        headline_entries_by_area(
+            indicator, [a for a in here if a.pk in with_data], freshness=freshness
+        )
         if verdicts
         else {}
     )

@@ -16,6 +16,7 @@ from civicloop.core import access, attention
 from civicloop.core import cache as data_cache
 from civicloop.learn import words
 from civicloop.learn.evidence import headline_rows, indicator_evidence
+from civicloop.learn.store import freshness
 from civicloop.learn.store.curve import Row, curve_of, starts
 from civicloop.measure import calendar_data
 from civicloop.results import approval, maps
@@ -103,11 +104,19 @@ def results_index(request, slug: str):
 def result(request, slug: str, result_slug: str):
     collab = _collaborative(request, slug)
     res = get_object_or_404(collab.results, slug=result_slug)
-    visible = access.visible_indicators(request.user, collab).filter(result=res)
-    if not visible.exists() and not access.is_member(request.user, collab):
+    member = access.is_member(request.user, collab)
+    visible = access.visible_indicators(request.user, collab, member=member).filter(result=res)
+    if not member and not visible.exists():
         raise Http404("No such result")
-    every = headline_rows(
-        collab, visible.select_related("performance_measure__commitment__organisation")
+    # Who reads the result was decided above; its rows (latest values, sparklines, trend
+    # verdicts) follow from the data alone for the audience, so they are built once per
+    # data version and shared by every reader of it.
+    every = data_cache.cached(
+        ("result-rows", res.pk, "members" if member else "public"),
+        data_cache.version(collab.pk),
+        lambda: headline_rows(
+            collab, visible.select_related("performance_measure__commitment__organisation")
+        ),
     )
     # Partners' performance measures under this result: read apart from its indicators.
     rows = [r for r in every if r["indicator"].commitment_measure is None]
@@ -160,7 +169,8 @@ def indicator(request, slug: str, indicator_slug: str):
     # approved copies only. Who sees the indicator, and as whom, is decided here on every
     # request; what follows from the data for that audience is cached on the
     # collaborative's data version (never stale: any change makes a new version).
-    member = access.is_member(request.user, collab)
+    rights = access.rights(request.user, collab)  # one query for every question below
+    member = rights.is_member
     ind = get_object_or_404(
         access.visible_indicators(request.user, collab, member=member)
         .select_related("result", "baseline_period", "target_period")
@@ -170,6 +180,9 @@ def indicator(request, slug: str, indicator_slug: str):
     ind.result.collaborative = collab  # the same row: not read again
     stamp = data_cache.version(collab.pk)
     choices = data_cache.cached(("indicator-choices", ind.pk), stamp, lambda: _choices(collab, ind))
+    # Which stored analyses are fresh: the same for every indicator of the collaborative,
+    # so read once per data version for all their pages, not once per page.
+    fresh = data_cache.cached(("freshness", collab.pk), stamp, lambda: freshness.of(collab))
     area = next(
         (a for a in choices["areas"] if a.code == request.GET.get("area", "")),
         choices["default"],
@@ -180,7 +193,7 @@ def indicator(request, slug: str, indicator_slug: str):
     panel = data_cache.cached(
         ("indicator-panel", ind.pk, area.pk if area else None, by, member),
         stamp,
-        lambda: _panel(ind, area, by, member, choices["dimensions"]),
+        lambda: _panel(ind, area, by, member, choices["dimensions"], fresh),
     )
     context = {
         "collaborative": collab,
@@ -197,12 +210,14 @@ def indicator(request, slug: str, indicator_slug: str):
         "public_url": reverse("public_indicator", args=[collab.slug, ind.slug])
         if collab.is_public and ind.is_public
         else None,
-        "talk": _conversation(request.user, collab, ind, member),
+        "talk": _conversation(request.user, collab, ind, member, rights),
         # "Last updated" and "next expected" (measure/_indicator_dates.html): the reader's
         # duty is part of it, so it is read per request, outside the data cache.
-        **calendar_data.indicator_context(request.user, ind, member=member, collaborative=collab),
+        **calendar_data.indicator_context(
+            request.user, ind, member=member, collaborative=collab, duty=rights.duty
+        ),
         "show_approval": member,
-        "can_approve": member and access.can_approve(request.user, ind),
+        "can_approve": member and rights.can_approve(ind),
     }
     template = "results/indicator.html"
     if request.headers.get("HX-Request"):
@@ -214,18 +229,19 @@ def indicator(request, slug: str, indicator_slug: str):
         context["map"], context["map_spec"] = data_cache.cached(
             ("indicator-map", ind.pk, level, member),
             stamp,
-            lambda: _map(collab, ind, level, member),
+            lambda: _map(collab, ind, level, member, fresh),
         )
     return render(request, template, context)
 
 
-def _map(collab: Collaborative, ind, level: str, member: bool):
+def _map(collab: Collaborative, ind, level: str, member: bool, fresh=None):
     """The indicator's maps by area and their Vega-Lite spec (None when nothing is drawn)."""
     the_map = maps.indicator_map(
         ind,
         approved_only=not member,
         level=level,
         area_url=lambda a: reverse("area", args=[collab.slug, a.code]),
+        freshness=fresh,
     )
     return the_map, maps.vega_spec(the_map) if the_map and the_map.drawn else None
 
@@ -244,7 +260,7 @@ def _choices(collab: Collaborative, ind) -> dict:
     return {"areas": areas, "dimensions": dimensions, "default": default}
 
 
-def _panel(ind, area, by: str, member: bool, dimensions) -> dict:
+def _panel(ind, area, by: str, member: bool, dimensions, fresh=None) -> dict:
     """The chart, the observations and the evidence of one area and breakdown, for members
     (current values, effects) or the public (approved copies): data only, no access."""
     series_qs = Series.objects.filter(indicator=ind).select_related("area", "group__dimension")
@@ -332,18 +348,22 @@ def _panel(ind, area, by: str, member: bool, dimensions) -> dict:
         "curve": curve,
         "observations": observations,
         "series_label": {o.pk: _series_label(o.series, by) for o in observations},
-        "evidence": indicator_evidence(ind, area, show_effects=member, lines=chosen, by=by),
+        "evidence": indicator_evidence(
+            ind, area, show_effects=member, lines=chosen, by=by, freshness=fresh
+        ),
     }
 
 
-def _conversation(user, collab: Collaborative, subject, member: bool | None = None) -> dict | None:
+def _conversation(
+    user, collab: Collaborative, subject, member: bool | None = None, rights=None
+) -> dict | None:
     """The Turn the Curve conversation panel, for members (the public reads the declared
-    copy on the public site)."""
+    copy on the public site). rights: the reader's, when the page has read them."""
     if not (access.is_member(user, collab) if member is None else member):
         return None
     from civicloop.review.conversation import panel
 
-    return panel(user, collab, subject)
+    return panel(user, collab, subject, rights)
 
 
 def forecast_label(curve) -> str:

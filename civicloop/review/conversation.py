@@ -248,8 +248,9 @@ def public_subject(subject: Indicator | Result) -> bool:
     return subject.collaborative.is_public and subject.indicators.filter(is_public=True).exists()
 
 
-def panel(user, collab: Collaborative, subject: Indicator | Result) -> dict:
-    """What the working app's indicator and result pages show of the conversation."""
+def panel(user, collab: Collaborative, subject: Indicator | Result, rights=None) -> dict:
+    """What the working app's indicator and result pages show of the conversation.
+    rights: the reader's `access.Rights` here, when the page has read them already."""
     from civicloop.core.audit import describe
 
     conversation = conversation_for(subject)
@@ -274,8 +275,15 @@ def panel(user, collab: Collaborative, subject: Indicator | Result) -> dict:
             conversation and conversation.declared is not None and conversation.declared != copy
         ),
         "history": history,
-        "can_edit": access.can_edit_conversation(user, collab, indicator),
-        "can_declare": conversation is not None and access.can_declare_conversation(user, collab),
+        "can_edit": rights.can_edit_conversation(indicator)
+        if rights is not None
+        else access.can_edit_conversation(user, collab, indicator),
+        "can_declare": conversation is not None
+        and (
+            rights.can_declare_conversation
+            if rights is not None
+            else access.can_declare_conversation(user, collab)
+        ),
         "kind": kind,
         "slug": subject.slug,
     }

@@ -63,6 +63,7 @@ from civicloop.learn.store.batches import (
     collaborative_series,
     load_batches,
 )
+from civicloop.learn.store.freshness import Freshness
 from civicloop.learn.store.results import (
     Analysed,
     Effect,
@@ -314,6 +315,7 @@ def current_family(
     indicators: dict[int, Indicator] | None = None,
     only: Iterable[int] | None = None,
     hashes: dict[int, str] | None = None,
+    freshness: Freshness | None = None,
 ) -> dict[int, dict]:
     """{indicator id: analysis entry} for the series of every indicator in one area/group.
 
@@ -328,9 +330,20 @@ def current_family(
     family is fresh, only their stored entries are read (a page wants one entry of a
     family of hundreds: their freshness is checked without reading the others' JSON, or
     the indicators beyond the fields `settings_hash` reads). hashes: `settings_hashes`,
-    when the caller reads several families.
+    when the caller reads several families. freshness: the collaborative's `Freshness`,
+    when the caller has it (a page, from the data cache): the family's freshness is then
+    known without a query.
     """
     family = collaborative_series(collaborative).filter(area=area, group_id=group_id)
+    if only is not None and freshness is not None and freshness.is_fresh(area.pk, group_id):
+        return {
+            indicator_id: {**result, "family_size": family_size}
+            for indicator_id, result, family_size in family.order_by()
+            .filter(indicator_id__in=set(only))
+            .values_list("indicator_id", "analysis__result", "analysis__family_size")
+        }
+    if freshness is not None:
+        hashes = freshness.hashes
     if only is not None:
         wanted = set(only)
         if hashes is None:
