@@ -12,6 +12,14 @@ import pytest
 
 DB_ONLY = os.environ.get("CIVICLOOP_TEST_DB_ONLY") == "1"
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist's workers start with COLUMNS=80 and LINES=24 in their environment. A Rich
+    # console made at import would keep 80 columns, and the CLI tests, which give each
+    # command 200 (as a wide terminal does), would read wrapped tables. A worker has no
+    # terminal: like the single-process run, it leaves the width to each command.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
 
 # Tests that share an expensive session resource run in one worker when the suite is spread
 # over processes (pytest-xdist, ``--dist loadgroup``): one demo server, one Spark JVM.

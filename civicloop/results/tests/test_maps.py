@@ -156,7 +156,8 @@ def test_the_public_sees_an_svg_map_of_approved_values_within_budget(client, riv
     assert "Third-grade reading proficiency by neighbourhood, 2024-25" in page
     assert f"Harbor Point: {ind.format_value(approved)}" in page
     assert ind.format_value(approved + 11.0) not in page
-    assert '<th scope="row">Harbor Point' in page  # the table beside the map
+    # The table beside the map; each area's name links to its public area page.
+    assert re.search(r'<th scope="row"><a href="[^"]*/areas/[^"]+/">Harbor Point</a>', page)
     cache.clear()
 
 
