@@ -57,6 +57,8 @@ TYPER_WORDS = {
     "REQUIRED_LONG_STRING": gettext_noop("[required]"),
     "ENVVAR_STRING": gettext_noop("[env var: {}]"),
 }
+# The help of the --help option Typer adds to every command.
+gettext_noop("Show this message and exit.")
 
 
 @cache
@@ -88,8 +90,20 @@ def translate_command(command: Any, words: dict[str, str]) -> None:
     for param in command.params:
         if getattr(param, "help", None):
             param.help = translated(param.help, words)  # type: ignore[attr-defined]
+    command.get_help_option = _translated_help_option(command.get_help_option, words)
     for sub in (getattr(command, "commands", None) or {}).values():
         translate_command(sub, words)
+
+
+def _translated_help_option(get_help_option: Callable, words: dict[str, str]) -> Callable:
+    # The --help option is made on first use, from the context, with Typer's English help.
+    def translated_help_option(ctx: Any) -> Any:
+        option = get_help_option(ctx)
+        if option is not None:
+            option.help = translated(option.help, words)
+        return option
+
+    return translated_help_option
 
 
 def translate_typer_words(words: dict[str, str]) -> None:

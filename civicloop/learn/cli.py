@@ -142,6 +142,7 @@ def _styled(status: str, words: str) -> str:
 
 
 @help_text(
+    # xgettext:no-python-format
     gettext_noop("""Is each indicator improving? Slopes with their intervals and adjusted p-values.
 
     Sen's slope a year with its 95% interval, the Mann-Kendall p-value, and the p-value
@@ -484,6 +485,7 @@ def effects(
 
 
 @help_text(
+    # xgettext:no-python-format
     gettext_noop("""Are the gaps between groups closing? Each group against the best-off group.
 
     For each indicator broken down by a dimension (race/ethnicity, income...): how far
