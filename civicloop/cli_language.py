@@ -14,12 +14,12 @@ from __future__ import annotations
 import gettext
 import inspect
 import os
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from typer import rich_utils
 from typer.core import TyperGroup
 
 LOCALE = Path(__file__).resolve().parent / "locale"
@@ -91,6 +91,7 @@ def translate_command(command: Any, words: dict[str, str]) -> None:
         if getattr(param, "help", None):
             param.help = translated(param.help, words)  # type: ignore[attr-defined]
     command.get_help_option = _translated_help_option(command.get_help_option, words)
+    command.format_help = _with_typer_words(command.format_help, words)
     for sub in (getattr(command, "commands", None) or {}).values():
         translate_command(sub, words)
 
@@ -106,9 +107,24 @@ def _translated_help_option(get_help_option: Callable, words: dict[str, str]) ->
     return translated_help_option
 
 
+def _with_typer_words(format_help: Callable, words: dict[str, str]) -> Callable:
+    # Typer's drawing module is imported only to draw help (it costs a tenth of a second),
+    # so its words are translated then, not at start.
+    def format_translated_help(*args: Any, **kwargs: Any) -> Any:
+        translate_typer_words(words)
+        return format_help(*args, **kwargs)
+
+    return format_translated_help
+
+
 def translate_typer_words(words: dict[str, str]) -> None:
-    # Module constants Typer reads while drawing help; reset in English so that one process
-    # (the tests) can show both languages in turn.
+    """Sets the module constants Typer reads while drawing help; in English (no `words`)
+    too, so that one process (the tests) can show both languages in turn."""
+    rich_utils = sys.modules.get("typer.rich_utils")
+    if rich_utils is None:
+        if not words:
+            return  # English, and Typer has not drawn anything yet
+        from typer import rich_utils
     for name, english in TYPER_WORDS.items():
         setattr(rich_utils, name, words.get(english, english))
 
@@ -120,7 +136,8 @@ class TranslatedGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         code = language()
         words = {} if code == "en" else catalog(code)
-        translate_typer_words(words)
         if words:
             translate_command(self, words)
+        else:
+            translate_typer_words(words)
         return super().main(*args, **kwargs)
