@@ -57,8 +57,11 @@ TYPER_WORDS = {
     "REQUIRED_LONG_STRING": gettext_noop("[required]"),
     "ENVVAR_STRING": gettext_noop("[env var: {}]"),
 }
-# The help of the --help option Typer adds to every command.
+# The help of the options Typer adds itself: --help to every command, and the root's
+# shell completion.
 gettext_noop("Show this message and exit.")
+gettext_noop("Install completion for the current shell.")
+gettext_noop("Show completion for the current shell, to copy it or customize the installation.")
 
 
 @cache
