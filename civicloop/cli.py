@@ -15,13 +15,17 @@ import typer
 from rich.console import Console
 
 from civicloop import __version__
+from civicloop.cli_language import TranslatedGroup, gettext_noop, help_text
 
 console = Console()
 err = Console(stderr=True)
 
 app = typer.Typer(
     name="civicloop",
-    help="Run a collaborative's loop: results, the table, measure, learn, review, declare.",
+    cls=TranslatedGroup,
+    help=gettext_noop(
+        "Run a collaborative's loop: results, the table, measure, learn, review, declare."
+    ),
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -95,30 +99,42 @@ def version_callback(value: bool) -> None:
 
 
 @app.callback()
+@help_text(
+    gettext_noop("""civicloop runs the loop: results first → the table → build, measure, learn, declare.
+
+    The workspace is the folder named by CIVICLOOP_WORKSPACE (default ./civicloop-workspace);
+    CIVICLOOP_DATABASE_URL=postgres://... selects PostgreSQL instead of the embedded SQLite.
+    """)
+)
 def root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=version_callback, is_eager=True, help="Show the version."
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help=gettext_noop("Show the version."),
         ),
     ] = False,
 ) -> None:
-    """civicloop runs the loop: results first → the table → build, measure, learn, declare.
-
-    The workspace is the folder named by CIVICLOOP_WORKSPACE (default ./civicloop-workspace);
-    CIVICLOOP_DATABASE_URL=postgres://... selects PostgreSQL instead of the embedded SQLite.
-    """
+    pass
 
 
 @app.command()
-def init(
-    directory: Annotated[Path | None, typer.Argument(help="Workspace folder to create.")] = None,
-    name: Annotated[str | None, typer.Option(help="A name for the workspace.")] = None,
-) -> None:
-    """Create a workspace (settings file, secret key, database) and migrate it.
+@help_text(
+    gettext_noop("""Create a workspace (settings file, secret key, database) and migrate it.
 
     Example: [bold]civicloop init ./riverton[/bold]
-    """
+    """)
+)
+def init(
+    directory: Annotated[
+        Path | None, typer.Argument(help=gettext_noop("Workspace folder to create."))
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help=gettext_noop("A name for the workspace."))
+    ] = None,
+) -> None:
     from civicloop.core.workspace import Workspace, current
 
     ws = Workspace(directory.expanduser().resolve()) if directory else current()
@@ -133,39 +149,47 @@ def init(
 
 
 @app.command()
-def migrate() -> None:
-    """Apply database migrations to the current workspace's database.
+@help_text(
+    gettext_noop("""Apply database migrations to the current workspace's database.
 
     Example: [bold]CIVICLOOP_WORKSPACE=./riverton civicloop migrate[/bold]
-    """
+    """)
+)
+def migrate() -> None:
     setup()
     migrate_database(quiet=False)
 
 
 @app.command()
-def createuser(
-    username: Annotated[str, typer.Argument(help="Login name.")],
-    collaborative: Annotated[
-        str | None, typer.Option(help="Slug of the collaborative the role applies to.")
-    ] = None,
-    role: Annotated[
-        str | None,
-        typer.Option(help="backbone_admin, chair, partner_member or analyst."),
-    ] = None,
-    organisation: Annotated[
-        str | None, typer.Option(help="Organisation slug (required for partner_member).")
-    ] = None,
-    password: Annotated[
-        str | None,
-        typer.Option(help="Password; asked for when omitted.", envvar="CIVICLOOP_PASSWORD"),
-    ] = None,
-    superuser: Annotated[bool, typer.Option(help="Platform administrator.")] = False,
-) -> None:
-    """Create a person who signs in, optionally with a role on a collaborative.
+@help_text(
+    gettext_noop("""Create a person who signs in, optionally with a role on a collaborative.
 
     Example: [bold]civicloop createuser sam --collaborative riverton --role partner_member
     --organisation little-steps-child-care-alliance[/bold]
-    """
+    """)
+)
+def createuser(
+    username: Annotated[str, typer.Argument(help=gettext_noop("Login name."))],
+    collaborative: Annotated[
+        str | None,
+        typer.Option(help=gettext_noop("Slug of the collaborative the role applies to.")),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(help=gettext_noop("backbone_admin, chair, partner_member or analyst.")),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(help=gettext_noop("Organisation slug (required for partner_member).")),
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help=gettext_noop("Password; asked for when omitted."), envvar="CIVICLOOP_PASSWORD"
+        ),
+    ] = None,
+    superuser: Annotated[bool, typer.Option(help=gettext_noop("Platform administrator."))] = False,
+) -> None:
     setup()
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -220,24 +244,27 @@ def createuser(
 
 
 @app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
-    worker: Annotated[
-        bool,
-        typer.Option(
-            "--worker/--no-worker", help="Also run the background task worker (refreshes)."
-        ),
-    ] = True,
-) -> None:
-    """Serve the web application with gunicorn (static files by whitenoise).
+@help_text(
+    gettext_noop("""Serve the web application with gunicorn (static files by whitenoise).
 
     The background worker that refreshes scheduled sources runs alongside unless
     --no-worker is given (then run it yourself with: civicloop worker).
 
     Example: [bold]civicloop serve --port 8080[/bold]
-    """
+    """)
+)
+def serve(
+    host: Annotated[str, typer.Option(help=gettext_noop("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=gettext_noop("Port to listen on."))] = 8000,
+    workers: Annotated[int, typer.Option(help=gettext_noop("Worker processes."))] = 2,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help=gettext_noop("Also run the background task worker (refreshes)."),
+        ),
+    ] = True,
+) -> None:
     setup()
     migrate_database()
     handle = _background_worker() if worker else None
@@ -269,24 +296,30 @@ def run_server(host: str, port: int, workers: int = 2) -> None:
 
 
 @app.command()
-def demo(
-    serve_: Annotated[
-        bool, typer.Option("--serve/--no-serve", help="Serve the web app when done.")
-    ] = True,
-    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
-    host: Annotated[str, typer.Option(help="Address for the web app.")] = "127.0.0.1",
-    workspace: Annotated[
-        Path | None,
-        typer.Option(help="Demo workspace (default: CIVICLOOP_WORKSPACE, else ./civicloop-demo)."),
-    ] = None,
-) -> None:
-    """Build the demo collaborative and run the whole loop on it, then serve the web app.
+@help_text(
+    gettext_noop("""Build the demo collaborative and run the whole loop on it, then serve the web app.
 
     The demo's data are synthetic, generated with a fixed seed. Running it again rebuilds
     the demo collaborative from scratch.
 
     Examples: [bold]civicloop demo[/bold] · [bold]civicloop demo --no-serve[/bold]
-    """
+    """)
+)
+def demo(
+    serve_: Annotated[
+        bool, typer.Option("--serve/--no-serve", help=gettext_noop("Serve the web app when done."))
+    ] = True,
+    port: Annotated[int, typer.Option(help=gettext_noop("Port for the web app."))] = 8000,
+    host: Annotated[str, typer.Option(help=gettext_noop("Address for the web app."))] = "127.0.0.1",
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            help=gettext_noop(
+                "Demo workspace (default: CIVICLOOP_WORKSPACE, else ./civicloop-demo)."
+            )
+        ),
+    ] = None,
+) -> None:
     from civicloop.core.workspace import Workspace
 
     path = workspace or Path(os.environ.get("CIVICLOOP_WORKSPACE") or "civicloop-demo")

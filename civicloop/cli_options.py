@@ -10,10 +10,14 @@ from typing import Annotated
 
 import typer
 
+from civicloop.cli_language import gettext_noop
+
 CollaborativeOption = Annotated[
     str | None,
     typer.Option(
-        "--collaborative", "-c", help="Slug of the collaborative (default: the only one)."
+        "--collaborative",
+        "-c",
+        help=gettext_noop("Slug of the collaborative (default: the only one)."),
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=gettext_noop("Print JSON for machines."))]

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption, JsonOption
 
 console = Console()
@@ -23,24 +24,31 @@ def register(app: typer.Typer) -> None:
     app.command()(audit)
 
 
-def audit(
-    collaborative: CollaborativeOption = None,
-    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
-    user: Annotated[str | None, typer.Option(help="Only this person's changes (username).")] = None,
-    object: Annotated[
-        str | None,
-        typer.Option(
-            "--object", help="indicator, indicator:12 (one object), or words of its name."
-        ),
-    ] = None,
-    limit: Annotated[int, typer.Option(help="Show at most this many entries.")] = 200,
-    as_json: JsonOption = False,
-) -> None:
-    """Who changed what in the collaborative's definition, when, and each field old → new.
+@help_text(
+    gettext_noop("""Who changed what in the collaborative's definition, when, and each field old → new.
 
     Examples: [bold]civicloop audit --since 2026-01-01[/bold] ·
     [bold]civicloop audit --user dana --object indicator[/bold]
-    """
+    """)
+)
+def audit(
+    collaborative: CollaborativeOption = None,
+    since: Annotated[
+        str | None, typer.Option(help=gettext_noop("From this date (YYYY-MM-DD)."))
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option(help=gettext_noop("Only this person's changes (username)."))
+    ] = None,
+    object: Annotated[
+        str | None,
+        typer.Option(
+            "--object",
+            help=gettext_noop("indicator, indicator:12 (one object), or words of its name."),
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help=gettext_noop("Show at most this many entries."))] = 200,
+    as_json: JsonOption = False,
+) -> None:
     from civicloop.cli import CliError, collaborative_named, setup
 
     setup()

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption
 
 console = Console()
@@ -22,7 +23,9 @@ console = Console()
 
 def register(app: typer.Typer) -> None:
     declare = typer.Typer(
-        help="Declare: the public site, the PDF report, open data, declarations and alerts.",
+        help=gettext_noop(
+            "Declare: the public site, the PDF report, open data, declarations and alerts."
+        ),
         no_args_is_help=True,
     )
     declare.command()(build)
@@ -42,25 +45,8 @@ def _collaborative(slug: str | None):
     return collaborative_named(slug)
 
 
-def build(
-    out: Annotated[Path, typer.Argument(help="Folder to write the site into.")],
-    collaborative: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--collaborative",
-            "-c",
-            help="Only this collaborative (repeatable); default: all public.",
-        ),
-    ] = None,
-    base_url: Annotated[
-        str,
-        typer.Option(help="The address the site will be served at (for the feed and embeds)."),
-    ] = "",
-    analyse: Annotated[
-        bool, typer.Option("--analyse/--no-analyse", help="Bring verdicts up to date first.")
-    ] = True,
-) -> None:
-    """Write the public site as static files: pages, charts, open data, feeds.
+@help_text(
+    gettext_noop("""Write the public site as static files: pages, charts, open data, feeds.
 
     Network, collaborative, result and indicator pages with their charts (drawn as SVG: no
     JavaScript, no CDN), the declarations, the decision log, methodology, and CSV / JSON /
@@ -69,7 +55,31 @@ def build(
 
     Examples: [bold]civicloop declare build public/[/bold] ·
     [bold]civicloop declare build site/ -c riverton --base-url https://progress.riverton.org/[/bold]
-    """
+    """)
+)
+def build(
+    out: Annotated[Path, typer.Argument(help=gettext_noop("Folder to write the site into."))],
+    collaborative: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--collaborative",
+            "-c",
+            help=gettext_noop("Only this collaborative (repeatable); default: all public."),
+        ),
+    ] = None,
+    base_url: Annotated[
+        str,
+        typer.Option(
+            help=gettext_noop("The address the site will be served at (for the feed and embeds).")
+        ),
+    ] = "",
+    analyse: Annotated[
+        bool,
+        typer.Option(
+            "--analyse/--no-analyse", help=gettext_noop("Bring verdicts up to date first.")
+        ),
+    ] = True,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()
@@ -114,22 +124,26 @@ def build(
     )
 
 
+@help_text(
+    gettext_noop("""Write a PDF progress report: each result, each indicator's chart and verdicts.
+
+    Example: [bold]civicloop declare report -c riverton -o riverton.pdf[/bold]
+    """)
+)
 def report(
     collaborative: CollaborativeOption = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="PDF file (default <slug>-report.pdf).")
+        Path | None,
+        typer.Option("--output", "-o", help=gettext_noop("PDF file (default <slug>-report.pdf).")),
     ] = None,
     everything: Annotated[
         bool,
         typer.Option(
-            "--everything", help="Include what is not declared (for the table, not the public)."
+            "--everything",
+            help=gettext_noop("Include what is not declared (for the table, not the public)."),
         ),
     ] = False,
 ) -> None:
-    """Write a PDF progress report: each result, each indicator's chart and verdicts.
-
-    Example: [bold]civicloop declare report -c riverton -o riverton.pdf[/bold]
-    """
     from civicloop.cli import CliError
 
     collab = _collaborative(collaborative)
@@ -149,13 +163,8 @@ def report(
     )
 
 
-def alerts(
-    collaborative: CollaborativeOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Notice changes and create alerts; send nothing.")
-    ] = False,
-) -> None:
-    """Check for changes and send each subscriber's alerts, once.
+@help_text(
+    gettext_noop("""Check for changes and send each subscriber's alerts, once.
 
     A change of an indicator's trend verdict, of a strategy's evidence (its adjusted
     p-value or interval crossing the threshold), or a commitment falling overdue. Email
@@ -164,7 +173,17 @@ def alerts(
     cron: a second run sends nothing new.
 
     Example: [bold]CIVICLOOP_SMTP_URL=smtp://mail.example.org:25 civicloop declare alerts[/bold]
-    """
+    """)
+)
+def alerts(
+    collaborative: CollaborativeOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help=gettext_noop("Notice changes and create alerts; send nothing.")
+        ),
+    ] = False,
+) -> None:
     collab = _collaborative(collaborative)
     from civicloop.declare.alerts import check
 
@@ -202,11 +221,13 @@ def alerts(
     )
 
 
-def list_declarations(collaborative: CollaborativeOption = None) -> None:
-    """List the declarations: status, what the evidence says, and the statement.
+@help_text(
+    gettext_noop("""List the declarations: status, what the evidence says, and the statement.
 
     Example: [bold]civicloop declare list -c riverton[/bold]
-    """
+    """)
+)
+def list_declarations(collaborative: CollaborativeOption = None) -> None:
     collab = _collaborative(collaborative)
     from civicloop.declare.models import Declaration
 
@@ -228,21 +249,27 @@ def list_declarations(collaborative: CollaborativeOption = None) -> None:
     console.print(table)
 
 
+@help_text(
+    gettext_noop("""Draft a declaration from the evidence as it is now; print it.
+
+    Example: [bold]civicloop declare draft third-grade-reading --area south --as dana[/bold]
+    """)
+)
 def draft(
-    indicator: Annotated[str, typer.Argument(help="Indicator slug.")],
+    indicator: Annotated[str, typer.Argument(help=gettext_noop("Indicator slug."))],
     area: Annotated[
-        str | None, typer.Option("--area", "-a", help="Area code (default: the city).")
+        str | None,
+        typer.Option("--area", "-a", help=gettext_noop("Area code (default: the city).")),
     ] = None,
     as_user: Annotated[
         str,
-        typer.Option("--as", help="Username of the staff member drafting (backbone or analyst)."),
+        typer.Option(
+            "--as",
+            help=gettext_noop("Username of the staff member drafting (backbone or analyst)."),
+        ),
     ] = "",
     collaborative: CollaborativeOption = None,
 ) -> None:
-    """Draft a declaration from the evidence as it is now; print it.
-
-    Example: [bold]civicloop declare draft third-grade-reading --area south --as dana[/bold]
-    """
     from civicloop.cli import CliError
 
     collab = _collaborative(collaborative)
@@ -281,20 +308,25 @@ def draft(
     console.print(made.text, highlight=False)
 
 
-def check(
-    text: Annotated[str, typer.Argument(help="The statement to check, in quotes.")],
-    indicator: Annotated[str, typer.Option("--indicator", "-i", help="Indicator slug.")],
-    area: Annotated[
-        str | None, typer.Option("--area", "-a", help="Area code (default: the city).")
-    ] = None,
-    collaborative: CollaborativeOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Check a statement against the evidence, sentence by sentence: every number and every
+@help_text(
+    gettext_noop("""Check a statement against the evidence, sentence by sentence: every number and every
     claim of direction or progress. Exits 1 when any claim is not supported.
 
     Example: [bold]civicloop declare check -c riverton -i rent-burden "Rent burden fell."[/bold]
-    """
+    """)
+)
+def check(
+    text: Annotated[str, typer.Argument(help=gettext_noop("The statement to check, in quotes."))],
+    indicator: Annotated[
+        str, typer.Option("--indicator", "-i", help=gettext_noop("Indicator slug."))
+    ],
+    area: Annotated[
+        str | None,
+        typer.Option("--area", "-a", help=gettext_noop("Area code (default: the city).")),
+    ] = None,
+    collaborative: CollaborativeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help=gettext_noop("Print JSON."))] = False,
+) -> None:
     import json
 
     from civicloop.cli import CliError
@@ -336,13 +368,15 @@ def check(
         raise typer.Exit(1)
 
 
-def demo_network() -> None:
-    """Add Brookhaven, a second synthetic city, to the demo network (for the network view).
+@help_text(
+    gettext_noop("""Add Brookhaven, a second synthetic city, to the demo network (for the network view).
 
     After this, commands that act on "the only collaborative" need -c riverton.
 
     Example: [bold]civicloop declare demo-network[/bold], then open /public/networks/demo-network/
-    """
+    """)
+)
+def demo_network() -> None:
     from civicloop.cli import CliError, setup
 
     setup()

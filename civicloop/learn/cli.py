@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption, JsonOption
 
 console = Console()
 
 AreaOption = Annotated[
-    str | None, typer.Option("--area", "-a", help="Area code (default: the whole city).")
+    str | None,
+    typer.Option("--area", "-a", help=gettext_noop("Area code (default: the whole city).")),
 ]
 
 
@@ -36,7 +38,9 @@ class ProgressMethod(StrEnum):
 
 def register(app: typer.Typer) -> None:
     learn = typer.Typer(
-        help="Learn: trends, progress to target and strategy effects, with their uncertainty.",
+        help=gettext_noop(
+            "Learn: trends, progress to target and strategy effects, with their uncertainty."
+        ),
         no_args_is_help=True,
     )
     learn.command()(trends)
@@ -137,18 +141,21 @@ def _styled(status: str, words: str) -> str:
     return f"[{style}]{words}[/{style}]" if style else words
 
 
-def trends(
-    collaborative: CollaborativeOption = None,
-    area: AreaOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Is each indicator improving? Slopes with their intervals and adjusted p-values.
+@help_text(
+    # xgettext:no-python-format
+    gettext_noop("""Is each indicator improving? Slopes with their intervals and adjusted p-values.
 
     Sen's slope a year with its 95% interval, the Mann-Kendall p-value, and the p-value
     adjusted (Benjamini-Hochberg) across the collaborative's indicators in that area.
 
     Example: [bold]civicloop learn trends -c riverton --area south[/bold]
-    """
+    """)
+)
+def trends(
+    collaborative: CollaborativeOption = None,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
     collab, the_area = _start(collaborative, area)
     from civicloop.learn import store
 
@@ -194,12 +201,8 @@ def trends(
     )
 
 
-def baseline(
-    collaborative: CollaborativeOption = None,
-    area: AreaOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Turn the curve: each indicator's baseline forecast band and whether its curve turns.
+@help_text(
+    gettext_noop("""Turn the curve: each indicator's baseline forecast band and whether its curve turns.
 
     A straight line is fitted to the approved values before the work aimed at the
     indicator began (set on the indicator, else on its result, else for the collaborative,
@@ -210,7 +213,13 @@ def baseline(
     if its margin of error stays outside the band too).
 
     Example: [bold]civicloop learn baseline -c riverton --json[/bold]
-    """
+    """)
+)
+def baseline(
+    collaborative: CollaborativeOption = None,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
     collab, the_area = _start(collaborative, area)
     from civicloop.learn.store.curve import collaborative_curves
     from civicloop.results.models import Indicator
@@ -276,15 +285,8 @@ def baseline(
     )
 
 
-def progress(
-    collaborative: CollaborativeOption = None,
-    method: Annotated[
-        ProgressMethod, typer.Option(help="civicloop (Sen's slope projected) or open-sdg.")
-    ] = ProgressMethod.civicloop,
-    area: AreaOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Progress of every indicator to its target, with the components used.
+@help_text(
+    gettext_noop("""Progress of every indicator to its target, with the components used.
 
     Status, score and progress value, and what they rest on: base and current year and
     value, target, target year and direction. With open-sdg, one row per Open SDG
@@ -295,7 +297,17 @@ def progress(
 
     Examples: [bold]civicloop learn progress[/bold] ·
     [bold]civicloop learn progress --method open-sdg --json[/bold]
-    """
+    """)
+)
+def progress(
+    collaborative: CollaborativeOption = None,
+    method: Annotated[
+        ProgressMethod,
+        typer.Option(help=gettext_noop("civicloop (Sen's slope projected) or open-sdg.")),
+    ] = ProgressMethod.civicloop,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
     collab, the_area = _start(collaborative, area)
     from civicloop.learn import store
 
@@ -417,11 +429,8 @@ def _component_cells(c: dict) -> tuple[str, ...]:
     )
 
 
-def effects(
-    collaborative: CollaborativeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Is each strategy making a difference? Effects with their intervals.
+@help_text(
+    gettext_noop("""Is each strategy making a difference? Effects with their intervals.
 
     Difference-in-differences of the strategy's areas against the other areas at the same
     level (or, without them, its areas' own earlier trend). The interval is adjusted
@@ -430,7 +439,12 @@ def effects(
     many more periods would be needed).
 
     Example: [bold]civicloop learn effects -c riverton --json[/bold]
-    """
+    """)
+)
+def effects(
+    collaborative: CollaborativeOption = None,
+    as_json: JsonOption = False,
+) -> None:
     collab, _area = _start(collaborative)
     from civicloop.learn import store
 
@@ -470,19 +484,22 @@ def effects(
         console.print(_("No strategy has a start period and areas yet."))
 
 
-def equity(
-    collaborative: CollaborativeOption = None,
-    area: AreaOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Are the gaps between groups closing? Each group against the best-off group.
+@help_text(
+    # xgettext:no-python-format
+    gettext_noop("""Are the gaps between groups closing? Each group against the best-off group.
 
     For each indicator broken down by a dimension (race/ethnicity, income...): how far
     each group is from the best-off group in the latest period, and the gap's trend a
     year (Sen's slope of the gap, with its 95% interval and the Mann-Kendall p-value).
 
     Example: [bold]civicloop learn equity -c riverton --area south[/bold]
-    """
+    """)
+)
+def equity(
+    collaborative: CollaborativeOption = None,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
+) -> None:
     collab, the_area = _start(collaborative, area)
     from civicloop.learn import store
 
@@ -524,14 +541,18 @@ def equity(
         console.print(_("No indicator is broken down by group in this area."))
 
 
-def analyse(
-    collaborative: CollaborativeOption = None,
-    force: Annotated[bool, typer.Option(help="Recompute everything, changed or not.")] = False,
-) -> None:
-    """Bring the stored results up to date: recompute what loads changed since.
+@help_text(
+    gettext_noop("""Bring the stored results up to date: recompute what loads changed since.
 
     Example: [bold]civicloop learn analyse --force[/bold]
-    """
+    """)
+)
+def analyse(
+    collaborative: CollaborativeOption = None,
+    force: Annotated[
+        bool, typer.Option(help=gettext_noop("Recompute everything, changed or not."))
+    ] = False,
+) -> None:
     collab, _area = _start(collaborative)
     from civicloop.learn import store
 

@@ -13,18 +13,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption, JsonOption
 
 console = Console()
 
 measure_app = typer.Typer(
-    help="Measure: the data calendar (who owes which numbers, by when) and its reminders.",
+    help=gettext_noop(
+        "Measure: the data calendar (who owes which numbers, by when) and its reminders."
+    ),
     no_args_is_help=True,
 )
 
 OnOption = Annotated[
     str | None,
-    typer.Option("--on", help="Read the calendar as on this day (YYYY-MM-DD); default today."),
+    typer.Option(
+        "--on", help=gettext_noop("Read the calendar as on this day (YYYY-MM-DD); default today.")
+    ),
 ]
 
 
@@ -46,17 +51,19 @@ def _day(text: str | None) -> date | None:
 
 
 @measure_app.command()
+@help_text(
+    gettext_noop("""Each indicator's last period received, the next expected, its due date, its status
+    (overdue, due, fresh, not expected) and who owes it; and the freshness score.
+
+    Examples: [bold]civicloop measure calendar -c riverton[/bold] ·
+    [bold]civicloop measure calendar --json[/bold]
+    """)
+)
 def calendar(
     collaborative: CollaborativeOption = None,
     on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Each indicator's last period received, the next expected, its due date, its status
-    (overdue, due, fresh, not expected) and who owes it; and the freshness score.
-
-    Examples: [bold]civicloop measure calendar -c riverton[/bold] ·
-    [bold]civicloop measure calendar --json[/bold]
-    """
     from civicloop.cli import collaborative_named, setup
 
     setup()
@@ -123,23 +130,30 @@ def calendar(
 
 
 @measure_app.command()
-def remind(
-    collaborative: Annotated[
-        str | None,
-        typer.Option("--collaborative", "-c", help="Slug of one collaborative (default: all)."),
-    ] = None,
-    on: OnOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say who would be reminded; record and send nothing.")
-    ] = False,
-) -> None:
-    """Email the people who owe data that is due soon or overdue, each reminder once.
+@help_text(
+    gettext_noop("""Email the people who owe data that is due soon or overdue, each reminder once.
 
     The worker does this on its own every hour; this runs it now.
 
     Examples: [bold]civicloop measure remind --dry-run[/bold] ·
     [bold]civicloop measure remind -c riverton[/bold]
-    """
+    """)
+)
+def remind(
+    collaborative: Annotated[
+        str | None,
+        typer.Option(
+            "--collaborative", "-c", help=gettext_noop("Slug of one collaborative (default: all).")
+        ),
+    ] = None,
+    on: OnOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help=gettext_noop("Say who would be reminded; record and send nothing.")
+        ),
+    ] = False,
+) -> None:
     from civicloop.cli import CliError, collaborative_named, setup
 
     setup()

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
+
 console = Console()
 
 if TYPE_CHECKING:
@@ -27,30 +29,33 @@ def register(app: typer.Typer) -> None:
     app.command()(refresh)
     app.command()(worker)
     importer = typer.Typer(
-        help="Bring a collaborative in from another format.", no_args_is_help=True
+        help=gettext_noop("Bring a collaborative in from another format."), no_args_is_help=True
     )
     importer.command("open-sdg")(import_open_sdg)
     app.add_typer(importer, name="import")
     exporter = typer.Typer(
-        help="Write a collaborative out in another format.", no_args_is_help=True
+        help=gettext_noop("Write a collaborative out in another format."), no_args_is_help=True
     )
     exporter.command("open-sdg")(export_open_sdg)
     app.add_typer(exporter, name="export")
 
 
 CollaborativeOption = Annotated[
-    str | None, typer.Option("--collaborative", "-c", help="Slug of the collaborative.")
+    str | None,
+    typer.Option("--collaborative", "-c", help=gettext_noop("Slug of the collaborative.")),
 ]
 
 
 # --- sources and refreshes -------------------------------------------------------------------
 
 
-def sources(collaborative: CollaborativeOption = None) -> None:
-    """List the sources, their schedule, and what their last refresh changed.
+@help_text(
+    gettext_noop("""List the sources, their schedule, and what their last refresh changed.
 
     Example: [bold]civicloop sources --collaborative riverton[/bold]
-    """
+    """)
+)
+def sources(collaborative: CollaborativeOption = None) -> None:
     setup()
     from civicloop.measure.models import Source
 
@@ -87,22 +92,26 @@ def sources(collaborative: CollaborativeOption = None) -> None:
         _print_changes(source, latest[source.pk])
 
 
-def refresh(
-    source: Annotated[
-        str | None, typer.Argument(help="Name (or id) of the source; omit with --due.")
-    ] = None,
-    collaborative: CollaborativeOption = None,
-    due: Annotated[
-        bool, typer.Option("--due", help="Refresh every source whose turn has come, now.")
-    ] = False,
-) -> None:
-    """Fetch a connector source now, load what it gives, and show what changed.
+@help_text(
+    gettext_noop("""Fetch a connector source now, load what it gives, and show what changed.
 
     Nothing is loaded unless every page was fetched and every row is valid.
 
     Examples: [bold]civicloop refresh "City 311 requests" -c riverton[/bold] ·
     [bold]civicloop refresh --due[/bold]
-    """
+    """)
+)
+def refresh(
+    source: Annotated[
+        str | None,
+        typer.Argument(help=gettext_noop("Name (or id) of the source; omit with --due.")),
+    ] = None,
+    collaborative: CollaborativeOption = None,
+    due: Annotated[
+        bool,
+        typer.Option("--due", help=gettext_noop("Refresh every source whose turn has come, now.")),
+    ] = False,
+) -> None:
     setup()
     from civicloop.measure.refresh import due_sources, refresh_source
 
@@ -121,21 +130,27 @@ def refresh(
         raise _error(_("refresh failed: %(why)s") % {"why": "; ".join(failed)})
 
 
-def worker(
-    interval: Annotated[
-        float, typer.Option(help="Seconds between looks at the queue when it is empty.")
-    ] = 1.0,
-    tick: Annotated[float, typer.Option(help="Seconds between looks for due sources.")] = 30.0,
-    once: Annotated[
-        bool, typer.Option("--once", help="Enqueue what is due, run the queue, and exit.")
-    ] = False,
-) -> None:
-    """Run background work: scheduled source refreshes, and every queued task.
+@help_text(
+    gettext_noop("""Run background work: scheduled source refreshes, and every queued task.
 
     ``civicloop serve`` starts one too (unless told --no-worker).
 
     Examples: [bold]civicloop worker[/bold] · [bold]civicloop worker --once[/bold] (from cron)
-    """
+    """)
+)
+def worker(
+    interval: Annotated[
+        float,
+        typer.Option(help=gettext_noop("Seconds between looks at the queue when it is empty.")),
+    ] = 1.0,
+    tick: Annotated[
+        float, typer.Option(help=gettext_noop("Seconds between looks for due sources."))
+    ] = 30.0,
+    once: Annotated[
+        bool,
+        typer.Option("--once", help=gettext_noop("Enqueue what is due, run the queue, and exit.")),
+    ] = False,
+) -> None:
     setup()
     from civicloop.measure.refresh import run_worker
 
@@ -147,37 +162,8 @@ def worker(
 # --- Open SDG ------------------------------------------------------------------------------
 
 
-def import_open_sdg(
-    directory: Annotated[Path, typer.Argument(help="Open SDG repository (data/ and meta/).")],
-    collaborative: Annotated[
-        str | None,
-        typer.Option(
-            "--collaborative",
-            "-c",
-            help="Slug; created when it does not exist. Default: made from the folder's name.",
-        ),
-    ] = None,
-    name: Annotated[str | None, typer.Option(help="Name of a new collaborative.")] = None,
-    city: Annotated[str | None, typer.Option(help="City of a new collaborative.")] = None,
-    quarantine: Annotated[
-        bool,
-        typer.Option(
-            "--quarantine", help="Import the sound rows; keep the others, with their problems."
-        ),
-    ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and report; change nothing.")
-    ] = False,
-    approve: Annotated[
-        bool,
-        typer.Option(
-            "--approve",
-            help="Approve the imported values as they load (the repository is published, "
-            "reviewed data); without it they wait for approval (civicloop approve).",
-        ),
-    ] = False,
-) -> None:
-    """Import an Open SDG data repository as a collaborative, all or nothing.
+@help_text(
+    gettext_noop("""Import an Open SDG data repository as a collaborative, all or nothing.
 
     Indicators, disaggregations, observations, targets and progress settings come in
     together, or nothing does; the validation report lists every problem with its file,
@@ -185,7 +171,49 @@ def import_open_sdg(
     with its problems (see civicloop loads), as civicloop load --quarantine does.
 
     Example: [bold]civicloop import open-sdg ./open-sdg-data -c newark-sdg --city Newark[/bold]
-    """
+    """)
+)
+def import_open_sdg(
+    directory: Annotated[
+        Path, typer.Argument(help=gettext_noop("Open SDG repository (data/ and meta/)."))
+    ],
+    collaborative: Annotated[
+        str | None,
+        typer.Option(
+            "--collaborative",
+            "-c",
+            help=gettext_noop(
+                "Slug; created when it does not exist. Default: made from the folder's name."
+            ),
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help=gettext_noop("Name of a new collaborative."))
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option(help=gettext_noop("City of a new collaborative."))
+    ] = None,
+    quarantine: Annotated[
+        bool,
+        typer.Option(
+            "--quarantine",
+            help=gettext_noop("Import the sound rows; keep the others, with their problems."),
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=gettext_noop("Validate and report; change nothing."))
+    ] = False,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve",
+            help=gettext_noop(
+                "Approve the imported values as they load (the repository is published, "
+                "reviewed data); without it they wait for approval (civicloop approve)."
+            ),
+        ),
+    ] = False,
+) -> None:
     setup()
     from civicloop.measure.opensdg import (
         OpenSdgError,
@@ -217,17 +245,23 @@ def import_open_sdg(
         console.print(_("Dry run: nothing was changed."))
 
 
-def export_open_sdg(
-    directory: Annotated[Path, typer.Argument(help="Folder to write data/ and meta/ into.")],
-    collaborative: Annotated[str, typer.Option("--collaborative", "-c", help="Slug.")],
-    declared_only: Annotated[
-        bool, typer.Option("--declared-only", help="Only indicators declared public.")
-    ] = False,
-) -> None:
-    """Write a collaborative's indicators as an Open SDG data repository.
+@help_text(
+    gettext_noop("""Write a collaborative's indicators as an Open SDG data repository.
 
     Example: [bold]civicloop export open-sdg ./open-sdg-data -c riverton[/bold]
-    """
+    """)
+)
+def export_open_sdg(
+    directory: Annotated[
+        Path, typer.Argument(help=gettext_noop("Folder to write data/ and meta/ into."))
+    ],
+    collaborative: Annotated[
+        str, typer.Option("--collaborative", "-c", help=gettext_noop("Slug."))
+    ],
+    declared_only: Annotated[
+        bool, typer.Option("--declared-only", help=gettext_noop("Only indicators declared public."))
+    ] = False,
+) -> None:
     setup()
     from civicloop.measure.opensdg import export_open_sdg as export
 

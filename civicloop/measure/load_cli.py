@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption
 
 console = Console()
@@ -23,53 +24,68 @@ def _collaborative(slug: str | None):
     return collaborative_named(slug)
 
 
+@help_text(
+    gettext_noop("""Load observations from a file: archived, every row validated, all or nothing.
+
+    Examples: [bold]civicloop load partners.csv --source "School district"[/bold] ·
+    [bold]civicloop load wide.xlsx --mapping '{"columns": {"Ward": "area"}, "constants":
+    {"indicator": "chronic-absence"}, "wide": "periods"}' --dry-run[/bold]
+    """)
+)
 def load(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, Excel (.xlsx) or datapackage.json.")],
+    file: Annotated[
+        Path, typer.Argument(help=gettext_noop("CSV, TSV, Excel (.xlsx) or datapackage.json."))
+    ],
     collaborative: CollaborativeOption = None,
     source: Annotated[
-        str | None, typer.Option(help="Source name; its mapping is remembered.")
+        str | None, typer.Option(help=gettext_noop("Source name; its mapping is remembered."))
     ] = None,
     mapping: Annotated[
         str | None,
-        typer.Option(help="Column mapping: a JSON file or inline JSON (see measure.mapping)."),
+        typer.Option(
+            help=gettext_noop("Column mapping: a JSON file or inline JSON (see measure.mapping).")
+        ),
     ] = None,
     quarantine: Annotated[
-        bool, typer.Option(help="Load the sound rows and keep the others in quarantine.")
+        bool,
+        typer.Option(help=gettext_noop("Load the sound rows and keep the others in quarantine.")),
     ] = False,
-    dry_run: Annotated[bool, typer.Option(help="Check every row; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help=gettext_noop("Check every row; write nothing."))
+    ] = False,
     errors: Annotated[
-        Path | None, typer.Option(help="Write the problems to this CSV file.")
+        Path | None, typer.Option(help=gettext_noop("Write the problems to this CSV file."))
     ] = None,
     user: Annotated[
         str | None,
         typer.Option(
             "--as",
             "--user",
-            help="Load as this user, with their rights: a partner writes only the indicators "
-            "its organisation stewards. Without it you load as the operator (backbone staff).",
+            help=gettext_noop(
+                "Load as this user, with their rights: a partner writes only the indicators "
+                "its organisation stewards. Without it you load as the operator (backbone staff)."
+            ),
         ),
     ] = None,
     approve: Annotated[
         bool,
         typer.Option(
-            help="Approve what the load writes as it loads (backbone staff only); without it "
-            "new and revised values wait for approval (civicloop approve)."
+            help=gettext_noop(
+                "Approve what the load writes as it loads (backbone staff only); without it "
+                "new and revised values wait for approval (civicloop approve)."
+            )
         ),
     ] = False,
     decimal: Annotated[
         str | None,
         typer.Option(
-            help="The file's decimal mark, '.' or ',' (default: the source's setting, else "
-            "read from the file's numbers)."
+            help=gettext_noop(
+                "The file's decimal mark, '.' or ',' (default: the source's setting, else "
+                "read from the file's numbers)."
+            )
         ),
     ] = None,
 ) -> None:
-    """Load observations from a file: archived, every row validated, all or nothing.
-
-    Examples: [bold]civicloop load partners.csv --source "School district"[/bold] ·
-    [bold]civicloop load wide.xlsx --mapping '{"columns": {"Ward": "area"}, "constants":
-    {"indicator": "chronic-absence"}, "wide": "periods"}' --dry-run[/bold]
-    """
     from civicloop.cli import CliError, setup
 
     setup()
@@ -206,14 +222,16 @@ def _write_problems(problems, path: Path) -> None:
             writer.writerow([p.row, p.column, p.message])
 
 
-def loads(
-    collaborative: CollaborativeOption = None,
-    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
-) -> None:
-    """List loads, newest first: file, status and what each changed.
+@help_text(
+    gettext_noop("""List loads, newest first: file, status and what each changed.
 
     Example: [bold]civicloop loads -c riverton[/bold]
-    """
+    """)
+)
+def loads(
+    collaborative: CollaborativeOption = None,
+    limit: Annotated[int, typer.Option(help=gettext_noop("How many, newest first."))] = 20,
+) -> None:
     from civicloop.cli import setup
 
     setup()
@@ -240,14 +258,20 @@ def loads(
     console.print(table)
 
 
-def rollback(
-    load_id: Annotated[int, typer.Argument(help="The load's number (see civicloop loads).")],
-    user: Annotated[str | None, typer.Option(help="Record the rollback as this user.")] = None,
-) -> None:
-    """Undo a whole load: its new values removed, the values it changed restored.
+@help_text(
+    gettext_noop("""Undo a whole load: its new values removed, the values it changed restored.
 
     Example: [bold]civicloop rollback 42[/bold]
-    """
+    """)
+)
+def rollback(
+    load_id: Annotated[
+        int, typer.Argument(help=gettext_noop("The load's number (see civicloop loads)."))
+    ],
+    user: Annotated[
+        str | None, typer.Option(help=gettext_noop("Record the rollback as this user."))
+    ] = None,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()
@@ -277,20 +301,24 @@ def rollback(
 
 
 records_app = typer.Typer(
-    help="Raw record tables that indicators are computed from.", no_args_is_help=True
+    help=gettext_noop("Raw record tables that indicators are computed from."), no_args_is_help=True
 )
 
 
 @records_app.command("load")
-def records_load(
-    file: Annotated[Path, typer.Argument(help="A CSV or Parquet file of raw records.")],
-    name: Annotated[str, typer.Option(help="The table name computations use.")],
-    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
-) -> None:
-    """Archive and register a table of raw records (311 requests, attendance, permits…).
+@help_text(
+    gettext_noop("""Archive and register a table of raw records (311 requests, attendance, permits…).
 
     Example: [bold]civicloop records load requests-2025.parquet --name housing-complaints[/bold]
-    """
+    """)
+)
+def records_load(
+    file: Annotated[
+        Path, typer.Argument(help=gettext_noop("A CSV or Parquet file of raw records."))
+    ],
+    name: Annotated[str, typer.Option(help=gettext_noop("The table name computations use."))],
+    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()
@@ -308,13 +336,15 @@ def records_load(
 
 
 @records_app.command("list")
+@help_text(
+    gettext_noop("""List the registered raw record tables.
+
+    Example: [bold]civicloop records list[/bold]
+    """)
+)
 def records_list(
     collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
 ) -> None:
-    """List the registered raw record tables.
-
-    Example: [bold]civicloop records list[/bold]
-    """
     from civicloop.cli import setup
 
     setup()
@@ -328,19 +358,26 @@ def records_list(
     console.print(table)
 
 
-def compute(
-    indicators: Annotated[
-        list[str] | None, typer.Argument(help="Indicator slugs (default: all computed).")
-    ] = None,
-    engine: Annotated[str, typer.Option(help="duckdb (embedded), postgres or spark.")] = "duckdb",
-    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
-    dry_run: Annotated[bool, typer.Option(help="Compute and check; write nothing.")] = False,
-) -> None:
-    """Compute indicators from raw records and load the results like any file.
+@help_text(
+    gettext_noop("""Compute indicators from raw records and load the results like any file.
 
     Examples: [bold]civicloop compute[/bold] · [bold]civicloop compute housing-complaint-days
     --engine spark[/bold]
-    """
+    """)
+)
+def compute(
+    indicators: Annotated[
+        list[str] | None,
+        typer.Argument(help=gettext_noop("Indicator slugs (default: all computed).")),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help=gettext_noop("duckdb (embedded), postgres or spark."))
+    ] = "duckdb",
+    collaborative: Annotated[str | None, typer.Option("--collaborative", "-c")] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help=gettext_noop("Compute and check; write nothing."))
+    ] = False,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()

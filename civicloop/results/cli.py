@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption
 
 console = Console()
@@ -24,32 +25,44 @@ def register(app: typer.Typer) -> None:
     app.command()(approve)
 
 
-def approve(
-    collaborative: CollaborativeOption = None,
-    action: Annotated[
-        str,
-        typer.Option(help="approve, return (to the steward, with --note) or unapprove."),
-    ] = "approve",
-    load: Annotated[int | None, typer.Option(help="Only the values of this load.")] = None,
-    indicator: Annotated[str | None, typer.Option(help="Only this indicator's values.")] = None,
-    all_waiting: Annotated[
-        bool, typer.Option("--all", help="Every value waiting (pending or returned).")
-    ] = False,
-    note: Annotated[str, typer.Option(help="Why: the steward reads it on a return.")] = "",
-    user: Annotated[
-        str | None, typer.Option("--as", "--user", help="Act as this user, with their rights.")
-    ] = None,
-    list_only: Annotated[
-        bool, typer.Option("--list", help="Show what waits for approval; change nothing.")
-    ] = False,
-) -> None:
-    """Approve, return or un-approve values; with --list, show what waits.
+@help_text(
+    gettext_noop("""Approve, return or un-approve values; with --list, show what waits.
 
     Examples: [bold]civicloop approve --list[/bold] ·
     [bold]civicloop approve --load 12[/bold] ·
     [bold]civicloop approve --action return --indicator third-grade-reading --note "ward
     totals do not add up"[/bold]
-    """
+    """)
+)
+def approve(
+    collaborative: CollaborativeOption = None,
+    action: Annotated[
+        str,
+        typer.Option(
+            help=gettext_noop("approve, return (to the steward, with --note) or unapprove.")
+        ),
+    ] = "approve",
+    load: Annotated[
+        int | None, typer.Option(help=gettext_noop("Only the values of this load."))
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option(help=gettext_noop("Only this indicator's values."))
+    ] = None,
+    all_waiting: Annotated[
+        bool, typer.Option("--all", help=gettext_noop("Every value waiting (pending or returned)."))
+    ] = False,
+    note: Annotated[
+        str, typer.Option(help=gettext_noop("Why: the steward reads it on a return."))
+    ] = "",
+    user: Annotated[
+        str | None,
+        typer.Option("--as", "--user", help=gettext_noop("Act as this user, with their rights.")),
+    ] = None,
+    list_only: Annotated[
+        bool,
+        typer.Option("--list", help=gettext_noop("Show what waits for approval; change nothing.")),
+    ] = False,
+) -> None:
     from civicloop.cli import CliError, collaborative_named, setup
 
     setup()

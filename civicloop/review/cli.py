@@ -14,12 +14,15 @@ from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption, JsonOption
 
 console = Console()
 err = Console(stderr=True)
 review_app = typer.Typer(
-    help="Learning reviews: the packet for a meeting, decisions signed by a chair, the log.",
+    help=gettext_noop(
+        "Learning reviews: the packet for a meeting, decisions signed by a chair, the log."
+    ),
     no_args_is_help=True,
 )
 
@@ -44,15 +47,8 @@ def _day(text: str | None) -> date:
 
 
 @review_app.command("packet")
-def packet_cmd(
-    on: Annotated[
-        str | None, typer.Option("--date", help="The meeting's day, YYYY-MM-DD (default: today).")
-    ] = None,
-    pdf: Annotated[Path | None, typer.Option(help="Also write the packet as a PDF here.")] = None,
-    collaborative: CollaborativeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """The packet for a review: each strategy's evidence and proposed decision, and what
+@help_text(
+    gettext_noop("""The packet for a review: each strategy's evidence and proposed decision, and what
     moved, what is off track, widening gaps, overdue commitments, open rounds.
 
     The data are as of the date: nothing from periods ending after it, no revision made
@@ -60,7 +56,21 @@ def packet_cmd(
 
     Examples: [bold]civicloop review packet[/bold] ·
     [bold]civicloop review packet --date 2024-10-15 --pdf fall-2024.pdf[/bold]
-    """
+    """)
+)
+def packet_cmd(
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help=gettext_noop("The meeting's day, YYYY-MM-DD (default: today).")
+        ),
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option(help=gettext_noop("Also write the packet as a PDF here."))
+    ] = None,
+    collaborative: CollaborativeOption = None,
+    as_json: JsonOption = False,
+) -> None:
     from civicloop.cli import setup
 
     setup()
@@ -174,26 +184,36 @@ def _days(n: int) -> str:
 
 
 @review_app.command("decide")
-def decide(
-    strategy: Annotated[str, typer.Argument(help="Strategy slug, e.g. home-child-care-network.")],
-    decision: Annotated[str, typer.Argument(help="stay, adapt, change_course, stop or scale.")],
-    rationale: Annotated[str, typer.Option(help="Why the table decided this.")],
-    chair: Annotated[str, typer.Option(help="Username of the chair who signs it.")],
-    on: Annotated[
-        str | None,
-        typer.Option("--date", help="The review's day (default: today; created if missing)."),
-    ] = None,
-    publish: Annotated[bool, typer.Option(help="Publish it in the public decision log.")] = False,
-    collaborative: CollaborativeOption = None,
-) -> None:
-    """Record the table's decision on a strategy at a review, signed by a chair.
+@help_text(
+    gettext_noop("""Record the table's decision on a strategy at a review, signed by a chair.
 
     The evidence is copied from the review's packet (frozen with its first decision); scale,
     stop and adapt change the strategy's status, with the rationale in its history.
 
     Example: [bold]civicloop review decide home-child-care-network scale --rationale "Readiness
     rose 7 points against comparison areas" --chair chair[/bold]
-    """
+    """)
+)
+def decide(
+    strategy: Annotated[
+        str, typer.Argument(help=gettext_noop("Strategy slug, e.g. home-child-care-network."))
+    ],
+    decision: Annotated[
+        str, typer.Argument(help=gettext_noop("stay, adapt, change_course, stop or scale."))
+    ],
+    rationale: Annotated[str, typer.Option(help=gettext_noop("Why the table decided this."))],
+    chair: Annotated[str, typer.Option(help=gettext_noop("Username of the chair who signs it."))],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help=gettext_noop("The review's day (default: today; created if missing).")
+        ),
+    ] = None,
+    publish: Annotated[
+        bool, typer.Option(help=gettext_noop("Publish it in the public decision log."))
+    ] = False,
+    collaborative: CollaborativeOption = None,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()
@@ -253,16 +273,22 @@ def decide(
 
 
 @review_app.command("log")
-def log(
-    strategy: Annotated[str, typer.Option(help="Only this strategy (slug).")] = "",
-    decision: Annotated[str, typer.Option(help="Only this decision, e.g. scale.")] = "",
-    search: Annotated[str, typer.Option(help="Words in the rationale, strategy or chair.")] = "",
-    collaborative: CollaborativeOption = None,
-) -> None:
-    """The decision log, newest review first.
+@help_text(
+    gettext_noop("""The decision log, newest review first.
 
     Example: [bold]civicloop review log --decision scale[/bold]
-    """
+    """)
+)
+def log(
+    strategy: Annotated[str, typer.Option(help=gettext_noop("Only this strategy (slug)."))] = "",
+    decision: Annotated[
+        str, typer.Option(help=gettext_noop("Only this decision, e.g. scale."))
+    ] = "",
+    search: Annotated[
+        str, typer.Option(help=gettext_noop("Words in the rationale, strategy or chair."))
+    ] = "",
+    collaborative: CollaborativeOption = None,
+) -> None:
     from civicloop.cli import setup
 
     setup()

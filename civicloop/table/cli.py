@@ -11,11 +11,13 @@ from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption
 
 console = Console()
 table_app = typer.Typer(
-    help="The table: partner organisations, who is missing, seats.", no_args_is_help=True
+    help=gettext_noop("The table: partner organisations, who is missing, seats."),
+    no_args_is_help=True,
 )
 
 
@@ -26,28 +28,38 @@ def _collaborative(slug: str | None):
 
 
 @table_app.command("import-registry")
-def import_registry(
-    file: Annotated[
-        Path, typer.Argument(help="Registry CSV: IRS EO BMF extract or civicloop layout.")
-    ],
-    collaborative: CollaborativeOption = None,
-    zip_areas: Annotated[
-        Path | None,
-        typer.Option(help="First load a ZIP crosswalk CSV (zip, area, share) for this table."),
-    ] = None,
-    include_outside: Annotated[
-        bool, typer.Option(help="Also import organisations outside the collaborative's areas.")
-    ] = False,
-    dry_run: Annotated[bool, typer.Option(help="Check every row; import nothing.")] = False,
-) -> None:
-    """Import organisations from a registry file: archived, every row checked, all or none.
+@help_text(
+    gettext_noop("""Import organisations from a registry file: archived, every row checked, all or none.
 
     The IRS Exempt Organizations Business Master File layout (EIN, NAME, STREET, CITY, STATE,
     ZIP, NTEE_CD, INCOME_AMT...) maps NTEE codes to sectors and ZIP codes to areas.
 
     Examples: [bold]civicloop table import-registry eo_nj.csv --zip-areas zips.csv[/bold] ·
     [bold]civicloop table import-registry partners.csv --dry-run[/bold]
-    """
+    """)
+)
+def import_registry(
+    file: Annotated[
+        Path,
+        typer.Argument(help=gettext_noop("Registry CSV: IRS EO BMF extract or civicloop layout.")),
+    ],
+    collaborative: CollaborativeOption = None,
+    zip_areas: Annotated[
+        Path | None,
+        typer.Option(
+            help=gettext_noop("First load a ZIP crosswalk CSV (zip, area, share) for this table.")
+        ),
+    ] = None,
+    include_outside: Annotated[
+        bool,
+        typer.Option(
+            help=gettext_noop("Also import organisations outside the collaborative's areas.")
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help=gettext_noop("Check every row; import nothing."))
+    ] = False,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()
@@ -103,15 +115,17 @@ def import_registry(
 
 
 @table_app.command("missing")
-def missing_cmd(
-    result: Annotated[str, typer.Argument(help="Result slug, e.g. early-literacy.")],
-    collaborative: CollaborativeOption = None,
-    limit: Annotated[int, typer.Option(help="How many suggestions.")] = 10,
-) -> None:
-    """Who is missing from a result's table: organisations without a seat, ranked, with why.
+@help_text(
+    gettext_noop("""Who is missing from a result's table: organisations without a seat, ranked, with why.
 
     Example: [bold]civicloop table missing early-literacy[/bold]
-    """
+    """)
+)
+def missing_cmd(
+    result: Annotated[str, typer.Argument(help=gettext_noop("Result slug, e.g. early-literacy."))],
+    collaborative: CollaborativeOption = None,
+    limit: Annotated[int, typer.Option(help=gettext_noop("How many suggestions."))] = 10,
+) -> None:
     from civicloop.cli import CliError, setup
 
     setup()

@@ -13,30 +13,37 @@ from typing import Annotated
 
 import typer
 
+from civicloop.cli_language import gettext_noop, help_text
 from civicloop.cli_options import CollaborativeOption
 
 collaborative_app = typer.Typer(
-    help="Create a collaborative.", no_args_is_help=True, rich_markup_mode="rich"
+    help=gettext_noop("Create a collaborative."), no_args_is_help=True, rich_markup_mode="rich"
 )
 config_app = typer.Typer(
-    help="A collaborative's whole definition as a YAML file: export, apply, schema.",
+    help=gettext_noop("A collaborative's whole definition as a YAML file: export, apply, schema."),
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
 
 
 @collaborative_app.command("new")
-def new(
-    slug: Annotated[str, typer.Argument(help="Short name used in addresses, e.g. riverton.")],
-    name: Annotated[str, typer.Option(help="Its full name.")],
-    city: Annotated[str, typer.Option(help="The city (or region) it works in.")],
-    description: Annotated[str, typer.Option(help="A sentence on what it is for.")] = "",
-) -> None:
-    """Create an empty collaborative, ready for people (createuser) and a configuration.
+@help_text(
+    gettext_noop("""Create an empty collaborative, ready for people (createuser) and a configuration.
 
     Example: [bold]civicloop collaborative new riverton --name "Riverton Cradle to Career"
     --city Riverton[/bold]
-    """
+    """)
+)
+def new(
+    slug: Annotated[
+        str, typer.Argument(help=gettext_noop("Short name used in addresses, e.g. riverton."))
+    ],
+    name: Annotated[str, typer.Option(help=gettext_noop("Its full name."))],
+    city: Annotated[str, typer.Option(help=gettext_noop("The city (or region) it works in."))],
+    description: Annotated[
+        str, typer.Option(help=gettext_noop("A sentence on what it is for."))
+    ] = "",
+) -> None:
     from civicloop.cli import CliError, console, setup
 
     setup()
@@ -60,19 +67,22 @@ def new(
 
 
 @config_app.command("export")
-def export(
-    file: Annotated[
-        Path | None, typer.Argument(help="Where to write the YAML (default: print it).")
-    ] = None,
-    collaborative: CollaborativeOption = None,
-) -> None:
-    """Write the collaborative's whole definition (not its observations) as YAML.
+@help_text(
+    gettext_noop("""Write the collaborative's whole definition (not its observations) as YAML.
 
     Secrets in a source's settings are left out, with a warning; name an environment
     variable instead (api_key_env, app_token_env, key_env).
 
     Example: [bold]civicloop config export -c riverton riverton.yaml[/bold]
-    """
+    """)
+)
+def export(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help=gettext_noop("Where to write the YAML (default: print it).")),
+    ] = None,
+    collaborative: CollaborativeOption = None,
+) -> None:
     from civicloop.cli import collaborative_named, console, err, setup
 
     setup()
@@ -91,22 +101,24 @@ def export(
 
 
 @config_app.command("apply")
-def apply(
-    file: Annotated[Path, typer.Argument(help="The YAML configuration file.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would change; change nothing.")
-    ] = False,
-    slug: Annotated[
-        str | None, typer.Option(help="Apply it under this slug instead (a copy).")
-    ] = None,
-) -> None:
-    """Create or update a collaborative from its configuration file, all or nothing.
+@help_text(
+    gettext_noop("""Create or update a collaborative from its configuration file, all or nothing.
 
     Prints each change; a second apply of the same file prints "no changes". Problems are
     named by their path in the file, e.g. results[2].indicators[0].targets[1].period.
 
     Example: [bold]civicloop config apply riverton.yaml --dry-run[/bold]
-    """
+    """)
+)
+def apply(
+    file: Annotated[Path, typer.Argument(help=gettext_noop("The YAML configuration file."))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=gettext_noop("Say what would change; change nothing."))
+    ] = False,
+    slug: Annotated[
+        str | None, typer.Option(help=gettext_noop("Apply it under this slug instead (a copy)."))
+    ] = None,
+) -> None:
     import yaml
 
     from civicloop.cli import CliError, console, err, setup
@@ -141,15 +153,17 @@ def apply(
 
 
 @config_app.command("schema")
-def schema(
-    file: Annotated[
-        Path | None, typer.Argument(help="Where to write it (default: print it).")
-    ] = None,
-) -> None:
-    """Print the JSON Schema of the configuration file, for editors' completion and checks.
+@help_text(
+    gettext_noop("""Print the JSON Schema of the configuration file, for editors' completion and checks.
 
     Example: [bold]civicloop config schema > civicloop-config.schema.json[/bold]
-    """
+    """)
+)
+def schema(
+    file: Annotated[
+        Path | None, typer.Argument(help=gettext_noop("Where to write it (default: print it)."))
+    ] = None,
+) -> None:
     from civicloop.cli import setup
 
     setup(must_exist=False)
