@@ -15,11 +15,25 @@ from civicloop.declare.tests.sitecheck import broken_links, external_resources, 
 pytestmark = pytest.mark.django_db
 
 
+def _build(out):
+    from civicloop.results.models import Collaborative
+
+    riverton = Collaborative.objects.get(slug="riverton")
+    return out, build(out, [riverton], base_url="https://progress.riverton.example/", analyse=False)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, django_db_blocker):
+    """The demo's site, built once for the tests that only read it (a build takes most of a
+    minute): from the demo as installed, outside any test's transaction."""
+    with django_db_blocker.unblock():
+        return _build(tmp_path_factory.mktemp("site") / "site")
+
+
 @pytest.fixture
-def site(tmp_path, riverton):
-    out = tmp_path / "site"
-    report = build(out, [riverton], base_url="https://progress.riverton.example/", analyse=False)
-    return out, report
+def own_site(tmp_path, riverton):
+    """A site of the test's own, for a test that rebuilds it."""
+    return _build(tmp_path / "site")
 
 
 def test_every_page_is_there(site, riverton):
@@ -112,8 +126,8 @@ def test_the_open_data_loads_back_into_civicloop(site, riverton):
     assert checked.rows_created == 0 and checked.rows_changed == 0  # the same numbers
 
 
-def test_a_rebuild_replaces_the_site_and_drops_what_was_withdrawn(site, riverton, bob):
-    out, _ = site
+def test_a_rebuild_replaces_the_site_and_drops_what_was_withdrawn(own_site, riverton, bob):
+    out, _ = own_site
     d = Declaration.objects.filter(collaborative=riverton, status="published").first()
     page = out / f"c/riverton/declarations/{d.pk}/index.html"
     assert page.is_file()
