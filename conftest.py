@@ -85,14 +85,20 @@ def django_db_setup(django_db_setup, django_db_blocker, _workspace):
 
 @pytest.fixture(autouse=True)
 def _fresh_data_cache():
-    """Each test starts with an empty data cache: a test's rolled-back transaction can
-    bring a data version back while entries made under it stay in this process."""
+    """Each test starts with empty caches: a test's rolled-back transaction can bring a data
+    version back while entries made under it stay in this process, and it reuses the ids
+    (of loads, of approval events) that the public pages' stamps are made of. Nor does a
+    rolled-back test commit, so the signals sent on commit that forget the public pages'
+    stamps never fire: a stamp read by the test before would be kept for its second."""
     try:
         from django.core.cache import caches
     except ImportError:  # pragma: no cover - pure tests without Django installed
         yield
         return
     from civicloop.core.cache import ALIAS
+    from civicloop.declare.public_views import forget_stamps
 
     caches[ALIAS].clear()
+    caches["default"].clear()  # the public pages, by stamp
+    forget_stamps()
     yield
