@@ -282,14 +282,17 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> dict[str, flo
 
 def server_cpu(pid: int) -> float:
     """CPU seconds used so far by the server and its workers (Linux /proc): the cost per
-    request, which a machine busy with other work does not inflate as it does latency."""
+    request, which a machine busy with other work does not inflate as it does latency.
+    Workers that gunicorn recycled (max_requests) count too: their time is in the
+    master's cutime/cstime once reaped."""
     tick = os.sysconf("SC_CLK_TCK")
     total, todo = 0.0, [pid]
     while todo:
         p = todo.pop()
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            # utime, stime, and cutime, cstime: the children already reaped
+            total += sum(int(f) for f in fields[11:15]) / tick
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
