@@ -95,10 +95,10 @@ def _fresh_data_cache():
     except ImportError:  # pragma: no cover - pure tests without Django installed
         yield
         return
-    from civicloop.core.cache import ALIAS
+    from civicloop.core import cache as data_cache
     from civicloop.declare.public_views import forget_stamps
 
-    caches[ALIAS].clear()
+    data_cache.clear()
     caches["default"].clear()  # the public pages, by stamp
     forget_stamps()
     yield

@@ -24,6 +24,14 @@ What changes the stamp (`bump`):
 
 As a backstop for a bulk write added later without a `bump`, entries also expire after
 `TTL` seconds.
+
+Where entries live: in the process, as the objects themselves (`_Store`). The stamp is
+read from the database on every request, so a process-local store is never stale however
+many processes or hosts serve the site; and it hands back the built objects rather than a
+copy: a pickling store (Django's local-memory cache) spent more time unpickling a home
+page's calendar (hundreds of rows with their indicators) than the page's own queries took.
+So what is cached here is read-only to its readers: a view copies what it changes
+(`dataclasses.replace`, a new list or dict), never mutates a cached row in place.
 """
 
 from __future__ import annotations
@@ -31,18 +39,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import caches
 from django.utils import translation
 
 T = TypeVar("T")
 
-ALIAS = (
-    "data"  # settings.CACHES: its own store, so public pages and fragments do not evict each other
-)
 TTL = 600
+MAX_ENTRIES = 3000  # the least recently read go first
 EVERY = 0  # the scope of a change whose collaborative is not known
 DATA_APPS = {"results", "measure", "learn", "table", "declare", "review"}
 
@@ -84,7 +91,7 @@ def cached(parts: tuple, stamp: str, build: Callable[[], T]) -> T:
     # Cached fragments hold sentences for people: the language is part of every key.
     raw = ":".join(str(p) for p in (*parts, translation.get_language()))
     key = f"civicloop:{stamp}:{hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()}"
-    store = caches[ALIAS]
+    store = _store
     value = store.get(key)
     if value is not None:
         return value
@@ -105,6 +112,50 @@ def cached(parts: tuple, stamp: str, build: Callable[[], T]) -> T:
             if _building.get(key) is lock:
                 del _building[key]
     return value
+
+
+class _Store:
+    """A bounded, thread-safe map of key to (expiry, value), least recently read evicted
+    first; values are kept as they are (not pickled)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, value, ttl: float) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + ttl, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_store = _Store()
+
+
+def clear() -> None:
+    """Forget every entry of this process (tests: a rolled-back test may bring a stamp
+    back)."""
+    _store.clear()
 
 
 _guard = threading.Lock()

@@ -230,16 +230,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# "default" holds the live public pages; "data" the fragments and API answers keyed on
-# each collaborative's data version (civicloop.core.cache). Each process keeps its own; the
-# limits bound the memory (an entry is a few to a few dozen KB).
+# "default" holds the live public pages (each process its own). The fragments and API
+# answers keyed on each collaborative's data version are kept by civicloop.core.cache
+# itself, unpickled.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-    "data": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "data",
-        "OPTIONS": {"MAX_ENTRIES": 3000},
-    },
 }
 
 # The audit trail keeps the requests' addresses out: who and what changed is enough.

@@ -137,3 +137,33 @@ def test_members_and_the_public_never_share_an_entry(client, riverton, carol, la
     client.logout()
     assert 4321.9 not in values(client)
     assert not shows(client, "4321.9")
+
+
+def test_the_store_hands_back_what_was_built_until_it_expires_or_is_evicted(monkeypatch):
+    """The store keeps the built object itself (no copy to unpickle on every read), drops
+    an entry once its time is up, and the least recently read first when full."""
+    store = cache._Store(max_entries=2)
+    rows = [{"value": 1}]
+    store.set("a", rows, ttl=60)
+    assert store.get("a") is rows
+    clock = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    store.set("b", "B", ttl=10)
+    store.set("a", rows, ttl=60)
+    clock[0] += 11
+    assert store.get("b") is None  # expired
+    store.set("c", "C", ttl=60)
+    assert store.get("a") is rows  # now the most recently read
+    store.set("d", "D", ttl=60)  # full: "c", read least recently, goes
+    assert store.get("c") is None
+    assert (store.get("a"), store.get("d")) == (rows, "D")
+    assert len(store) == 2
+
+
+def test_one_builder_per_key_and_a_stamp_change_builds_again():
+    built = []
+    first = cache.cached(("thing", 1), "s1", lambda: built.append(1) or ["x"])
+    again = cache.cached(("thing", 1), "s1", lambda: built.append(2) or ["y"])
+    assert first is again and built == [1]
+    assert cache.cached(("thing", 1), "s2", lambda: built.append(3) or ["z"]) == ["z"]
+    assert built == [1, 3]
