@@ -96,27 +96,40 @@ def entry_url(indicator: Indicator, collaborative: Collaborative | None = None) 
 def received(
     indicators: list[Indicator], *, public: bool = False
 ) -> tuple[dict[int, list[PeriodSpec]], dict[int, datetime]]:
-    """({indicator pk: periods received}, {indicator pk: when the latest value came in}),
-    in one query."""
+    """({indicator pk: periods received}, {indicator pk: when the latest value came in}).
+
+    One indicator (its page): one query, each period with the moment of its latest value.
+    Many (the collaborative's calendar): that query converts a date and a moment per
+    (indicator, period) in Python, tens of thousands for a few hundred indicators, so
+    two are cheaper (~45 ms vs ~105 ms at 200 indicators): the distinct periods of each
+    indicator, and the latest moment of each indicator."""
     values = Observation.objects.filter(series__indicator__in=[i.pk for i in indicators])
     if public:
         values, moment = values.approved(), "approved_at"
     else:
-        values = values.filter(Q(approved_value__isnull=False) | ~Q(approval=Approval.RETURNED))
+        # Named, not "not returned": the index on approval answers an IN list.
+        delivered = [a for a in Approval.values if a != Approval.RETURNED]
+        values = values.filter(Q(approved_value__isnull=False) | Q(approval__in=delivered))
         moment = "updated_at"
-    rows = (
-        values.order_by()
-        .values_list(
-            "series__indicator_id", "period__kind", "period__label", "period__start", "period__end"
-        )
-        .annotate(last=Max(moment))
-    )
+    values = values.order_by()
+    columns = ("series__indicator_id", "period__kind", "period__label", "period__start")
     periods: dict[int, list[PeriodSpec]] = defaultdict(list)
     updated: dict[int, datetime] = {}
-    for indicator_id, kind, label, start, end, last in rows:
-        periods[indicator_id].append(PeriodSpec(kind, label, start, end))
-        if last is not None and (indicator_id not in updated or last > updated[indicator_id]):
-            updated[indicator_id] = last
+    if len(indicators) == 1:
+        rows = values.values_list(*columns, "period__end").annotate(last=Max(moment))
+        for indicator_id, kind, label, start, end, last in rows:
+            periods[indicator_id].append(PeriodSpec(kind, label, start, end))
+            if last is not None and (indicator_id not in updated or last > updated[indicator_id]):
+                updated[indicator_id] = last
+    else:
+        for indicator_id, kind, label, start, end in values.values_list(
+            *columns, "period__end"
+        ).distinct():
+            periods[indicator_id].append(PeriodSpec(kind, label, start, end))
+        latest = values.values_list("series__indicator_id").annotate(last=Max(moment))
+        updated = {i: last for i, last in latest if last is not None}
+    for specs in periods.values():
+        specs.sort(key=lambda p: (p.start, p.end))
     return periods, updated
 
 
@@ -146,9 +159,12 @@ def calendar_rows(
     else:
         indicators = list(
             indicators.select_related(
-                "result__collaborative", "performance_measure__commitment__organisation"
+                "result", "performance_measure__commitment__organisation"
             ).prefetch_related("stewards")
         )
+        for ind in indicators:
+            # The same row for all (links read its slug): not joined into every indicator.
+            ind.result.collaborative = collaborative
     periods, updated = received(indicators, public=public)
     rows = []
     for ind in indicators:

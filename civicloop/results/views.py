@@ -64,7 +64,7 @@ def collaborative(request, slug: str):
         "results/collaborative.html",
         {
             "collaborative": collab,
-            "results": _results(request, collab, rights.is_member),
+            "results": _result_counts(request, collab, rights.is_member),
             "chairs": collab.chairs,
             "is_member": rights.is_member,
             "can_set_up": rights.can_set_up,
@@ -84,6 +84,22 @@ def _results(request, collab: Collaborative, member: bool) -> list:
         Prefetch("indicators", queryset=visible.population(), to_attr="visible_indicators")
     )
     return [r for r in results if r.visible_indicators or member]
+
+
+def _result_counts(request, collab: Collaborative, member: bool) -> list:
+    """The collaborative's results, each with how many of its indicators this person may
+    see (``n_visible``): the home counts them and lists none, so it reads no indicator."""
+    visible = access.visible_indicators(request.user, collab, member=member).population()
+    counts = dict(
+        visible.order_by()
+        .values_list("result_id")
+        .annotate(n=Count("pk"))
+        .values_list("result_id", "n")
+    )
+    results = list(collab.results.all())
+    for r in results:
+        r.n_visible = counts.get(r.pk, 0)
+    return [r for r in results if r.n_visible or member]
 
 
 def _on(review):

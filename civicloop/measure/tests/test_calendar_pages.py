@@ -113,3 +113,22 @@ def test_the_public_methodology_page_explains_the_score(client, riverton):
     riverton.save()
     page = client.get("/public/c/riverton/methodology/").content.decode()
     assert "When data is due, and freshness" in page
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_what_was_received_reads_the_same_for_one_indicator_or_all(riverton, public):
+    """One indicator's page and the whole calendar read what was received by two query
+    shapes (one grouped query; two cheaper ones for many): the same periods and moments."""
+    from civicloop.results.models import Observation
+
+    indicators = list(Indicator.objects.filter(result__collaborative=riverton))
+    # A pending revision and a returned value: members and the public read them apart.
+    first, second = Observation.objects.filter(series__indicator__in=indicators)[:2]
+    Observation.objects.filter(pk=first.pk).update(approval="pending", value=first.value + 1)
+    Observation.objects.filter(pk=second.pk).update(approval="returned", approved_value=None)
+    periods, updated = calendar_data.received(indicators, public=public)
+    assert len(periods) > 5
+    for ind in indicators:
+        one_periods, one_updated = calendar_data.received([ind], public=public)
+        assert one_periods.get(ind.pk, []) == periods.get(ind.pk, [])
+        assert one_updated.get(ind.pk) == updated.get(ind.pk)
