@@ -60,7 +60,9 @@ def can_open_admin(user) -> bool:
 
 
 def roles(user, collaborative) -> set[str]:
-    if user.is_authenticated and user.is_superuser:
+    if not user.is_authenticated:
+        return set()  # no query: the public holds no role anywhere
+    if user.is_superuser:
         return set(Role.values)
     return set(memberships(user).filter(collaborative=collaborative).values_list("role", flat=True))
 
@@ -74,6 +76,8 @@ def visible_collaboratives(user):
 
     if user.is_authenticated and user.is_superuser:
         return Collaborative.objects.all()
+    if not user.is_authenticated:
+        return Collaborative.objects.filter(is_public=True)
     member_of = memberships(user).values("collaborative")
     return Collaborative.objects.filter(Q(is_public=True) | Q(pk__in=member_of)).distinct()
 
@@ -427,7 +431,9 @@ class Rights:
 
 
 def rights(user, collaborative) -> Rights:
-    if getattr(user, "is_authenticated", False) and user.is_superuser:
+    if not getattr(user, "is_authenticated", False):
+        return Rights(frozenset())  # the public: no query
+    if user.is_superuser:
         return Rights(frozenset(Role.values), superuser=True)
     rows = list(
         memberships(user).filter(collaborative=collaborative).values_list("role", "organisation_id")

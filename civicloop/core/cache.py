@@ -74,15 +74,33 @@ def bump(collaborative_id: int | None = None) -> None:
 
 
 def version(collaborative_id: int) -> str:
-    """The collaborative's stamp (with every collaborative's), in one query."""
+    """The collaborative's stamp (with every collaborative's), in one query.
+
+    Every cached page and answer asks this on every request, so it is one fixed statement
+    rather than an ORM query (compiling that cost more than running it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL or _version_sql(), [EVERY, collaborative_id])
+        found = dict(cursor.fetchall())
+    return f"{found.get(EVERY, 0)}.{found.get(collaborative_id, 0)}"
+
+
+_VERSION_SQL = ""
+
+
+def _version_sql() -> str:
+    from django.db import connection
+
     from civicloop.core.models import DataVersion
 
-    found = dict(
-        DataVersion.objects.filter(scope__in=(EVERY, collaborative_id)).values_list(
-            "scope", "version"
-        )
+    global _VERSION_SQL
+    q = connection.ops.quote_name
+    _VERSION_SQL = (
+        f"SELECT {q('scope')}, {q('version')} FROM {q(DataVersion._meta.db_table)} "
+        f"WHERE {q('scope')} IN (%s, %s)"
     )
-    return f"{found.get(EVERY, 0)}.{found.get(collaborative_id, 0)}"
+    return _VERSION_SQL
 
 
 def cached(parts: tuple, stamp: str, build: Callable[[], T]) -> T:

@@ -147,8 +147,10 @@ def list_observations(
 ):
     collab = _collaborative(request, slug)
     member = access.is_member(request.user, collab)
+    # Only its id is needed: a whole indicator (all its translated fields) costs more.
     ind = get_object_or_404(
-        access.visible_indicators(request.user, collab, member=member), slug=indicator
+        access.visible_indicators(request.user, collab, member=member).only("pk"),
+        slug=indicator,
     )
     limit = max(1, min(limit, OBSERVATIONS_PAGE_MAX))
     offset = max(0, offset)
