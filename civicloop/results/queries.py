@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
-from civicloop.results.models import Area, Collaborative, Indicator, Observation, Period, Series
+from civicloop.results.models import (
+    APPROVED_FIELDS,
+    Area,
+    Collaborative,
+    Indicator,
+    Observation,
+    Period,
+    Series,
+)
 
 
 def top_area(collaborative: Collaborative) -> Area | None:
@@ -13,27 +23,53 @@ def top_area(collaborative: Collaborative) -> Area | None:
     return areas.filter(level="city").first() or areas.first()
 
 
-def headline_history(indicators, area: Area | None) -> dict[int, list[Observation]]:
-    """Each indicator's headline observations in `area`, oldest first, in one query: their
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """One approved headline value, as the public sees it: what headlines, sparklines and
+    the public pages read of an observation. Plain rows: a model instance per value cost
+    ~35 µs, most of a result page's render (40 indicators x 20 periods)."""
+
+    pk: int
+    series: Series
+    period: Period
+    value: float
+    margin_of_error: float | None
+    confidence_level: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    approved_at: datetime | None
+
+    @property
+    def series_id(self) -> int:
+        return self.series.pk
+
+    @property
+    def period_id(self) -> int:
+        return self.period.pk
+
+
+def headline_history(indicators, area: Area | None) -> dict[int, list[Headline]]:
+    """Each indicator's headline values in `area`, oldest first, in one query: their
     approved copies, since these rows feed headlines, sparklines and the public pages."""
     if area is None:
         return {}
-    out: dict[int, list[Observation]] = defaultdict(list)
-    qs = (
-        Observation.objects.as_approved()
+    out: dict[int, list[Headline]] = defaultdict(list)
+    found = list(
+        Observation.objects.approved()
         .filter(
             series__indicator__in=list(indicators), series__area=area, series__group__isnull=True
         )
         .order_by("period__start")
+        .values_list("pk", "series_id", "period_id", *APPROVED_FIELDS.values(), "approved_at")
     )
-    found = list(qs)
     # A few series and periods are shared by hundreds of rows: read each once rather than
-    # joined into every row (a result page's sparklines are most of its cost).
-    series = Series.objects.in_bulk({o.series_id for o in found})
-    periods = Period.objects.in_bulk({o.period_id for o in found})
-    for obs in found:
-        obs.series, obs.period = series[obs.series_id], periods[obs.period_id]
-        out[obs.series.indicator_id].append(obs)
+    # joined into every row.
+    series = Series.objects.in_bulk({row[1] for row in found})
+    periods = Period.objects.in_bulk({row[2] for row in found})
+    for pk, series_id, period_id, *values in found:
+        line = series[series_id]
+        out[line.indicator_id].append(Headline(pk, line, periods[period_id], *values))
     return out
 
 
