@@ -97,33 +97,44 @@ def list_indicators(request, slug: str):
 
 
 def _indicator_rows(user, collab: Collaborative, member: bool) -> list[dict]:
-    qs = access.visible_indicators(user, collab, member=member).select_related(
-        "result", "target_period", "baseline_period", "performance_measure"
+    # Plain rows (modeltranslation resolves each translated field to the reader's language,
+    # with its fallback, as an instance would): whole indicators, every field in every
+    # language, were most of the list's cost, paid again after every change of the data.
+    qs = access.visible_indicators(user, collab, member=member).values_list(
+        "slug",
+        "name",
+        "result__slug",
+        "unit",
+        "unit_kind",
+        "direction",
+        "frequency",
+        "target_value",
+        "target_period__label",
+        "baseline_value",
+        "baseline_period__label",
+        "performance_measure__commitment",
+        "performance_measure__kind",
     )
-    return [
-        {
-            "slug": i.slug,
-            "name": i.name,
-            "result": i.result.slug,
-            "unit": i.unit,
-            "unit_kind": i.unit_kind,
-            "direction": i.direction,
-            "frequency": i.frequency,
-            "target_value": i.target_value,
-            "target_period": i.target_period.label if i.target_period else None,
-            "baseline_value": i.baseline_value,
-            "baseline_period": i.baseline_period.label if i.baseline_period else None,
-            **_measure(i),
-        }
-        for i in qs
-    ]
-
-
-def _measure(indicator) -> dict:
-    measure = indicator.commitment_measure
-    if measure is None:
-        return {}
-    return {"commitment": measure.commitment_id, "measure_kind": measure.kind}
+    keys = (
+        "slug",
+        "name",
+        "result",
+        "unit",
+        "unit_kind",
+        "direction",
+        "frequency",
+        "target_value",
+        "target_period",
+        "baseline_value",
+        "baseline_period",
+    )
+    rows = []
+    for *values, commitment, kind in qs:
+        row = dict(zip(keys, values, strict=True))
+        if kind is not None:  # a partner's performance measure
+            row.update(commitment=commitment, measure_kind=kind)
+        rows.append(row)
+    return rows
 
 
 # A page of observations: an indicator with many areas, groups and monthly periods has tens
