@@ -26,7 +26,10 @@ Run: python benchmarks/site.py [--collaboratives 5] [--indicators 1000] [--perio
    - a member's result and collaborative pages and the API's indicator lists, cold and
      warm as above (they too keep what follows from the data in the data cache; there are
      only a few dozen of them, so when cold, the first request for each after a change
-     builds it and the others of that second read it).
+     builds it and the others of that second read it);
+   - the floor: a member's account page and the API's list of collaboratives, the
+     cheapest signed-in page and API answer: what the framework (middleware, session,
+     user, rendering) costs per request before a page reads any data.
    The member signs in once (a session made in the database, as ``Client.force_login``
    does) and every request reuses the cookie: no password is checked, so the login lockout
    never trips. Goal: p95 under 250 ms at 50 connections for each; each p95 is printed as
@@ -347,6 +350,10 @@ def uncached_targets(collabs) -> tuple[list[tuple[str, list[str], bool, str]], s
         ("member collaborative pages", homes, True, WARM),
         ("API indicator lists (anonymous)", lists, False, COLD),
         ("API indicator lists (anonymous)", lists, False, WARM),
+        # The floor: the cheapest signed-in page and the cheapest API answer (a handful of
+        # rows, no cache), what the framework costs before a page does anything.
+        ("floor: a member's account page", ["/accounts/me/"], True, WARM),
+        ("floor: the API's collaboratives list (anonymous)", ["/api/collaboratives"], False, WARM),
     ], cookie
 
 
