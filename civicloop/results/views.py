@@ -189,7 +189,13 @@ def indicator(request, slug: str, indicator_slug: str):
     member = rights.is_member
     ind = get_object_or_404(
         access.visible_indicators(request.user, collab, member=member)
-        .select_related("result", "baseline_period", "target_period")
+        # The partner's commitment it may measure: the data calendar names who owes it.
+        .select_related(
+            "result",
+            "baseline_period",
+            "target_period",
+            "performance_measure__commitment__organisation",
+        )
         .prefetch_related("targets__period"),
         slug=indicator_slug,
     )
