@@ -1,7 +1,7 @@
 """Benchmark: the public site of a network, built and served.
 
 Run: python benchmarks/site.py [--collaboratives 5] [--indicators 1000] [--periods 20]
-     [--seconds 10] [--connections 50] [--no-serve] [--workspace DIR]
+     [--seconds 10] [--connections 50] [--no-serve] [--workspace DIR] [--only TEXT]
 
 1. Build. A network of 5 public collaboratives with 1,000 indicators between them and
    200,000 observations (each indicator: the city, four districts and five groups, 20
@@ -566,6 +566,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--no-serve", action="store_true", help="build only")
     parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only the uncached targets whose name contains this (may repeat)",
+    )
+    parser.add_argument(
         "--workspace", type=Path, help="keep the workspace here; reuse it if already built"
     )
     args = parser.parse_args()
@@ -589,6 +595,8 @@ def main() -> None:
             from django.db import connections
 
             uncached, cookie = uncached_targets(collabs)
+            if args.only:
+                uncached = [t for t in uncached if any(o in f"{t[0]}, {t[3]}" for o in args.only)]
             connections.close_all()
             serve_and_measure(
                 workspace,
