@@ -94,6 +94,14 @@ def visible_indicators(user, collaborative, *, member: bool | None = None):
     return qs.none()
 
 
+def public_indicators():
+    """What the public sees of every collaborative: the declared (public) indicators of
+    public collaboratives (`visible_indicators` for someone signed out, across them all)."""
+    from civicloop.results.models import Indicator
+
+    return Indicator.objects.filter(is_public=True, result__collaborative__is_public=True)
+
+
 def can_manage(user, collaborative) -> bool:
     """Set up results and indicators, seat organisations, open rounds: backbone and chairs."""
     return bool(roles(user, collaborative) & {Role.BACKBONE_ADMIN, Role.CHAIR})

@@ -118,6 +118,18 @@ def test_a_private_collaborative_is_invisible_to_the_public(client, riverton):
     assert client.get("/c/riverton/").status_code == 404
     assert client.get("/c/riverton/indicators/third-grade-reading/").status_code == 404
     assert client.get("/api/collaboratives").json() == []
+    # The API's observations too (decided for the public in one query of their own).
+    api = "/api/collaboratives/riverton/indicators/third-grade-reading/observations"
+    assert client.get(api).status_code == 404
+    assert client.get("/api/collaboratives/riverton/indicators").status_code == 404
+
+
+def test_members_of_a_private_collaborative_read_its_observations(client, riverton, erin):
+    riverton.is_public = False
+    riverton.save()
+    login(client, erin)
+    api = "/api/collaboratives/riverton/indicators/small-business-loans/observations"
+    assert client.get(api).status_code == 200 and client.get(api).json()
 
 
 def test_the_api_hides_undeclared_indicators_from_the_public(client):
