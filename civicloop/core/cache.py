@@ -49,7 +49,10 @@ from django.utils import translation
 T = TypeVar("T")
 
 TTL = 600
-MAX_ENTRIES = 3000  # the least recently read go first
+# The least recently read go first. An entry is a page's part as objects, ~65 KB on
+# average (1,000 member indicator pages' 3,000 entries: ~190 MB per process); deployments
+# short of memory lower it with settings.CIVICLOOP_DATA_CACHE_ENTRIES.
+MAX_ENTRIES = 3000
 EVERY = 0  # the scope of a change whose collaborative is not known
 DATA_APPS = {"results", "measure", "learn", "table", "declare", "review"}
 
@@ -136,8 +139,8 @@ class _Store:
     """A bounded, thread-safe map of key to (expiry, value), least recently read evicted
     first; values are kept as they are (not pickled)."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
+    def __init__(self, max_entries: int | None = None):
+        self._max_entries = max_entries
         self._entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -156,8 +159,15 @@ class _Store:
         with self._lock:
             self._entries[key] = (time.monotonic() + ttl, value)
             self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
+            while len(self._entries) > self.max_entries():
                 self._entries.popitem(last=False)
+
+    def max_entries(self) -> int:
+        if self._max_entries is not None:
+            return self._max_entries
+        from django.conf import settings
+
+        return getattr(settings, "CIVICLOOP_DATA_CACHE_ENTRIES", MAX_ENTRIES)
 
     def clear(self) -> None:
         with self._lock:

@@ -232,7 +232,8 @@ STORAGES = {
 
 # "default" holds the live public pages (each process its own). The fragments and API
 # answers keyed on each collaborative's data version are kept by civicloop.core.cache
-# itself, unpickled.
+# itself, unpickled: at most this many entries per process (~65 KB each on average).
+CIVICLOOP_DATA_CACHE_ENTRIES = int(os.environ.get("CIVICLOOP_DATA_CACHE_ENTRIES", "3000"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
