@@ -120,7 +120,7 @@ def _fresh_data_cache():
         yield
         return
     from civicloop.core.cache import ALIAS
-    from civicloop.declare.public_views import forget_stamps
+    from civicloop.declare.stamps import forget_stamps
 
     caches[ALIAS].clear()
     caches["default"].clear()  # the public pages, by stamp
