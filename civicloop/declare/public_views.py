@@ -185,7 +185,7 @@ def _indicator_file(site: Site, snap: Snapshot, indicator_slug: str, filename: s
     if filename == "chart.svg":
         return pages.chart_svg(snap, ind)
     with translation.override(settings.LANGUAGE_CODE):  # open data: the same in every language
-        files = opendata.indicator_files(snap, ind)
+        files = opendata.indicator_files(snap, ind, only=filename)
     if filename not in files:
         raise Http404("No such file")
     return pages.Page(files[filename], opendata.content_type(filename))
@@ -193,7 +193,7 @@ def _indicator_file(site: Site, snap: Snapshot, indicator_slug: str, filename: s
 
 def _data_file(site: Site, snap: Snapshot, filename: str) -> pages.Page:
     with translation.override(settings.LANGUAGE_CODE):
-        files = opendata.collaborative_files(snap)
+        files = opendata.collaborative_files(snap, only=filename)
     if filename not in files:
         raise Http404("No such file")
     return pages.Page(files[filename], opendata.content_type(filename))
