@@ -64,6 +64,7 @@ def workspace_dir(tmp_path_factory):
 def _workspace(workspace_dir):
     try:
         from django.conf import settings
+        from django.test import override_settings
     except ImportError:  # pragma: no cover - pure tests without Django installed
         yield
         return
@@ -72,7 +73,30 @@ def _workspace(workspace_dir):
     ws = Workspace(workspace_dir)
     ws.init("tests")
     settings.WORKSPACE = ws
-    yield
+    with override_settings(PASSWORD_HASHERS=_test_password_hashers()):
+        yield
+
+
+def _test_password_hashers() -> list[str]:
+    """Argon2 is deliberately slow (a tenth of a second of CPU per hash): a test that makes
+    a person or signs one in would spend most of its time hashing. Tests hash new passwords
+    the cheap way; the production hashers follow, so their hashes (the demo server's, a
+    marked test's) still check. The tests marked ``production_passwords`` keep the real
+    list, and one of them checks that people's passwords are argon2 hashes."""
+    from civicloop.core import settings as production
+
+    return ["django.contrib.auth.hashers.MD5PasswordHasher", *production.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
+def _production_passwords(request):
+    """Tests marked ``production_passwords`` hash with the production settings' hashers
+    (before any person of theirs is made: autouse fixtures come first)."""
+    if request.node.get_closest_marker("production_passwords") is None:
+        return
+    from civicloop.core import settings as production
+
+    request.getfixturevalue("settings").PASSWORD_HASHERS = list(production.PASSWORD_HASHERS)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +120,7 @@ def _fresh_data_cache():
         yield
         return
     from civicloop.core import cache as data_cache
-    from civicloop.declare.public_views import forget_stamps
+    from civicloop.declare.stamps import forget_stamps
 
     data_cache.clear()
     caches["default"].clear()  # the public pages, by stamp

@@ -3,6 +3,6 @@
 # these fixtures.
 from civicloop.core.tests.browser import browser, demo_server, page  # noqa: F401
 from civicloop.core.tests.commands import cli  # noqa: F401
-from civicloop.core.tests.demos import built_demo  # noqa: F401
+from civicloop.core.tests.demos import built_demo, initialised_workspace  # noqa: F401
 from civicloop.core.tests.network import local_servers_allowed  # noqa: F401
 from civicloop.core.tests.people import alice, bob, carol, dave, erin, frank, riverton  # noqa: F401

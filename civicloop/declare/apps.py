@@ -12,7 +12,7 @@ class DeclareConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from civicloop.declare.models import Declaration
-        from civicloop.declare.public_views import forget_stamps
+        from civicloop.declare.stamps import forget_stamps
 
         # The live public pages are cached under a stamp read once a second; a declaration
         # changed in this process is shown at once.

@@ -29,6 +29,7 @@ from civicloop.declare.models import Declaration
 from civicloop.declare.public import feed, opendata, pages
 from civicloop.declare.public.links import Site
 from civicloop.declare.public.snapshot import Snapshot, public_collaboratives
+from civicloop.declare.stamps import _stamps, forget_stamps  # noqa: F401 (forget_stamps: for callers)
 from civicloop.results.models import ApprovalEvent, Network
 
 TTL = 60  # seconds a cached page may lag behind a change the stamp does not see
@@ -44,12 +45,6 @@ def _site(request) -> Site:
 
 
 STAMP_SECONDS = 1.0
-_stamps: dict[str, tuple[float, str]] = {}  # slug → (read again after, stamp)
-
-
-def forget_stamps(**_kwargs) -> None:
-    """Connected to `Declaration`'s post_save: this process shows a change at once."""
-    _stamps.clear()
 
 
 def _stamp(slug: str) -> str:
@@ -190,7 +185,7 @@ def _indicator_file(site: Site, snap: Snapshot, indicator_slug: str, filename: s
     if filename == "chart.svg":
         return pages.chart_svg(snap, ind)
     with translation.override(settings.LANGUAGE_CODE):  # open data: the same in every language
-        files = opendata.indicator_files(snap, ind)
+        files = opendata.indicator_files(snap, ind, only=filename)
     if filename not in files:
         raise Http404("No such file")
     return pages.Page(files[filename], opendata.content_type(filename))
@@ -198,7 +193,7 @@ def _indicator_file(site: Site, snap: Snapshot, indicator_slug: str, filename: s
 
 def _data_file(site: Site, snap: Snapshot, filename: str) -> pages.Page:
     with translation.override(settings.LANGUAGE_CODE):
-        files = opendata.collaborative_files(snap)
+        files = opendata.collaborative_files(snap, only=filename)
     if filename not in files:
         raise Http404("No such file")
     return pages.Page(files[filename], opendata.content_type(filename))

@@ -60,8 +60,32 @@ class BuildReport:
 class _Writer:
     def __init__(self, root: Path, report: BuildReport):
         self.root, self.report = root, report
+        # Open data written so far: its folder -> (the language folder it went to, names).
+        self._open_data: dict[str, tuple[str, list[str]]] = {}
 
     prefix = ""  # the language's folder ("es/") of what is being written
+
+    def open_data(self, folder: str, make: Callable[[], dict[str, bytes]]) -> None:
+        """The open data files of `folder`, made (`make`) in the site's default language.
+
+        They are the same in every language, so the first language's are made and the
+        others' are copies of those files: the Excel workbooks alone took a third of a
+        build when each language wrote its own.
+        """
+        if folder in self._open_data:
+            first, names = self._open_data[folder]
+            for name in names:
+                target = self.root / (self.prefix + folder + name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.root / (first + folder + name), target)
+                self.report.files += 1
+                self.report.bytes += target.stat().st_size
+            return
+        with translation.override(settings.LANGUAGE_CODE):
+            files = make()
+        for name, body in files.items():
+            self.file(folder + name, body)
+        self._open_data[folder] = (self.prefix, list(files))
 
     def page(self, path: str, page: pages.Page) -> None:
         """A page at a logical path ("c/riverton/"): written as its index.html."""
@@ -176,10 +200,7 @@ def _collaborative(writer: _Writer, site: Site, snap: Snapshot) -> None:
         writer.page(here, pages.indicator(site, snap, ind))
         writer.page(path_of(ind, "embed/"), pages.embed(site, snap, ind))
         writer.file(here + "chart.svg", pages.chart_svg(snap, ind).body)
-        with translation.override(settings.LANGUAGE_CODE):  # open data: the same in both
-            files = opendata.indicator_files(snap, ind)
-        for name, body in files.items():
-            writer.file(here + name, body)
+        writer.open_data(here, lambda ind=ind: opendata.indicator_files(snap, ind))
     for place in snap.areas:
         writer.page(path_of(place), pages.area(site, snap, place))
     writer.page(base + "declarations/", pages.declarations(site, snap))
@@ -188,10 +209,7 @@ def _collaborative(writer: _Writer, site: Site, snap: Snapshot) -> None:
     writer.page(base + "decisions/", pages.decisions(site, snap))
     writer.page(base + "methodology/", pages.methodology(site, snap))
     writer.page(base + "data/", pages.data(site, snap))
-    with translation.override(settings.LANGUAGE_CODE):
-        files = opendata.collaborative_files(snap)
-    for name, body in files.items():
-        writer.file(base + "data/" + name, body)
+    writer.open_data(base + "data/", lambda: opendata.collaborative_files(snap))
     writer.page(
         base + "feed.atom",
         feed.atom(

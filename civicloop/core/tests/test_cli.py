@@ -25,22 +25,24 @@ def test_a_missing_workspace_is_one_clear_line(tmp_path):
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
 
-def test_init_creates_a_workspace_with_a_private_secret_key(tmp_path):
-    ws = tmp_path / "riverton"
-    out = civicloop_cmd("init", str(ws))
-    assert out.returncode == 0, out.stderr
-    assert (ws / "civicloop.toml").is_file() and (ws / "civicloop.sqlite3").is_file()
-    key = ws / "secret_key"
+def test_init_creates_a_workspace_with_a_private_secret_key(initialised_workspace, tmp_path):
+    # initialised_workspace is one real `civicloop init` run, shared by the tests that need
+    # an empty workspace (civicloop.core.tests.demos); it checked that init succeeded.
+    made = initialised_workspace.path
+    assert "Created workspace" in initialised_workspace.stdout
+    assert (made / "civicloop.toml").is_file() and (made / "civicloop.sqlite3").is_file()
+    key = made / "secret_key"
     assert oct(key.stat().st_mode & 0o777) == "0o600" and len(key.read_text().strip()) > 40
     # Running it again keeps the key.
-    before = key.read_text()
-    assert civicloop_cmd("init", str(ws)).returncode == 0
-    assert key.read_text() == before
+    ws = initialised_workspace.copy(tmp_path / "riverton")
+    before = (ws / "secret_key").read_text()
+    again = civicloop_cmd("init", str(ws))
+    assert again.returncode == 0 and "Updated workspace" in again.stdout
+    assert (ws / "secret_key").read_text() == before
 
 
-def test_createuser_checks_its_arguments(tmp_path):
-    ws = tmp_path / "ws"
-    civicloop_cmd("init", str(ws))
+def test_createuser_checks_its_arguments(initialised_workspace, tmp_path):
+    ws = initialised_workspace.copy(tmp_path / "ws")
     out = civicloop_cmd(
         "createuser",
         "sam",

@@ -155,5 +155,9 @@ def test_forms_are_protected_by_csrf(carol):
     assert response.status_code == 403
 
 
+@pytest.mark.production_passwords
 def test_passwords_are_hashed_with_argon2(carol):
+    from civicloop.core import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert carol.password.startswith("argon2$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -153,8 +154,9 @@ def datapackage(
 # -- per collaborative, per indicator: {file name: bytes} ----------------------------------------
 
 
-def collaborative_files(snap: Snapshot) -> dict[str, bytes]:
-    """``<slug>.csv``, ``<slug>.json`` and ``datapackage.json`` for the data/ folder."""
+def collaborative_files(snap: Snapshot, only: str | None = None) -> dict[str, bytes]:
+    """``<slug>.csv``, ``<slug>.json`` and ``datapackage.json`` for the data/ folder (only
+    the one named `only`, when given: a download of the CSV does not write the workbook)."""
     collab = snap.collaborative
     indicators = {i.pk: i for i in snap.indicators}
     observations = [o for i in snap.indicators for o in snap.observations(i)]
@@ -164,23 +166,27 @@ def collaborative_files(snap: Snapshot) -> dict[str, bytes]:
         "synthetic": collab.is_synthetic,
         "indicators": [indicator_meta(i) for i in snap.indicators],
     }
-    return {
-        f"{collab.slug}.csv": to_csv(table),
-        f"{collab.slug}.xlsx": to_xlsx(table, collab.slug),
-        f"{collab.slug}.json": to_json(meta, table),
-        "datapackage.json": datapackage(
-            collab.slug,
-            f"{collab.name}: declared indicators",
-            f"Every observation of the indicators {collab.name} has declared, by area and group.",
-            f"{collab.slug}.csv",
-            sorted({i.source for i in snap.indicators}),
-            collab.is_synthetic,
-        ),
-    }
+    return _made(
+        {
+            f"{collab.slug}.csv": lambda: to_csv(table),
+            f"{collab.slug}.xlsx": lambda: to_xlsx(table, collab.slug),
+            f"{collab.slug}.json": lambda: to_json(meta, table),
+            "datapackage.json": lambda: datapackage(
+                collab.slug,
+                f"{collab.name}: declared indicators",
+                f"Every observation of the indicators {collab.name} has declared, by area and group.",
+                f"{collab.slug}.csv",
+                sorted({i.source for i in snap.indicators}),
+                collab.is_synthetic,
+            ),
+        },
+        only,
+    )
 
 
-def indicator_files(snap: Snapshot, ind: Indicator) -> dict[str, bytes]:
-    """``<indicator>.csv``, ``<indicator>.json`` and ``datapackage.json`` beside its page."""
+def indicator_files(snap: Snapshot, ind: Indicator, only: str | None = None) -> dict[str, bytes]:
+    """``<indicator>.csv``, ``<indicator>.json`` and ``datapackage.json`` beside its page
+    (only the one named `only`, when given)."""
     collab = snap.collaborative
     table = rows(snap.observations(ind), {ind.pk: ind})
     meta = {
@@ -188,19 +194,26 @@ def indicator_files(snap: Snapshot, ind: Indicator) -> dict[str, bytes]:
         "synthetic": collab.is_synthetic,
         "indicator": indicator_meta(ind),
     }
-    return {
-        f"{ind.slug}.csv": to_csv(table),
-        f"{ind.slug}.xlsx": to_xlsx(table, ind.slug),
-        f"{ind.slug}.json": to_json(meta, table),
-        "datapackage.json": datapackage(
-            f"{collab.slug}-{ind.slug}",
-            f"{ind.name}: {collab.name}",
-            ind.definition or ind.name,
-            f"{ind.slug}.csv",
-            [ind.source],
-            collab.is_synthetic,
-        ),
-    }
+    return _made(
+        {
+            f"{ind.slug}.csv": lambda: to_csv(table),
+            f"{ind.slug}.xlsx": lambda: to_xlsx(table, ind.slug),
+            f"{ind.slug}.json": lambda: to_json(meta, table),
+            "datapackage.json": lambda: datapackage(
+                f"{collab.slug}-{ind.slug}",
+                f"{ind.name}: {collab.name}",
+                ind.definition or ind.name,
+                f"{ind.slug}.csv",
+                [ind.source],
+                collab.is_synthetic,
+            ),
+        },
+        only,
+    )
+
+
+def _made(makers: dict[str, Callable[[], bytes]], only: str | None) -> dict[str, bytes]:
+    return {name: make() for name, make in makers.items() if only is None or name == only}
 
 
 def content_type(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from django.conf import settings
@@ -15,25 +16,18 @@ from civicloop.declare.tests.sitecheck import broken_links, external_resources, 
 pytestmark = pytest.mark.django_db
 
 
-def _build(out):
-    from civicloop.results.models import Collaborative
-
-    riverton = Collaborative.objects.get(slug="riverton")
-    return out, build(out, [riverton], base_url="https://progress.riverton.example/", analyse=False)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, django_db_blocker):
-    """The demo's site, built once for the tests that only read it (a build takes most of a
-    minute): from the demo as installed, outside any test's transaction."""
-    with django_db_blocker.unblock():
-        return _build(tmp_path_factory.mktemp("site") / "site")
+@pytest.fixture
+def site(demo_site):
+    """The demo's site, built once for the tests that only read it (conftest)."""
+    return demo_site
 
 
 @pytest.fixture
-def own_site(tmp_path, riverton):
-    """A site of the test's own, for a test that rebuilds it."""
-    return _build(tmp_path / "site")
+def own_site(demo_site, tmp_path):
+    """A site of the test's own, for a test that rebuilds it: a copy of the demo's (the
+    site works from any folder), as a build in the test would write it."""
+    out, report = demo_site
+    return shutil.copytree(out, tmp_path / "site"), report
 
 
 def test_every_page_is_there(site, riverton):

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-from civicloop.core.tests.test_cli import civicloop_cmd
 from civicloop.measure.refresh import start_background_worker
 from civicloop.measure.tests.portals import FilePortal, serving
 
@@ -37,9 +36,10 @@ def status_of_refreshes(database) -> list[str]:
         return []
 
 
-def test_the_background_worker_refreshes_a_due_source_and_stops_cleanly(tmp_path, monkeypatch):
-    workspace = tmp_path / "ws"
-    assert civicloop_cmd("init", str(workspace)).returncode == 0
+def test_the_background_worker_refreshes_a_due_source_and_stops_cleanly(
+    initialised_workspace, tmp_path, monkeypatch
+):
+    workspace = initialised_workspace.copy(tmp_path / "ws")  # a real `civicloop init`'s
     with serving(FilePortal(files={"/savings.csv": ("text/csv", CSV)})) as base:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
         env["CIVICLOOP_WORKSPACE"] = str(workspace)
