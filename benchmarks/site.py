@@ -396,18 +396,23 @@ def _walk_script(tmp: Path, name: str, paths: list[str], cookie: str) -> Path:
     return script
 
 
-def drained(url: str, seconds: float = 120) -> None:
-    """Wait until the server answers a static file at once: requests wrk gave up on (it
-    times out at 5 s and asks again) stay queued in the server, which answers them after
-    wrk has gone; timed here, they would be charged to the next target."""
+def drained(url: str, pid: int, seconds: float = 120) -> None:
+    """Wait until the server is idle: requests wrk gave up on (it times out at 5 s and asks
+    again) or left in flight stay queued in the server's workers, which answer them after
+    wrk has gone; timed here, they would be charged to the next target. Idle: a static file
+    answered at once and the server using under a twentieth of a core for half a second
+    (a quick answer alone can come from an idle thread while another worker's queue is
+    still full)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         t = time.monotonic()
         with urllib.request.urlopen(url, timeout=seconds) as r:
             r.read()
-        if time.monotonic() - t < 0.05:
-            return
+        quick = time.monotonic() - t < 0.05
+        before = server_cpu(pid)
         time.sleep(0.5)
+        if quick and server_cpu(pid) - before < 0.025:
+            return
 
 
 def timed(pid: int, *wrk_args) -> dict[str, float]:
@@ -485,7 +490,7 @@ def serve_and_measure(
                 # Warm up on the same kind of URL (thrown away): it also drains the
                 # requests the previous target left queued, which would be timed here, and
                 # for a warm target it fills every worker's cache.
-                drained(url + "/static/bench/page.html")
+                drained(url + "/static/bench/page.html", server.pid)
                 changing = Changing() if mode == COLD else contextlib.nullcontext()
                 with changing:
                     wrk(url + paths[0], 3 if mode != WARM else seconds, connections, walk)
@@ -495,7 +500,7 @@ def serve_and_measure(
                             timed(server.pid, url + paths[0], seconds, connections, walk),
                         )
                     )
-            drained(url + "/static/bench/page.html")
+            drained(url + "/static/bench/page.html", server.pid)
             measured.append(
                 (
                     "static file (limit)",
