@@ -21,6 +21,7 @@ from civicloop.declare.models import Declaration
 from civicloop.learn import words
 from civicloop.learn.evidence import effect_evidence, evidence_from_entry
 from civicloop.results.models import (
+    APPROVED_FIELDS,
     Area,
     Collaborative,
     Group,
@@ -29,7 +30,7 @@ from civicloop.results.models import (
     Period,
     Series,
 )
-from civicloop.results.queries import top_area
+from civicloop.results.queries import Reading, top_area
 
 
 def public_collaboratives():
@@ -212,7 +213,7 @@ class Snapshot:
         )
 
     @cached_property
-    def headlines(self) -> dict[int, list[Observation]]:
+    def headlines(self) -> dict[int, list[Reading]]:
         """Each public indicator's headline observations for the whole place, oldest first."""
         from civicloop.results.queries import headline_history
 
@@ -326,16 +327,7 @@ class Snapshot:
         rows = (
             Observation.objects.approved()
             .filter(series__in=list(series))
-            .values_list(
-                "series_id",
-                "period_id",
-                "approved_value",
-                "approved_margin_of_error",
-                "approved_confidence_level",
-                "approved_numerator",
-                "approved_denominator",
-                "approved_status",
-            )
+            .values_list("series_id", "period_id", *APPROVED_FIELDS.values())
         )
         periods = Period.objects.in_bulk()  # a few hundred rows, shared by every series
         out: dict[int, list[Reading]] = defaultdict(list)
@@ -362,26 +354,3 @@ class SeriesKey:
     @property
     def group_id(self) -> int | None:
         return self.group.pk if self.group else None
-
-
-@dataclass(slots=True)
-class Reading:
-    """One observation, read flat; its attributes are those of `Observation`."""
-
-    series: SeriesKey
-    period: Period
-    value: float
-    margin_of_error: float | None
-    confidence_level: float | None
-    numerator: float | None
-    denominator: float | None
-    status: str
-
-    def order(self) -> tuple:
-        g = self.series.group
-        return (
-            self.series.area.level,
-            self.series.area.name,
-            (g.order, g.name) if g else (-1, ""),
-            self.period.start,
-        )
