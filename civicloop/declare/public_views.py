@@ -29,7 +29,7 @@ from civicloop.declare.models import Declaration
 from civicloop.declare.public import feed, opendata, pages
 from civicloop.declare.public.links import Site
 from civicloop.declare.public.snapshot import Snapshot, public_collaboratives
-from civicloop.declare.stamps import _stamps, forget_stamps  # noqa: F401 (forget_stamps: for callers)
+from civicloop.declare.stamps import _stamps
 from civicloop.results.models import ApprovalEvent, Network
 
 TTL = 60  # seconds a cached page may lag behind a change the stamp does not see
